@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test eval bench lint index clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/assistant index
+	$(BIN)/python app.py
+
+test: $(DEV_STAMP)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(BIN)/python -m pytest tests
+
+eval: $(DEV_STAMP)
+	$(BIN)/python -m assistant.evaluation
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks.run
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+index: $(STAMP)
+	$(BIN)/assistant index
+
+clean:
+	rm -rf .assistant .pytest_cache

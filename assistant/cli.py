@@ -1,0 +1,154 @@
+"""`assistant`: a thin command line over the Assistant API.
+
+`--json` prints exactly one JSON object on stdout; logs and progress go to stderr.
+Exit codes: 0 success, 2 bad usage or bad input (one-line reason on stderr), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from .core import Assistant, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True)
+out = Console()
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")]
+
+
+def _emit(as_json: bool, payload: dict[str, Any], text: Callable[[], str]) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    else:
+        out.print(text(), markup=False, highlight=False)
+
+
+def _assistant() -> Assistant:
+    return Assistant()
+
+
+@app.command()
+def index(
+    paths: Annotated[list[Path] | None, typer.Argument(help="files or folders (default: the corpus)")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Index article files (incremental: unchanged files are skipped)."""
+    assistant = _assistant()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    ) as bar:
+        task = bar.add_task("indexing", total=None)
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.update(task, completed=done, total=total or None, description=message[:40])
+
+        report = assistant.index(paths or None, rebuild=rebuild, progress=progress)
+    for error in report.errors:
+        err.print(f"skipped {error.path}: {error.error}", markup=False)
+    for dup in report.duplicates:
+        err.print(f"duplicate {dup.path}: {dup.error}", markup=False)
+    _emit(as_json, report.model_dump(), lambda: (
+        f"{report.articles} articles, {report.chunks} passages "
+        f"(added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"removed {report.removed}, errors {len(report.errors)})"
+    ))
+    if report.errors and not (report.added or report.updated or report.unchanged):
+        raise typer.Exit(2)
+
+
+@app.command()
+def search(
+    query: str,
+    k: Annotated[int, typer.Option("-k", help="number of passages")] = 5,
+    author: Annotated[str | None, typer.Option("--author", help="only this person's words")] = None,
+    article: Annotated[str | None, typer.Option("--article", help="only this article id")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The passages that best match QUERY."""
+    passages = _assistant().search(query, k=k, author=author, article=article)
+    _emit(
+        as_json,
+        {"query": query, "passages": [p.model_dump() for p in passages]},
+        lambda: "\n\n".join(
+            f"[{i}] {p.speaker_label} - {p.title or p.article_id} ({p.outlet})  score {p.score:.4f}\n{p.text}"
+            for i, p in enumerate(passages, 1)
+        ) or "no passages",
+    )
+
+
+@app.command()
+def ask(question: str, as_json: JsonFlag = False) -> None:
+    """Answer QUESTION from cited passages."""
+    assistant = _assistant()
+    if as_json:
+        _emit(True, assistant.ask(question).model_dump(), str)
+        return
+    answer = None
+    for item in assistant.stream(question):
+        if isinstance(item, str):
+            out.print(item, end="", markup=False, highlight=False)
+        else:
+            answer = item
+    out.print()
+    if answer is not None:
+        out.print(render_references(answer.citations), markup=False, highlight=False)
+        for notice in answer.notices:
+            err.print(f"note: {notice}", markup=False)
+
+
+def render_references(citations) -> str:
+    lines = ["", "References:"]
+    for c in citations:
+        p = c.passage
+        lines.append(f"[{c.n}] {p.speaker_label}, \"{p.title or p.article_id}\", {p.outlet} {p.date} "
+                     f"(chars {p.start}-{p.end} of {p.article_id})")
+    return "\n".join(lines) if citations else ""
+
+
+@app.command()
+def articles(as_json: JsonFlag = False) -> None:
+    """List the indexed articles."""
+    items = _assistant().articles()
+    _emit(
+        as_json,
+        {"articles": [a.without_text() for a in items]},
+        lambda: "\n".join(f"{a.id}: {a.title or '(untitled)'} - {a.author_label}, {a.outlet} {a.date}" for a in items),
+    )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(standalone_mode=False)
+    except UsageError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
+        sys.exit(code or 0)
+    except Exception as exc:  # click usage errors come through here as ClickException
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError | click.exceptions.BadParameter):
+            err.print(f"error: {exc.format_message()}", markup=False)
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        err.print(f"error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The typed data models of the product, defined once and used everywhere.
+
+Every model is a pydantic model, so `.model_dump()` is the JSON the CLI prints
+with `--json` and the Gradio API returns.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Stance = Literal["support", "oppose", "mixed", "unclear", "unlabeled"]
+Mode = Literal["extractive", "llm"]
+PassageKind = Literal["body", "bio"]
+
+
+class Article(BaseModel):
+    """One source document after cleaning and attribution."""
+
+    id: str = Field(description="stable, readable slug")
+    title: str = ""
+    authors: list[str] = Field(default_factory=list, description="the byline; empty when unknown")
+    outlet: str = ""
+    date: str = ""
+    url: str = ""
+    source: str = Field("", description="path of the file the article was read from")
+    text: str = Field("", description="the cleaned text that passages and offsets refer to")
+    content_hash: str = ""
+    speakers: list[str] = Field(
+        default_factory=list, description="people with speaker turns, for dialogues"
+    )
+    credentials: dict[str, str] = Field(
+        default_factory=dict, description="author name -> bio line found in the text"
+    )
+
+    @property
+    def author_label(self) -> str:
+        """How the byline is shown: names, or 'unknown author' (never a guess)."""
+        return " and ".join(self.authors) if self.authors else "unknown author"
+
+    def without_text(self) -> dict:
+        return self.model_dump(exclude={"text"})
+
+
+class Passage(BaseModel):
+    """A quote-sized span of one article, spoken or written by one person."""
+
+    id: str
+    article_id: str
+    title: str = ""
+    author: str | None = Field(
+        None, description="whose words these are: the speaker, the sole author, or null"
+    )
+    authors: list[str] = Field(default_factory=list, description="the article's byline")
+    outlet: str = ""
+    date: str = ""
+    kind: PassageKind = "body"
+    text: str = Field(description="exact substring of the article's cleaned text")
+    start: int
+    end: int
+    score: float = 0.0
+
+    @property
+    def speaker_label(self) -> str:
+        return self.author or "unknown author"
+
+
+class Citation(BaseModel):
+    """A numbered pointer from an answer to a verbatim quote of one passage."""
+
+    n: int
+    quote: str = Field(description="verbatim, a substring of passage.text")
+    passage: Passage
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str = Field(description="Markdown with [n] citation markers")
+    citations: list[Citation] = Field(default_factory=list)
+    grounded: bool = True
+    mode: Mode = "extractive"
+    notices: list[str] = Field(default_factory=list)
+
+
+class Position(BaseModel):
+    author: str
+    stance: Stance = "unlabeled"
+    summary: str
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Positions(BaseModel):
+    question: str
+    positions: list[Position] = Field(default_factory=list)
+    mode: Mode = "extractive"
+    notices: list[str] = Field(default_factory=list)
+
+
+class Summary(BaseModel):
+    scope: str = Field(description="'corpus', 'article:<id>' or 'author:<name>'")
+    summary: str = Field(description="Markdown with [n] citation markers")
+    citations: list[Citation] = Field(default_factory=list)
+    mode: Mode = "extractive"
+    notices: list[str] = Field(default_factory=list)
+
+
+class Cite(BaseModel):
+    """The full cite of an evidence card, as debaters write it."""
+
+    author: str | None = None
+    credentials: str = ""
+    title: str = ""
+    outlet: str = ""
+    date: str = ""
+    url: str = ""
+
+
+class EvidenceCard(BaseModel):
+    tag: str = Field(description="one line stating the point the card makes")
+    cite: Cite
+    text: str = Field(description="verbatim passage text")
+    passage: Passage
+    answers: str | None = Field(None, description="for counterpoints: the claim it answers")
+
+
+class Counterpoints(BaseModel):
+    claim: str
+    counterpoints: list[EvidenceCard] = Field(default_factory=list)
+    supporting: list[EvidenceCard] = Field(default_factory=list)
+    mode: Mode = "extractive"
+    notices: list[str] = Field(default_factory=list)
+
+
+class FileError(BaseModel):
+    path: str
+    error: str
+
+
+class IndexReport(BaseModel):
+    articles: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    duplicates: list[FileError] = Field(default_factory=list)
+    errors: list[FileError] = Field(default_factory=list)

@@ -1,0 +1,70 @@
+"""Understanding a question before retrieval: who is named, which article, is it a comparison."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Article
+
+_COMPARE = re.compile(
+    r"\b(compare|comparison|contrast|differ|difference|differences|disagree|disagreement|agree|"
+    r"versus|vs\.?|each author|the authors|both|who argues|where do(?:es)? .{0,40} stand|"
+    r"positions?|debate prep|counter|counterpoints?|rebut|opposing)\b",
+    re.IGNORECASE,
+)
+_DIALOGUE_WORDS = re.compile(r"\b(the debate|the dialogue|the exchange|the conversation)\b", re.IGNORECASE)
+_INSTRUCTION = re.compile(
+    r"^\s*(give|find|list|provide|show)?\s*(me\s+)?(some\s+)?(counterpoints?|counter-?arguments?|rebuttals?)"
+    r"\s+(to|against|for)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*"
+    r"|^\s*(counter|rebut|refute)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class QueryPlan:
+    text: str  # what retrieval searches for (instructions stripped)
+    authors: list[str] = field(default_factory=list)  # people named in the question
+    article_ids: list[str] = field(default_factory=list)  # articles named (by outlet, title, "the debate")
+    compare: bool = False
+
+
+def _mentions(question: str, name: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?:['\u2019]s)?(?![\w-])", question) is not None
+
+
+def named_people(question: str, people: list[str]) -> list[str]:
+    """People named in the question by full name or surname (case-sensitive: names are proper nouns)."""
+    found = []
+    for person in people:
+        parts = person.split()
+        if _mentions(question, person) or (len(parts) > 1 and _mentions(question, parts[-1])):
+            found.append(person)
+    return found
+
+
+def named_articles(question: str, articles: list[Article]) -> list[str]:
+    """Articles the question points at: "the National Interest piece", "the debate", a title."""
+    hits = []
+    for article in articles:
+        outlet = re.sub(r"^(the)\s+", "", article.outlet, flags=re.IGNORECASE)
+        by_outlet = bool(outlet) and _mentions(question, outlet)
+        by_title = bool(article.title) and article.title.lower() in question.lower()
+        by_form = len(article.speakers) >= 2 and _DIALOGUE_WORDS.search(question) is not None
+        if by_outlet or by_title or by_form:
+            hits.append(article.id)
+    # An outlet that published several articles does not single one out.
+    return hits if len(hits) < len(articles) else []
+
+
+def plan_query(question: str, people: list[str], articles: list[Article]) -> QueryPlan:
+    text = _INSTRUCTION.sub("", question).strip() or question
+    authors = named_people(question, people)
+    ids = named_articles(question, articles)
+    # Naming the people of an article already restricts to them; keep the article filter
+    # only when it adds something (e.g. "the debate" with no names).
+    if authors:
+        ids = []
+    compare = len(authors) > 1 or bool(_COMPARE.search(question))
+    return QueryPlan(text=text, authors=authors, article_ids=ids, compare=compare)

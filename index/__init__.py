@@ -1,0 +1,1 @@
+"""Turning article files into a Chroma index: load, clean, attribute, chunk, embed, store."""

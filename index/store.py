@@ -1,0 +1,180 @@
+"""The Chroma store: the single source of truth for articles, passages and vectors.
+
+Two collections: `passages` (text, metadata, vector per passage) and `articles`
+(cleaned text and metadata per article). An article record is written *after*
+its passages and names the version (content hash) of the passages that count;
+passages of any other version are invisible to readers and garbage-collected by
+the next index run. That ordering is what makes a `kill -9` mid-index harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.models import Article, Passage
+from assistant.settings import Settings
+
+PASSAGES = "passages"
+ARTICLES = "articles"
+_GET_BATCH = 5000
+
+
+def make_client(settings: Settings) -> chromadb.ClientAPI:
+    """The one place a Chroma client is built: a server when CHROMA_HOST is set, else on disk."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    path = Path(settings.data) / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _passage_metadata(p: Passage, version: str) -> dict[str, Any]:
+    return {
+        "article_id": p.article_id,
+        "title": p.title,
+        "author": p.author or "",
+        "authors": json.dumps(p.authors),
+        "outlet": p.outlet,
+        "date": p.date,
+        "kind": p.kind,
+        "start": p.start,
+        "end": p.end,
+        "version": version,
+    }
+
+
+def passage_from_record(pid: str, text: str, meta: dict[str, Any], score: float = 0.0) -> Passage:
+    return Passage(
+        id=pid,
+        article_id=meta["article_id"],
+        title=meta.get("title", ""),
+        author=meta.get("author") or None,
+        authors=json.loads(meta.get("authors", "[]")),
+        outlet=meta.get("outlet", ""),
+        date=meta.get("date", ""),
+        kind=meta.get("kind", "body"),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        score=score,
+    )
+
+
+def _article_metadata(a: Article) -> dict[str, Any]:
+    data = a.model_dump(exclude={"text", "id"})
+    return {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in data.items()}
+
+
+def _article_from_record(aid: str, text: str, meta: dict[str, Any]) -> Article:
+    fields = {k: json.loads(v) if k in {"authors", "speakers", "credentials"} else v for k, v in meta.items()}
+    return Article(id=aid, text=text, **fields)
+
+
+class Store:
+    """Typed access to the two collections; all Chroma calls of the product go through here."""
+
+    def __init__(self, client: chromadb.ClientAPI) -> None:
+        self.client = client
+        space = {"hnsw": {"space": "cosine"}}
+        self.passages = client.get_or_create_collection(PASSAGES, configuration=space, embedding_function=None)
+        self.articles = client.get_or_create_collection(ARTICLES, embedding_function=None)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        return cls(make_client(settings))
+
+    # -- generation: a token that changes whenever the visible content changes --------
+    def generation(self) -> str:
+        meta = self.client.get_collection(ARTICLES, embedding_function=None).metadata or {}
+        return str(meta.get("generation", ""))
+
+    def bump_generation(self) -> None:
+        self.articles.modify(metadata={"generation": uuid.uuid4().hex})
+
+    # -- articles ---------------------------------------------------------------------
+    def list_articles(self, with_text: bool = True) -> list[Article]:
+        include = ["metadatas", "documents"] if with_text else ["metadatas"]
+        rows = self.articles.get(include=include)
+        texts = rows.get("documents") or [""] * len(rows["ids"])
+        articles = [_article_from_record(i, t or "", m) for i, t, m in zip(rows["ids"], texts, rows["metadatas"])]
+        return sorted(articles, key=lambda a: a.source)
+
+    def get_article(self, article_id: str) -> Article | None:
+        rows = self.articles.get(ids=[article_id], include=["metadatas", "documents"])
+        if not rows["ids"]:
+            return None
+        return _article_from_record(rows["ids"][0], rows["documents"][0], rows["metadatas"][0])
+
+    def put_article(self, article: Article, passages: list[Passage], vectors: np.ndarray) -> None:
+        """Write passages first, then the article record that makes them visible, then drop old ones."""
+        for i in range(0, len(passages), _GET_BATCH):
+            batch = passages[i : i + _GET_BATCH]
+            self.passages.upsert(
+                ids=[p.id for p in batch],
+                documents=[p.text for p in batch],
+                metadatas=[_passage_metadata(p, article.content_hash) for p in batch],
+                embeddings=vectors[i : i + _GET_BATCH],
+            )
+        centroid = vectors.mean(axis=0)
+        centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
+        self.articles.upsert(
+            ids=[article.id],
+            documents=[article.text],
+            metadatas=[_article_metadata(article)],
+            embeddings=[centroid],
+        )
+        self.passages.delete(
+            where={"$and": [{"article_id": article.id}, {"version": {"$ne": article.content_hash}}]}
+        )
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove the article record first (its passages vanish from readers), then the passages."""
+        self.articles.delete(ids=[article_id])
+        self.passages.delete(where={"article_id": article_id})
+
+    def collect_garbage(self, live: dict[str, str]) -> int:
+        """Delete passages left by an interrupted run: of unknown articles or stale versions."""
+        rows = self.passages.get(include=["metadatas"])
+        stale = [
+            pid
+            for pid, meta in zip(rows["ids"], rows["metadatas"])
+            if live.get(meta["article_id"]) != meta["version"]
+        ]
+        for i in range(0, len(stale), _GET_BATCH):
+            self.passages.delete(ids=stale[i : i + _GET_BATCH])
+        return len(stale)
+
+    # -- passages ---------------------------------------------------------------------
+    def all_passages(self, live: dict[str, str]) -> list[Passage]:
+        """Every visible passage (current version of a committed article)."""
+        out: list[Passage] = []
+        total = self.passages.count()
+        for offset in range(0, total, _GET_BATCH):
+            rows = self.passages.get(include=["metadatas", "documents"], limit=_GET_BATCH, offset=offset)
+            for pid, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
+                if live.get(meta["article_id"]) == meta["version"]:
+                    out.append(passage_from_record(pid, text, meta))
+        return out
+
+    def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the nearest passages."""
+        n = min(n, self.passages.count())
+        if n <= 0:
+            return []
+        rows = self.passages.query(
+            query_embeddings=[vector], n_results=n, where=where, include=["distances"]
+        )
+        return [(pid, 1.0 - dist) for pid, dist in zip(rows["ids"][0], rows["distances"][0])]
+
+    def count_passages(self) -> int:
+        return self.passages.count()
