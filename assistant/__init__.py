@@ -1,6 +1,9 @@
-"""A chat assistant over opinion articles: cited, verbatim, speaker-attributed answers."""
+"""A chat assistant over opinion articles: cited, verbatim, speaker-attributed answers.
 
-from .core import Assistant, UsageError
+`Assistant` is imported lazily: `index/` imports `assistant.models` and
+`assistant.settings`, and must not pull in the retrieval stack that depends on it.
+"""
+
 from .models import (
     Answer,
     Article,
@@ -28,3 +31,11 @@ __all__ = [
     "Summary",
     "UsageError",
 ]
+
+
+def __getattr__(name: str):
+    if name in {"Assistant", "UsageError"}:
+        from . import core
+
+        return getattr(core, name)
+    raise AttributeError(name)

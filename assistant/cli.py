@@ -18,19 +18,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .core import Assistant, UsageError
+from .logs import quiet_libraries
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 err = Console(stderr=True)
-out = Console()
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")]
 
 
 def _emit(as_json: bool, payload: dict[str, Any], text: Callable[[], str]) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
-    else:
-        out.print(text(), markup=False, highlight=False)
+    sys.stdout.write((json.dumps(payload, ensure_ascii=False) if as_json else text()) + "\n")
 
 
 def _assistant() -> Assistant:
@@ -98,12 +95,13 @@ def ask(question: str, as_json: JsonFlag = False) -> None:
     answer = None
     for item in assistant.stream(question):
         if isinstance(item, str):
-            out.print(item, end="", markup=False, highlight=False)
+            sys.stdout.write(item)
+            sys.stdout.flush()
         else:
             answer = item
-    out.print()
+    sys.stdout.write("\n")
     if answer is not None:
-        out.print(render_references(answer.citations), markup=False, highlight=False)
+        sys.stdout.write(render_references(answer.citations) + "\n")
         for notice in answer.notices:
             err.print(f"note: {notice}", markup=False)
 
@@ -130,22 +128,14 @@ def articles(as_json: JsonFlag = False) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    quiet_libraries()
     try:
-        app(standalone_mode=False)
+        app()  # standalone: click reports its own usage errors with exit code 2
     except UsageError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(2)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
-        sys.exit(code or 0)
-    except Exception as exc:  # click usage errors come through here as ClickException
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError | click.exceptions.BadParameter):
-            err.print(f"error: {exc.format_message()}", markup=False)
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
+    except Exception as exc:
+        logging.getLogger(__name__).debug("failure", exc_info=True)
         err.print(f"error: {type(exc).__name__}: {exc}", markup=False)
         sys.exit(1)
 

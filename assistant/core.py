@@ -11,7 +11,7 @@ from index.builder import Progress, build
 from index.embeddings import Embedder, load_embedder
 from index.store import Store
 
-from . import extractive
+from . import extractive, grounding
 from .models import Answer, Article, IndexReport, Passage
 from .query import QueryPlan, plan_query
 from .retrieval import Hit, HybridRetriever, plan_search
@@ -19,9 +19,6 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Calibrated on the dev set (`make eval` prints the margin): the best passage of every
-# answerable question is above this cosine similarity, of every unanswerable one below.
-GROUNDED_MIN_SIMILARITY = 0.35
 ANSWER_PASSAGES = 3
 COMPARE_PASSAGES = 6
 
@@ -155,16 +152,16 @@ class Assistant:
         return extractive.compose(
             question,
             hits,
-            self.is_grounded(hits),
+            self.is_grounded(hits, plan),
             plan.compare,
             vector,
             self.embedder.encode,
             self.article_texts(),
         )
 
-    @staticmethod
-    def is_grounded(hits: list[Hit]) -> bool:
-        return bool(hits) and max(h.dense for h in hits) >= GROUNDED_MIN_SIMILARITY
+    def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
+        vocabulary = self.retriever.snapshot().bm25.vocab_dict
+        return grounding.is_grounded(hits, plan.text, vocabulary, plan.authors)
 
 
 def _require_text(value: str, what: str) -> str:

@@ -151,7 +151,11 @@ def _segments(
         offset = end + 2
         if i in bios:
             person = match_person(bios[i][0], authors) or bios[i][0]
-            segments.append(Segment(start, end, person, "bio"))
+            last = segments[-1] if segments else None
+            if last and last.kind == "bio" and last.author == person:
+                last.end = end  # a name line and the bio line under it form one passage
+            else:
+                segments.append(Segment(start, end, person, "bio"))
             if speaker_of:
                 current = None
             continue

@@ -17,7 +17,7 @@ from assistant.models import Article, FileError, IndexReport, Passage
 from .embeddings import Embedder
 from .metadata import METADATA_FILE, ArticleMeta, load_metadata
 from .pipeline import content_hash, prepare_article
-from .readers import SUPPORTED_SUFFIXES, ReadError
+from .readers import SUPPORTED_SUFFIXES, ReadError, check_file
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,13 @@ def discover(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
                     found.append(path)
                 else:
                     errors.append(FileError(path=str(path), error=f"unsupported file type {path.suffix or '(none)'}"))
-    return list(dict.fromkeys(p.resolve() for p in found))
+    resolved: list[Path] = []
+    for path in found:
+        try:
+            resolved.append(path.resolve())
+        except (RuntimeError, OSError) as exc:  # a file symlink loop: a -> b -> a
+            errors.append(FileError(path=str(path), error=f"unreadable: symlink loop ({exc})"[:200]))
+    return list(dict.fromkeys(resolved))
 
 
 def _plan(
@@ -71,11 +77,13 @@ def _plan(
     seen_content: dict[str, Path] = {}
     jobs: list[_Job] = []
     kept_sources: set[str] = set()
-    for path in files:
+    # Already indexed files first: of two copies of one article, the indexed one stays.
+    for path in sorted(files, key=lambda p: str(p) not in by_source):
         folder = path.parent
         try:
             if folder not in metadata:
                 metadata[folder] = load_metadata(folder)
+            check_file(path)  # empty or oversized files are refused before being read
             data = path.read_bytes()
         except (OSError, ValueError) as exc:
             report.errors.append(FileError(path=str(path), error=_reason(exc)))
@@ -137,7 +145,9 @@ def _build(store: Store, embedder: Embedder, paths: list[Path], rebuild: bool, p
 
     prepared: list[tuple[Article, list[Passage], bool]] = []
     taken_ids = {a.id: a.source for a in stored.values()}
-    for job in jobs:
+    for n, job in enumerate(jobs):
+        if progress:
+            progress(n, len(jobs), f"reading {job.path.name}")
         try:
             article, passages = prepare_article(job.path, job.meta, job.digest)
         except ReadError as exc:
@@ -145,6 +155,10 @@ def _build(store: Store, embedder: Embedder, paths: list[Path], rebuild: bool, p
             continue
         except OSError as exc:
             report.errors.append(FileError(path=str(job.path), error=_reason(exc)))
+            continue
+        except Exception as exc:  # never let one odd file stop the whole run
+            log.exception("failed to process %s", job.path)
+            report.errors.append(FileError(path=str(job.path), error=f"could not process: {type(exc).__name__}"))
             continue
         article, passages = _unique_id(article, passages, taken_ids)
         taken_ids[article.id] = article.source

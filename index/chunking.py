@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from llama_index.core import Document
 from llama_index.core.node_parser import SentenceSplitter
 
+from assistant.citations import sentence_spans
+
 from .attribution import Segment
 
-PASSAGE_WORDS = 90
+PASSAGE_WORDS = 110
 
 
 @dataclass
@@ -28,8 +30,20 @@ class Chunk:
     kind: str
 
 
+def split_sentences(text: str) -> list[str]:
+    """Sentences with their trailing whitespace, so that the pieces join back to `text`.
+
+    Replaces the splitter's default punkt tokenizer, which cuts "Some U.S. lawmakers"
+    after "U.S." and would start a passage mid-sentence.
+    """
+    starts = [a for a, _ in sentence_spans(text)] or [0]
+    starts[0] = 0
+    return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+
+
 def make_splitter(chunk_words: int = PASSAGE_WORDS) -> SentenceSplitter:
     return SentenceSplitter(
+        chunking_tokenizer_fn=split_sentences,
         chunk_size=chunk_words,
         chunk_overlap=0,
         tokenizer=str.split,

@@ -1,0 +1,385 @@
+"""`make eval`: score the dev set with the rules of the shared eval README, beside vanilla LlamaIndex.
+
+    python -m assistant.evaluation [--data DIR] [--dev FILE] [--no-vanilla] [--json FILE]
+
+Rules (implemented exactly, in small functions below):
+- text is normalised (`assistant.citations.normalize`) before comparing;
+- a gold span is covered by a passage that contains it or, for spans of six words or
+  more, contains its first half or its second half (a span cut by a chunk boundary);
+- recall@5: share of a question's gold spans covered by the union of the top five
+  passages of search, averaged over answerable questions; MRR@5: reciprocal rank of
+  the first passage covering any gold span;
+- attribution: for position questions about one named author, whether the first
+  passage covering a gold span has that person as its `author`;
+- citation validity: share of `ask` citations whose quote is in its article's cleaned text;
+- grounded accuracy: `grounded` is false for unanswerable questions, true otherwise.
+
+Jobs (issue 6): the share of gold spans covered by the passages each job cites, on the
+questions of the matching type (answers: every answerable question; positions: contrast;
+summaries: summary; counterpoints: counterpoint). A job the Assistant lacks prints "n/a".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from .citations import normalize
+from .core import Assistant
+from .models import Citation, Passage
+from .settings import PROJECT_ROOT, Settings
+
+DEV_SET = PROJECT_ROOT / "eval" / "dev.jsonl"
+K = 5
+HALF_SPAN_MIN_WORDS = 6
+Metric = float | None
+
+# Issue 2's acceptance thresholds: (metric, comparison, bound).
+THRESHOLDS: dict[str, tuple[str, float]] = {
+    "recall@5": (">=", 0.95),
+    "MRR@5": (">=", 0.90),
+    "attribution": (">=", 1.0),
+    "mean passage words": ("<=", 150.0),
+    "citation validity": (">=", 1.0),
+    "grounded accuracy": (">=", 1.0),
+}
+
+
+# -- the coverage rules ---------------------------------------------------------------------
+def span_variants(span: str) -> list[str]:
+    """The normalised strings whose presence covers `span`: itself, and its halves when long."""
+    words = normalize(span).split()
+    whole = " ".join(words)
+    if len(words) < HALF_SPAN_MIN_WORDS:
+        return [whole]
+    mid = len(words) // 2
+    return [whole, " ".join(words[:mid]), " ".join(words[mid:])]
+
+
+def covers(passage_text: str, span: str) -> bool:
+    """True when the passage covers the gold span (whole, or either half of a long span)."""
+    text = normalize(passage_text)
+    return any(v and v in text for v in span_variants(span))
+
+
+def recall(gold: Sequence[str], texts: Sequence[str]) -> float:
+    """Share of gold spans covered by the union of `texts`."""
+    if not gold:
+        return 0.0
+    return sum(any(covers(t, g) for t in texts) for g in gold) / len(gold)
+
+
+def first_covering(gold: Sequence[str], texts: Sequence[str]) -> int | None:
+    """0-based rank of the first text covering any gold span, or None."""
+    return next((i for i, t in enumerate(texts) if any(covers(t, g) for g in gold)), None)
+
+
+def reciprocal_rank(gold: Sequence[str], texts: Sequence[str]) -> float:
+    rank = first_covering(gold, texts)
+    return 0.0 if rank is None else 1.0 / (rank + 1)
+
+
+def attributed(gold: Sequence[str], passages: Sequence[Passage], person: str) -> bool:
+    """Whether the first passage covering a gold span is `person`'s words."""
+    rank = first_covering(gold, [p.text for p in passages])
+    return rank is not None and passages[rank].author == person
+
+
+def citation_valid(citation: Citation, article_texts: dict[str, str]) -> bool:
+    """The quote is a (normalised) substring of its article's cleaned text."""
+    quote = normalize(citation.quote)
+    return bool(quote) and quote in normalize(article_texts.get(citation.passage.article_id, ""))
+
+
+def average(values: Iterable[float]) -> Metric:
+    values = list(values)
+    return mean(values) if values else None
+
+
+# -- the dev set ----------------------------------------------------------------------------
+@dataclass
+class Question:
+    id: str
+    type: str
+    question: str
+    gold: list[str]
+    authors: list[str]
+    articles: list[str]
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "unanswerable"
+
+    @property
+    def single_author_position(self) -> bool:
+        return self.type == "position" and len(self.authors) == 1
+
+
+def load_dev(path: Path = DEV_SET) -> list[Question]:
+    fields = set(Question.__dataclass_fields__)
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Question(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+
+
+# -- retrieval metrics, for any retriever -----------------------------------------------------
+Retrieve = Callable[[str], list[Passage]]
+
+
+@dataclass
+class Report:
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)  # per-question notes for whoever tunes retrieval
+
+
+def retrieval_metrics(retrieve: Retrieve, questions: list[Question], report: Report, label: str = "") -> None:
+    """recall@5, MRR@5 and attribution of `retrieve` over the answerable questions."""
+    recalls, ranks, attributions = [], [], []
+    for q in (q for q in questions if q.answerable):
+        passages = retrieve(q.question)[:K]
+        texts = [p.text for p in passages]
+        recalls.append(recall(q.gold, texts))
+        ranks.append(reciprocal_rank(q.gold, texts))
+        if q.single_author_position:
+            attributions.append(float(attributed(q.gold, passages, q.authors[0])))
+        if recalls[-1] < 1 or ranks[-1] < 1 or (q.single_author_position and not attributions[-1]):
+            report.misses.append(
+                f"{label}{q.id} recall {recalls[-1]:.2f} rr {ranks[-1]:.2f}"
+                + (f" attributed {bool(attributions[-1])}" if q.single_author_position else "")
+                + f": {q.question}"
+            )
+    report.metrics.update(
+        {"recall@5": average(recalls), "MRR@5": average(ranks), "attribution": average(attributions)}
+    )
+
+
+def passage_words(texts: Iterable[str]) -> Metric:
+    return average(len(t.split()) for t in texts)
+
+
+# -- the assistant's answers and jobs ---------------------------------------------------------
+def answer_metrics(assistant: Assistant, questions: list[Question], report: Report) -> None:
+    """Citation validity, grounded accuracy, answer coverage and the grounding margin, from `ask`."""
+    texts = assistant.article_texts()
+    valid, grounded_ok, coverage = [], [], []
+    for q in questions:
+        answer = assistant.ask(q.question)
+        valid += [citation_valid(c, texts) for c in answer.citations]
+        grounded_ok.append(answer.grounded == q.answerable)
+        if q.answerable:
+            coverage.append(recall(q.gold, [c.passage.text for c in answer.citations]))
+        if answer.grounded != q.answerable:
+            report.misses.append(f"{q.id} grounded={answer.grounded}: {q.question}")
+    report.metrics.update(
+        {
+            "citation validity": average(valid),
+            "citations checked": float(len(valid)),
+            "grounded accuracy": average(grounded_ok),
+            "answers: gold covered": average(coverage),
+        }
+    )
+    report.metrics.update(grounding_margin(assistant, questions))
+
+
+def top_similarity(assistant: Assistant, question: str) -> float:
+    hits = assistant.search_hits(question, K)
+    return max((h.dense for h in hits), default=0.0)
+
+
+def grounding_margin(assistant: Assistant, questions: list[Question]) -> dict[str, Metric]:
+    """Lowest top dense similarity of answerable questions vs highest of unanswerable ones."""
+    answerable = [top_similarity(assistant, q.question) for q in questions if q.answerable]
+    unanswerable = [top_similarity(assistant, q.question) for q in questions if not q.answerable]
+    return {
+        "min top similarity, answerable": min(answerable, default=None),
+        "max top similarity, unanswerable": max(unanswerable, default=None),
+    }
+
+
+def cited_texts(result: Any) -> list[str]:
+    """Passage texts a job's result cites, whatever its shape (positions, summary, counterpoints)."""
+    if isinstance(result, list):
+        return [t for item in result for t in cited_texts(item)]
+    if hasattr(result, "counterpoints"):
+        return [card.passage.text for card in result.counterpoints]
+    return [c.passage.text for c in getattr(result, "citations", [])]
+
+
+def _positions(assistant: Assistant, q: Question) -> Any:
+    return assistant.positions(q.question)
+
+
+def _summary(assistant: Assistant, q: Question) -> Any:
+    plan = assistant.plan(q.question)
+    if len(plan.authors) == 1:
+        return assistant.summarize(author=plan.authors[0])
+    if len(plan.article_ids) == 1:
+        return assistant.summarize(article=plan.article_ids[0])
+    return assistant.summarize()
+
+
+def _counter(assistant: Assistant, q: Question) -> Any:
+    return assistant.counter(assistant.plan(q.question).text)  # the plan strips "Counter the claim that"
+
+
+# metric name -> (Assistant method, question type, how to call it)
+JOBS: dict[str, tuple[str, str, Callable[[Assistant, Question], Any]]] = {
+    "positions: gold covered": ("positions", "contrast", _positions),
+    "summaries: gold covered": ("summarize", "summary", _summary),
+    "counterpoints: gold covered": ("counter", "counterpoint", _counter),
+}
+
+
+def job_metrics(assistant: Assistant, questions: list[Question], report: Report) -> None:
+    """Gold coverage of each job's cited passages; None (printed n/a) when the job is missing."""
+    for name, (method, qtype, call) in JOBS.items():
+        if not callable(getattr(assistant, method, None)):
+            report.metrics[name] = None
+            continue
+        scores = []
+        for q in (q for q in questions if q.type == qtype):
+            try:
+                scores.append(recall(q.gold, cited_texts(call(assistant, q))))
+            except NotImplementedError:
+                break
+        report.metrics[name] = average(scores)
+
+
+def evaluate(assistant: Assistant, questions: list[Question], jobs: bool = True) -> Report:
+    """Every metric of the assistant on `questions`."""
+    report = Report()
+    retrieval_metrics(lambda q: assistant.search(q, K), questions, report)
+    report.metrics["mean passage words"] = passage_words(p.text for p in assistant.retriever.snapshot().passages)
+    answer_metrics(assistant, questions, report)
+    if jobs:
+        job_metrics(assistant, questions, report)
+    return report
+
+
+# -- vanilla LlamaIndex, same corpus, same embeddings ------------------------------------------
+class VanillaLlamaIndex:
+    """SimpleDirectoryReader + default SentenceSplitter + the same MiniLM + Chroma, top 5."""
+
+    def __init__(self, corpus: Path) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
+        from llama_index.core.node_parser import SentenceSplitter
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        from index.embeddings import bundled_model_path
+
+        documents = SimpleDirectoryReader(input_files=sorted(Path(corpus).glob("*.txt"))).load_data()
+        client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+        collection = client.get_or_create_collection(f"vanilla_{time.time_ns()}")
+        storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
+        self.embed_model = HuggingFaceEmbedding(model_name=bundled_model_path(), device="cpu")
+        self.nodes = SentenceSplitter().get_nodes_from_documents(documents)
+        self.index = VectorStoreIndex(self.nodes, storage_context=storage, embed_model=self.embed_model)
+        self.retriever = self.index.as_retriever(similarity_top_k=K)
+
+    def texts(self, query: str) -> list[str]:
+        return [n.node.get_content() for n in self.retriever.retrieve(query)]
+
+    def search(self, query: str) -> list[Passage]:
+        return [Passage(id=str(i), article_id="", text=t, start=0, end=len(t)) for i, t in enumerate(self.texts(query))]
+
+
+def evaluate_vanilla(corpus: Path, questions: list[Question]) -> Report:
+    vanilla = VanillaLlamaIndex(corpus)
+    report = Report()
+    retrieval_metrics(vanilla.search, questions, report, label="vanilla ")
+    report.metrics["attribution"] = None  # no speaker or author per chunk at all
+    report.metrics["mean passage words"] = passage_words(n.get_content() for n in vanilla.nodes)
+    return report
+
+
+# -- output -----------------------------------------------------------------------------------
+ROWS = [
+    "recall@5",
+    "MRR@5",
+    "attribution",
+    "mean passage words",
+    "citation validity",
+    "grounded accuracy",
+    "answers: gold covered",
+    "positions: gold covered",
+    "summaries: gold covered",
+    "counterpoints: gold covered",
+    "citations checked",
+    "min top similarity, answerable",
+    "max top similarity, unanswerable",
+]
+
+
+def fmt(value: Metric) -> str:
+    if value is None:
+        return "n/a"
+    value = float(value)
+    return f"{value:.1f}" if value >= 10 or (value.is_integer() and value > 1) else f"{value:.3f}"
+
+
+def verdict(name: str, value: Metric) -> str:
+    if name not in THRESHOLDS:
+        return ""
+    op, bound = THRESHOLDS[name]
+    ok = value is not None and (value >= bound if op == ">=" else value <= bound)
+    return f"{op} {bound:g} {'met' if ok else 'NOT met'}"
+
+
+def table(ours: Report, vanilla: Report | None) -> str:
+    """One Markdown table: the assistant, vanilla LlamaIndex, and issue 2's target."""
+    lines = ["| metric | assistant | vanilla LlamaIndex | target |", "|---|---:|---:|---|"]
+    for name in ROWS:
+        theirs = fmt(vanilla.metrics.get(name)) if vanilla and name in vanilla.metrics else ""
+        lines.append(f"| {name} | {fmt(ours.metrics.get(name))} | {theirs} | {verdict(name, ours.metrics.get(name))} |")
+    return "\n".join(lines)
+
+
+def open_assistant(data: Path | None, corpus: Path) -> Assistant:
+    """An Assistant over `data` (a temp dir by default), indexed from `corpus`."""
+    data = Path(data) if data else Path(tempfile.mkdtemp(prefix="assistant-eval-"))
+    assistant = Assistant(Settings(ASSISTANT_DATA=str(data), ASSISTANT_CORPUS=str(corpus)))
+    assistant.index([corpus])
+    return assistant
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m assistant.evaluation", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, help="data dir to index into and evaluate (default: a temp dir)")
+    parser.add_argument("--corpus", type=Path, default=PROJECT_ROOT / "corpus")
+    parser.add_argument("--dev", type=Path, default=DEV_SET, help="dev set (JSON lines)")
+    parser.add_argument("--no-vanilla", action="store_true", help="skip the vanilla LlamaIndex baseline")
+    parser.add_argument("--json", type=Path, help="also write the metrics as JSON here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    questions = load_dev(args.dev)
+    started = time.perf_counter()
+    ours = evaluate(open_assistant(args.data, args.corpus), questions)
+    vanilla = None if args.no_vanilla else evaluate_vanilla(args.corpus, questions)
+    print(f"Dev set: {len(questions)} questions ({args.dev.name}); top {K}; {time.perf_counter() - started:.0f} s\n")
+    print(table(ours, vanilla))
+    misses = ours.misses + (vanilla.misses if vanilla else [])
+    if misses:
+        print("\nMisses:\n" + "\n".join(f"- {m}" for m in misses))
+    if args.json:
+        payload = {"assistant": ours.metrics, "vanilla_llamaindex": vanilla.metrics if vanilla else None}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Who said it: grouping passages by the person whose words they are, for the three jobs.
+
+Positions, summaries and counterpoints all work per speaker. A passage with an
+`author` belongs to that person (Ashford and Kroenig are two speakers of one
+article). A passage of an article with no byline belongs to that article's
+"unknown author", shown with the outlet (never a guess at a name). A passage with
+no author in an article that *has* a byline is shared or editorial text (a dek,
+an intro): it is nobody's position, so the per-speaker jobs leave it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .models import Article, Cite, Passage
+from .retrieval import Hit, HybridRetriever
+
+UNKNOWN_PREFIX = "Unknown author"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    key: str  # the person's name, or "article:<id>" for an unsigned article
+    label: str  # how the row / card names them
+    author: str | None  # the passage author to filter on (None: unsigned article)
+    article_id: str | None  # set for an unsigned article
+
+
+def speaker_of(passage: Passage, articles: dict[str, Article]) -> Speaker | None:
+    """The speaker of a body passage, or None for bio lines and shared text."""
+    if passage.kind != "body":
+        return None
+    if passage.author:
+        return Speaker(passage.author, passage.author, passage.author, None)
+    article = articles.get(passage.article_id)
+    if article is None or article.authors:
+        return None
+    return Speaker(f"article:{article.id}", unknown_label(article), None, article.id)
+
+
+def unknown_label(article: Article) -> str:
+    where = article.outlet or article.title or article.id
+    return f"{UNKNOWN_PREFIX} ({where})"
+
+
+def speakers(retriever: HybridRetriever) -> list[Speaker]:
+    """Every speaker of the corpus, unsigned articles disambiguated by title when outlets clash."""
+    snap = retriever.snapshot()
+    found: dict[str, Speaker] = {}
+    for passage in snap.passages:
+        speaker = speaker_of(passage, snap.articles)
+        if speaker is not None:
+            found.setdefault(speaker.key, speaker)
+    labels = [s.label for s in found.values()]
+    out = []
+    for s in found.values():
+        if labels.count(s.label) > 1 and s.article_id:
+            title = snap.articles[s.article_id].title or s.article_id
+            s = Speaker(s.key, f"{s.label[:-1]}, {title})", s.author, s.article_id)
+        out.append(s)
+    return out
+
+
+def speaker_hits(
+    retriever: HybridRetriever, speaker: Speaker, text: str, vector: np.ndarray, k: int
+) -> list[Hit]:
+    """The speaker's best body passages for `text`, their own words only."""
+    hits = retriever.search(
+        text,
+        k,
+        authors=[speaker.author] if speaker.author else None,
+        article_ids=[speaker.article_id] if speaker.article_id else None,
+        vector=vector,
+        kinds=("body",),
+    )
+    # The article filter of an unsigned article may still let shared text through.
+    return [h for h in hits if h.passage.author == speaker.author]
+
+
+def cite_for(passage: Passage, articles: dict[str, Article], label: str | None = None) -> Cite:
+    """The full cite of a passage: author (or unknown + outlet), credentials from the bio line."""
+    article = articles.get(passage.article_id)
+    credentials = article.credentials.get(passage.author, "") if article and passage.author else ""
+    return Cite(
+        author=passage.author or label or UNKNOWN_PREFIX,
+        credentials=credentials,
+        title=(article.title if article else passage.title) or "",
+        outlet=passage.outlet,
+        date=passage.date,
+        url=article.url if article else "",
+    )
