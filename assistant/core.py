@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterator
 from functools import cached_property
@@ -35,6 +36,8 @@ class Assistant:
         self.settings = settings or Settings()
         self.auto_index = auto_index
         self._indexed_once = False
+        self.scope_authors: list[str] = []  # filters set by scoped(): questions stay within them
+        self.scope_articles: list[str] = []
 
     # -- components, built on first use --------------------------------------------------
     @cached_property
@@ -105,7 +108,27 @@ class Assistant:
     # -- search ---------------------------------------------------------------------------
     def plan(self, question: str) -> QueryPlan:
         snap = self.retriever.snapshot()
-        return plan_query(question, snap.people, list(snap.articles.values()))
+        plan = plan_query(question, snap.people, list(snap.articles.values()))
+        if self.scope_authors:
+            plan.authors = [a for a in plan.authors if a in self.scope_authors] or list(self.scope_authors)
+        if self.scope_articles:
+            plan.article_ids = [i for i in plan.article_ids if i in self.scope_articles] or list(self.scope_articles)
+        return plan
+
+    def scoped(self, authors: list[str] | None = None, articles: list[str] | None = None) -> Assistant:
+        """A view sharing this assistant's index whose questions and jobs stay within these
+        authors and/or article ids (the app's filters)."""
+        view = copy.copy(self)
+        view.scope_authors = [self.resolve_author(a) for a in authors or []]
+        view.scope_articles = [self.article(a).id for a in articles or []]
+        return view
+
+    def delete_article(self, article_id: str) -> str:
+        """Remove an article from the index; its corpus file moves to `<corpus>/.trash/`."""
+        from .library import delete_article
+
+        return delete_article(self, article_id)
+
 
     def search(
         self, query: str, k: int = 5, author: str | None = None, article: str | None = None

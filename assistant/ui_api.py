@@ -1,0 +1,143 @@
+"""The app's operations, shared by the UI events and the named API endpoints.
+
+Each method takes plain values (strings, lists) and returns models or JSON-ready dicts, so the
+Gradio layer in `ui.py` stays a thin layer of wiring.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from .core import Assistant, History, UsageError
+from .models import Answer, Citation, Counterpoints, Passage, Position, Summary
+from .ui_render import render_answer
+
+log = logging.getLogger(__name__)
+Names = list[str] | None
+
+
+class FeatureMissing(UsageError):
+    """A job whose library method is not available in this build."""
+
+
+def normalise_history(history: Any) -> list[dict[str, str]]:
+    """Accepts [[user, assistant], ...] pairs or [{"role", "content"}, ...] messages."""
+    turns: list[dict[str, str]] = []
+    for item in history or []:
+        if isinstance(item, dict) and item.get("role") in ("user", "assistant"):
+            turns.append({"role": item["role"], "content": _text(item.get("content"))})
+        elif isinstance(item, list | tuple) and len(item) == 2:
+            turns += [{"role": "user", "content": _text(item[0])}, {"role": "assistant", "content": _text(item[1])}]
+    return [t for t in turns if t["content"]]
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # Gradio content blocks
+        return " ".join(_text(c) for c in content)
+    if isinstance(content, dict):
+        return str(content.get("text") or "")
+    return "" if content is None else str(content)
+
+
+class AppAPI:
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    @property
+    def model_name(self) -> str:
+        settings = self.assistant.settings
+        return settings.llm_model if settings.llm_enabled else ""
+
+    # -- filters -----------------------------------------------------------------------
+    def scoped(self, authors: list[str] | None = None, articles: list[str] | None = None) -> Assistant:
+        """The assistant restricted to these authors and/or articles (no filter: the whole corpus)."""
+        if not authors and not articles:
+            return self.assistant
+        return self.assistant.scoped(authors=list(authors or []), articles=list(articles or []))
+
+    def people(self) -> list[str]:
+        return self.assistant.people()
+
+    def article_choices(self) -> list[tuple[str, str]]:
+        return [(f"{a.title or a.id} ({a.outlet or 'unknown outlet'})", a.id) for a in self.assistant.articles()]
+
+    # -- chat ----------------------------------------------------------------------------
+    def stream(
+        self, question: str, history: History = None, authors: Names = None, articles: Names = None
+    ) -> Iterator[str | Answer]:
+        yield from self.scoped(authors, articles).stream(question, normalise_history(history))
+
+    def ask(
+        self, question: str, history: History = None, authors: Names = None, articles: Names = None
+    ) -> tuple[str, dict]:
+        answer = self.scoped(authors, articles).ask(question, normalise_history(history))
+        positions = self.compare_positions(answer, authors, articles)
+        return render_answer(answer, self.model_name, positions), answer.model_dump()
+
+    def compare_positions(
+        self, answer: Answer, authors: list[str] | None = None, articles: list[str] | None = None
+    ) -> list[Position]:
+        """For a question comparing authors, the positions table shown inside the answer."""
+        assistant = self.scoped(authors, articles)
+        if not answer.grounded or not hasattr(assistant, "positions"):
+            return []
+        plan = assistant.plan(answer.question)
+        if not plan.compare or len(plan.authors) == 1:
+            return []
+        try:
+            return self._positions(assistant, answer.question, authors, articles)
+        except Exception as exc:  # the answer itself stands; the table is a bonus
+            log.warning("positions table failed: %s", exc)
+            answer.notices.append(f"positions table unavailable: {exc}")
+            return []
+
+    # -- jobs ----------------------------------------------------------------------------
+    def positions(
+        self, question: str, authors: list[str] | None = None, articles: list[str] | None = None
+    ) -> list[Position]:
+        return self._positions(self.scoped(authors, articles), question, authors, articles)
+
+    @staticmethod
+    def _positions(assistant: Assistant, question: str, authors, articles) -> list[Position]:
+        result = _call(assistant, "positions", question)
+        positions = list(getattr(result, "positions", result))
+        if authors:
+            positions = [p for p in positions if p.author in authors]
+        if articles:
+            for p in positions:
+                p.citations = [c for c in p.citations if c.passage.article_id in articles]
+        return positions
+
+    def summarize(self, article: str | None = None, author: str | None = None) -> Summary:
+        return _call(self.assistant, "summarize", article=article or None, author=author or None)
+
+    def counter(self, claim: str, authors: list[str] | None = None, articles: list[str] | None = None) -> Counterpoints:
+        result: Counterpoints = _call(self.scoped(authors, articles), "counter", claim)
+        keep = _passage_filter(authors, articles)
+        result.counterpoints = [c for c in result.counterpoints if keep(c.passage)]
+        result.supporting = [c for c in result.supporting if keep(c.passage)]
+        return result
+
+    def search(self, query: str, k: int = 5, author: str | None = None, article: str | None = None) -> list[Passage]:
+        return self.assistant.search(query, k=int(k), author=author or None, article=article or None)
+
+    def citation(self, data: dict) -> Citation:
+        return Citation.model_validate(data)
+
+
+def _call(assistant: Assistant, method: str, *args, **kwargs):
+    fn = getattr(assistant, method, None)
+    if fn is None:
+        raise FeatureMissing(f"{method} is not available in this build yet")
+    return fn(*args, **kwargs)
+
+
+def _passage_filter(authors: list[str] | None, articles: list[str] | None):
+    def keep(p: Passage) -> bool:
+        return (not authors or p.author in authors) and (not articles or p.article_id in articles)
+
+    return keep

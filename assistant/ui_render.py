@@ -1,0 +1,247 @@
+"""Turning answers, positions, summaries and evidence cards into safe Markdown and HTML for the app.
+
+Everything that comes from the corpus (quotes, titles, names, article text) is untrusted: it is
+escaped here before it reaches a Markdown or HTML component, so an article containing
+`<script>` or `<img onerror>` is shown as text and never executed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from .models import Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
+
+UNKNOWN = "unknown"
+_BLOCKQUOTE = re.compile(r"^(\s*(?:>\s?)+)")
+# Characters that the gr.HTML template engine (JS template strings, Handlebars) would interpret.
+_TEMPLATE_CHARS = {"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"}
+
+
+# -- escaping ----------------------------------------------------------------------------
+def esc_html(text: object) -> str:
+    """Text made inert for an HTML component: tags, quotes and template markers escaped."""
+    out = html.escape(str(text or ""), quote=True)
+    for char, entity in _TEMPLATE_CHARS.items():
+        out = out.replace(char, entity)
+    return out
+
+
+def esc_md(text: object) -> str:
+    """Corpus text made inert inside Markdown: HTML and quotes escaped, table pipes and
+    link brackets neutralised, kept on one line."""
+    out = html.escape(" ".join(str(text or "").split()), quote=True)
+    return out.replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;").replace("`", "&#96;")
+
+
+def safe_markdown(markdown: str) -> str:
+    """Markdown written by a composer (which embeds corpus quotes) with all HTML escaped;
+    blockquote markers at the start of a line are kept so the layout survives."""
+    lines = []
+    for line in (markdown or "").splitlines():
+        match = _BLOCKQUOTE.match(line)
+        prefix = match.group(1) if match else ""
+        lines.append(prefix + html.escape(line[len(prefix) :], quote=True).replace("`", "&#96;"))
+    return "\n".join(lines)
+
+
+# -- labels ------------------------------------------------------------------------------
+def authors_label(authors: Iterable[str]) -> str:
+    names = [a for a in authors if a]
+    return ", ".join(names) if names else UNKNOWN
+
+
+def speaker(passage: Passage) -> str:
+    return passage.author or UNKNOWN
+
+
+def mode_badge(mode: str, model_name: str) -> str:
+    return model_name if mode == "llm" else "extractive"
+
+
+def cite_line(citation: Citation) -> str:
+    """One footnote: [n] author, title, outlet, date: “quote”."""
+    p = citation.passage
+    where = ", ".join(esc_md(x) for x in (p.outlet, p.date) if x)
+    title = f"*{esc_md(p.title)}*" if p.title else "*untitled*"
+    where = f", {where}" if where else ""
+    return f"**&#91;{citation.n}&#93;** {esc_md(speaker(p))}, {title}{where}: “{esc_md(citation.quote)}”"
+
+
+def short(text: str, limit: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- answers -----------------------------------------------------------------------------
+def header_line(mode: str, model_name: str, grounded: bool) -> str:
+    badge = f"`{mode_badge(mode, model_name)}`"
+    if grounded:
+        return badge
+    return f"{badge} · ⚠️ **Not grounded:** the corpus holds no relevant evidence for this question."
+
+
+def notices_block(notices: Iterable[str]) -> str:
+    return "\n".join(f"> ℹ️ {esc_md(n)}" for n in notices)
+
+
+def references_block(citations: Iterable[Citation], title: str = "References") -> str:
+    lines = [cite_line(c) for c in citations]
+    return f"**{title}**\n\n" + "  \n".join(lines) if lines else ""
+
+
+def render_answer(answer: Answer, model_name: str = "", positions: list[Position] | None = None) -> str:
+    """The full chat message: badge, grounding mark, answer, positions table, footnotes, notices."""
+    parts = [header_line(answer.mode, model_name, answer.grounded), safe_markdown(answer.answer)]
+    if positions:
+        parts.append(positions_markdown(positions))
+    if answer.citations:
+        parts.append("---\n" + references_block(answer.citations))
+    if answer.notices:
+        parts.append(notices_block(answer.notices))
+    return "\n\n".join(p for p in parts if p)
+
+
+def citation_rows(citations: Iterable[Citation]) -> list[list[str]]:
+    """Rows of the clickable sources table: n | author | article | quote (plain text cells)."""
+    return [
+        [str(c.n), speaker(c.passage), c.passage.title or c.passage.outlet or c.passage.article_id, short(c.quote)]
+        for c in citations
+    ]
+
+
+# -- the passage panel -------------------------------------------------------------------
+def render_passage(passage: Passage, article: Article | None, quote: str = "") -> str:
+    """The article with the passage highlighted (<mark>) and the quoted words in bold."""
+    title = passage.title or (article.title if article else "") or "untitled"
+    meta = [
+        f"<div class='pv-speaker'><b>{esc_html(speaker(passage))}</b></div>",
+        f"<div class='pv-title'><i>{esc_html(title)}</i></div>",
+        f"<div class='pv-where'>{esc_html(passage.outlet or UNKNOWN + ' outlet')}"
+        f" · {esc_html(passage.date or 'undated')} · by {esc_html(authors_label(passage.authors))}</div>",
+    ]
+    body = _highlighted(article.text, passage, quote) if article else _marked(passage.text, quote)
+    return (
+        "<div class='passage-view'>" + "".join(meta) + f"<div class='pv-text'>{body}</div></div>"
+    )
+
+
+def _highlighted(text: str, passage: Passage, quote: str) -> str:
+    start, end = passage.start, passage.end
+    if text[start:end] != passage.text:  # stale offsets: fall back to finding the passage
+        start = text.find(passage.text)
+        if start < 0:
+            return _marked(passage.text, quote)
+        end = start + len(passage.text)
+    return esc_html(text[:start]) + _marked(text[start:end], quote) + esc_html(text[end:])
+
+
+def _marked(passage_text: str, quote: str) -> str:
+    at = passage_text.find(quote) if quote else -1
+    if at < 0:
+        return f"<mark id='passage-mark'>{esc_html(passage_text)}</mark>"
+    before, middle, after = passage_text[:at], passage_text[at : at + len(quote)], passage_text[at + len(quote) :]
+    return f"<mark id='passage-mark'>{esc_html(before)}<strong>{esc_html(middle)}</strong>{esc_html(after)}</mark>"
+
+
+EMPTY_PASSAGE = "<div class='passage-view pv-empty'>Click a citation to read it in its article.</div>"
+
+
+# -- positions ---------------------------------------------------------------------------
+def positions_rows(positions: Iterable[Position]) -> tuple[list[list[str]], list[Citation]]:
+    """One row per piece of evidence (author | stance | position | evidence) and the citation
+    behind each row, so a click on a row opens its passage."""
+    rows, cites = [], []
+    for pos in positions:
+        for citation in pos.citations or [None]:
+            evidence = f"[{citation.n}] “{short(citation.quote, 200)}”" if citation else "(no evidence)"
+            rows.append([pos.author or UNKNOWN, pos.stance, short(pos.summary, 300), evidence])
+            cites.append(citation)
+    return rows, cites
+
+
+def positions_markdown(positions: Iterable[Position]) -> str:
+    lines = ["| Author | Stance | Position | Evidence |", "|---|---|---|---|"]
+    for pos in positions:
+        evidence = "<br>".join(f"&#91;{c.n}&#93; “{esc_md(short(c.quote, 200))}”" for c in pos.citations)
+        lines.append(f"| {esc_md(pos.author or UNKNOWN)} | {esc_md(pos.stance)} | {esc_md(pos.summary)} | {evidence} |")
+    return "\n".join(lines)
+
+
+# -- summaries ---------------------------------------------------------------------------
+def render_summary(summary: Summary, model_name: str = "") -> str:
+    parts = [
+        f"`{mode_badge(summary.mode, model_name)}` · scope: {esc_md(summary.scope)}",
+        safe_markdown(summary.summary),
+        "---\n" + references_block(summary.citations) if summary.citations else "",
+        notices_block(summary.notices),
+    ]
+    return "\n\n".join(p for p in parts if p)
+
+
+# -- debate prep -------------------------------------------------------------------------
+def card_cite(card: EvidenceCard) -> str:
+    c = card.cite
+    who = esc_md(c.author or UNKNOWN) + (f", {esc_md(c.credentials)}" if c.credentials else "")
+    rest = ", ".join(esc_md(x) for x in (f"“{c.title}”" if c.title else "", c.outlet, c.date, c.url) if x)
+    return f"{who}. {rest}" if rest else who
+
+
+def render_card(card: EvidenceCard, n: int) -> str:
+    answers = f"\n\n*Answers:* {esc_md(card.answers)}" if card.answers else ""
+    return f"#### {n}. {esc_md(card.tag)}\n\n**{card_cite(card)}**\n\n> {esc_md(card.text)}{answers}"
+
+
+def render_counter(result: Counterpoints, model_name: str = "") -> str:
+    parts = [f"`{mode_badge(result.mode, model_name)}` · claim: “{esc_md(result.claim)}”"]
+    parts.append("### Counterpoints")
+    parts += [render_card(c, i) for i, c in enumerate(result.counterpoints, 1)] or ["*No counterpoints found.*"]
+    parts.append("### Supporting evidence")
+    parts += [render_card(c, i) for i, c in enumerate(result.supporting, 1)] or ["*No supporting evidence found.*"]
+    if result.notices:
+        parts.append(notices_block(result.notices))
+    return "\n\n".join(parts)
+
+
+def card_rows(result: Counterpoints) -> tuple[list[list[str]], list[EvidenceCard]]:
+    cards = [("counterpoint", c) for c in result.counterpoints] + [("supporting", c) for c in result.supporting]
+    rows = [[side, short(c.tag, 120), c.cite.author or UNKNOWN, short(c.text)] for side, c in cards]
+    return rows, [c for _, c in cards]
+
+
+def brief_markdown(result: Counterpoints) -> str:
+    """The downloadable debate brief: plain Markdown, corpus text escaped."""
+    return f"# Debate brief\n\n{render_counter(result)}\n"
+
+
+# -- library -----------------------------------------------------------------------------
+LIBRARY_HEADERS = ["id", "title", "authors", "outlet", "date", "file"]
+
+
+def library_rows(articles: Iterable[Article]) -> list[list[str]]:
+    return [
+        [a.id, a.title or "untitled", authors_label(a.authors), a.outlet or UNKNOWN, a.date or "", _name(a.source)]
+        for a in sorted(articles, key=lambda a: a.id)
+    ]
+
+
+def _name(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+# -- export ------------------------------------------------------------------------------
+def export_markdown(turns: list[dict], model_name: str = "") -> str:
+    """The conversation with a references section numbered across all answers."""
+    lines = ["# Conversation", ""]
+    refs: list[str] = []
+    for i, turn in enumerate(turns, 1):
+        answer = Answer.model_validate(turn["answer"])
+        offset = len(refs)
+        body = re.sub(r"\[(\d+)\]", lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
+        lines += [f"## Q{i}. {esc_md(answer.question)}", "", header_line(answer.mode, model_name, answer.grounded)]
+        lines += ["", safe_markdown(body), ""]
+        for c in answer.citations:
+            refs.append(cite_line(c.model_copy(update={"n": c.n + offset})))
+    lines += ["## References", ""] + ([f"{r}  " for r in refs] or ["(none)"])
+    return "\n".join(lines) + "\n"
