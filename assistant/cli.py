@@ -92,14 +92,18 @@ def ask(question: str, as_json: JsonFlag = False) -> None:
     if as_json:
         _emit(True, assistant.ask(question).model_dump(), str)
         return
-    answer = None
+    answer, streamed = None, []
     for item in assistant.stream(question):
         if isinstance(item, str):
+            streamed.append(item)
             sys.stdout.write(item)
             sys.stdout.flush()
         else:
             answer = item
     sys.stdout.write("\n")
+    if answer is not None and answer.answer.strip() not in "".join(streamed):
+        # Citation checks changed the streamed text (e.g. marked an unverified quote): show the result.
+        sys.stdout.write(f"\nAfter citation checks:\n{answer.answer}\n")
     if answer is not None:
         sys.stdout.write(render_references(answer.citations) + "\n")
         for notice in answer.notices:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.builder import Progress, build
 from index.embeddings import Embedder, load_embedder
@@ -18,10 +19,16 @@ from .query import QueryPlan, plan_query
 from .retrieval import Hit, HybridRetriever, plan_search
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from .llm import ChatModel
+
 log = logging.getLogger(__name__)
 
 ANSWER_PASSAGES = 3
 COMPARE_PASSAGES = 6
+LLM_PASSAGES = 5  # a model can weigh more context than an extractive answer shows
+LLM_COMPARE_PASSAGES = 8
+FALLBACK_SEPARATOR = "\n\n---\n_The language model's answer could not be used; extractive answer below._\n\n"
 
 
 class UsageError(ValueError):
@@ -160,11 +167,74 @@ class Assistant:
         return answer
 
     def stream(self, question: str, history: History = None) -> Iterator[str | Answer]:
-        """Text as it is produced, then the final Answer (extractive answers come whole)."""
+        """Text as it is produced, then the final Answer (extractive answers come whole).
+
+        With a language model configured: a follow-up is condensed with `history`, the
+        model's answer streams, and the final Answer is citation-enforced; any endpoint
+        failure gives the extractive answer for the same question, with a notice.
+        """
         question = _require_text(question, "question")
         self._ready()
+        if self.settings.llm_enabled:
+            yield from self._llm_stream(question, history)
+            return
         answer = self.extractive_answer(question)
         yield answer.answer
+        yield answer
+
+    # -- language-model answers -----------------------------------------------------------
+    @cached_property
+    def chat(self) -> ChatModel:
+        from .llm import ChatModel
+
+        return ChatModel(self.settings)
+
+    def _llm_stream(self, question: str, history: History) -> Iterator[str | Answer]:
+        from . import llm
+
+        standalone, shown = question, False
+        try:
+            if history:
+                standalone = llm.condense(self.chat, question, history)
+            plan = self.plan(standalone)
+            k = LLM_COMPARE_PASSAGES if plan.compare and len(plan.authors) != 1 else LLM_PASSAGES
+            hits = plan_search(self.retriever, plan, k)
+            if not self.is_grounded(hits, plan):
+                yield from self._not_addressed(question, standalone)
+                return
+            passages = [h.passage for h in hits]
+            for item in llm.compose_stream(self.chat, standalone, passages, self.article_texts(), self.embedder.encode):
+                if isinstance(item, str):
+                    shown = True
+                    yield item
+                    continue
+                item.question = question
+                if standalone != question:
+                    item.notices.insert(0, f"Follow-up read as: \u201c{standalone}\u201d")
+                yield item
+        except Exception as exc:  # any endpoint failure, whatever its type, falls back
+            yield from self._llm_fallback(question, standalone, exc, shown)
+
+    def _not_addressed(self, question: str, standalone: str) -> Iterator[str | Answer]:
+        # Nothing relevant was retrieved: the model is not asked, so it cannot improvise.
+        answer = self.extractive_answer(standalone)
+        answer.question, answer.mode = question, "llm"
+        answer.notices = ["No passage is relevant enough to answer; the language model was not asked."]
+        yield answer.answer
+        yield answer
+
+    def _llm_fallback(self, question: str, standalone: str, exc: Exception, shown: bool) -> Iterator[str | Answer]:
+        from .llm import LLMError, describe
+
+        reason = describe(exc)
+        log.warning("language model failed (%s): extractive answer shown", reason,
+                    exc_info=not isinstance(exc, LLMError))
+        answer = self.extractive_answer(standalone)
+        answer.question = question
+        answer.notices = [f"Language model failed ({reason}); extractive answer shown instead."] + [
+            n for n in answer.notices if n != extractive.EXTRACTIVE_NOTICE
+        ]
+        yield (FALLBACK_SEPARATOR if shown else "") + answer.answer
         yield answer
 
     def extractive_answer(self, question: str) -> Answer:

@@ -1,0 +1,267 @@
+"""Citation enforcement for model-written text: what the model cites must exist and say it.
+
+Used by every language-model composer (answers, positions, summaries, counterpoints):
+
+- `[n]` markers that do not name a given passage are removed and reported;
+- quoted spans ("...") are checked verbatim against the passages cited in the same
+  sentence; a quote that is not there loses its quotation marks, is marked and reported;
+- each cited passage gets a Citation whose quote is its sentence that best supports the
+  sentences citing it, built through the shared check (`make_citation`);
+- sentences without any citation are reported as unsupported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .citations import _ABBREVIATION, make_citation, normalize, quote_in, sentences
+from .models import Citation, Passage
+
+Encode = Callable[[list[str]], np.ndarray]
+
+# "[3]", "[1, 2]", "[1,2,3]", with the space before it (removed together).
+MARKER = re.compile(r"(\s*)\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\]")
+_NUMBER = re.compile(r"\d+")
+# A quoted span: curly or straight double quotes around text without line breaks.
+QUOTE = re.compile(r"\u201c([^\u201c\u201d\n]+?)\u201d|\"([^\"\n]+?)\"")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*")
+# A sentence ends at . ! or ?, after any closing quotes and trailing [n] markers.
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)*_]*(?:\s*\[\d[\d,\s]*\])*(?=\s+[\"'\u201c\u2018(*_]*[A-Z0-9]|\s*$)")
+_TAIL = re.compile(r"\s*(?:\[[\d,\s]{0,12})?$")
+_MARKDOWN = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#+|>)\s+")
+UNVERIFIED = " _(unverified quote)_"
+MIN_QUOTE_WORDS = 2  # shorter quoted spans are labels ("realist"), not quotations
+MIN_SENTENCE_WORDS = 4
+MIN_CITATION_WORDS = 12
+
+
+@dataclass
+class Enforced:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def clean_markers(text: str, count: int) -> tuple[str, list[int]]:
+    """`text` with markers naming no passage in 1..count removed; also the removed numbers."""
+    return rewrite_markers(text, lambda n: 1 <= n <= count)
+
+
+def rewrite_markers(text: str, valid: Callable[[int], bool]) -> tuple[str, list[int]]:
+    """`text` keeping only marker numbers that are `valid` ("[1, 2]" becomes "[1][2]")."""
+    removed: list[int] = []
+
+    def keep(match: re.Match) -> str:
+        numbers = [int(x) for x in _NUMBER.findall(match.group(2))]
+        kept = [n for n in dict.fromkeys(numbers) if valid(n)]
+        removed.extend(n for n in numbers if not valid(n))
+        return match.group(1) + "".join(f"[{n}]" for n in kept) if kept else ""
+
+    return MARKER.sub(keep, text), removed
+
+
+def cited_numbers(text: str) -> list[int]:
+    return [int(x) for m in MARKER.finditer(text) for x in _NUMBER.findall(m.group(2))]
+
+
+class MarkerFilter:
+    """Streams text with unknown [n] removed, holding back only a possible partial marker."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.buffer = ""
+
+    def feed(self, delta: str) -> str:
+        self.buffer += delta
+        tail = _TAIL.search(self.buffer)
+        cut = tail.start() if tail else len(self.buffer)
+        ready, self.buffer = self.buffer[:cut], self.buffer[cut:]
+        return clean_markers(ready, self.count)[0]
+
+    def flush(self) -> str:
+        ready, self.buffer = self.buffer, ""
+        return clean_markers(ready, self.count)[0]
+
+
+def answer_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of a model answer; trailing [n] markers stay with their sentence."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for match in _SENTENCE_END.finditer(line.group(0)):
+            end = line.start() + match.end()
+            period = line.start() + match.start()
+            if _ABBREVIATION.search(text[max(start, period - 12) : period + 1]):
+                continue
+            spans.append((start, end))
+            start = end
+        if line.end() > start:
+            spans.append((start, line.end()))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def plain(sentence: str) -> str:
+    """A sentence without markers and list/heading markup, for matching and reporting."""
+    return _MARKDOWN.sub("", MARKER.sub("", sentence)).strip()
+
+
+def enforce(
+    text: str,
+    passages: list[Passage],
+    article_texts: dict[str, str],
+    encode: Encode | None = None,
+) -> Enforced:
+    """Check and repair `text`, citing `passages` (numbered from 1)."""
+    result = Enforced(text="")
+    text, removed = clean_markers(text.strip(), len(passages))
+    if removed:
+        listed = ", ".join(f"[{n}]" for n in dict.fromkeys(removed))
+        result.notices.append(f"removed citation {listed}: the answer was given only {len(passages)} passages")
+    support: dict[int, list[str]] = {}
+    quoted: dict[int, list[str]] = {}
+    pieces, last = [], 0
+    for start, end in answer_sentence_spans(text):
+        pieces.append(text[last:start])
+        pieces.append(_check_sentence(text[start:end], passages, support, quoted, result))
+        last = end
+    pieces.append(text[last:])
+    text = "".join(pieces)
+    result.citations, failed = _citations(passages, support, quoted, article_texts, encode)
+    if failed:
+        text = rewrite_markers(text, lambda n: n not in failed)[0]
+        result.notices.append(f"dropped citation {', '.join(f'[{n}]' for n in failed)}: no verifiable quote")
+    result.text = text.strip()
+    return result
+
+
+def _check_sentence(
+    sentence: str,
+    passages: list[Passage],
+    support: dict[int, list[str]],
+    quoted: dict[int, list[str]],
+    result: Enforced,
+) -> str:
+    numbers = list(dict.fromkeys(cited_numbers(sentence)))
+    sentence = _check_quotes(sentence, [passages[n - 1] for n in numbers] or passages, numbers, quoted, result)
+    words = plain(sentence)
+    if not numbers:
+        if len(words.split()) >= MIN_SENTENCE_WORDS and not words.endswith(":"):
+            result.unsupported.append(words)
+            result.notices.append(f"unsupported (no citation): \u201c{_clip(words)}\u201d")
+        return sentence
+    for n in numbers:
+        support.setdefault(n, []).append(words)
+    return sentence
+
+
+def _check_quotes(
+    sentence: str,
+    candidates: list[Passage],
+    numbers: list[int],
+    quoted: dict[int, list[str]],
+    result: Enforced,
+) -> str:
+    def check(match: re.Match) -> str:
+        quote = match.group(1) or match.group(2) or ""
+        if len(quote.split()) < MIN_QUOTE_WORDS:
+            return match.group(0)
+        pairs = list(zip(numbers, candidates, strict=True)) if numbers else [(0, p) for p in candidates]
+        holders = [n for n, p in pairs if _quote_holds(quote, p.text)]
+        if holders:
+            for n in holders:
+                if n:
+                    quoted.setdefault(n, []).append(quote)
+            return match.group(0)
+        where = ", ".join(f"[{n}]" for n in numbers) or "any passage"
+        result.notices.append(f"quote not found in {where}: \u201c{_clip(quote)}\u201d")
+        return quote + UNVERIFIED
+
+    return QUOTE.sub(check, sentence)
+
+
+def _quote_holds(quote: str, text: str) -> bool:
+    """Each part of a quote (split at ellipses) occurs verbatim in the passage."""
+    parts = [p for p in _ELLIPSIS.split(quote) if p.strip(" .,;:")]
+    return bool(parts) and all(quote_in(part.strip(" ,;:"), text) for part in parts)
+
+
+def _citations(
+    passages: list[Passage],
+    support: dict[int, list[str]],
+    quoted: dict[int, list[str]],
+    article_texts: dict[str, str],
+    encode: Encode | None,
+) -> tuple[list[Citation], list[int]]:
+    citations, failed = [], []
+    numbers = sorted(support)
+    best = best_sentences([passages[n - 1] for n in numbers], [support[n] for n in numbers],
+                          [quoted.get(n, []) for n in numbers], encode)
+    for n, quote in zip(numbers, best, strict=True):
+        passage = passages[n - 1]
+        article = article_texts.get(passage.article_id, "")
+        citation = make_citation(n, quote, passage, article) or make_citation(n, passage.text, passage, article)
+        if citation is None:
+            failed.append(n)
+        else:
+            citations.append(citation)
+    return citations, failed
+
+
+def best_sentences(
+    passages: list[Passage],
+    claims: list[list[str]],
+    quotes: list[list[str]],
+    encode: Encode | None,
+) -> list[str]:
+    """For each passage, its sentence(s) that best support the answer sentences citing it."""
+    groups = [sentences(p.text) or [p.text] for p in passages]
+    scores = _similarities(groups, claims, encode)
+    out = []
+    for group, local, quoted in zip(groups, scores, quotes, strict=True):
+        containing = [i for i, s in enumerate(group) if any(quote_in(_ELLIPSIS.split(q)[0], s) for q in quoted)]
+        best = containing[0] if containing else int(np.argmax(local))
+        out.append(_widen(group, best, local))
+    return out
+
+
+def _widen(group: list[str], best: int, local: np.ndarray) -> str:
+    # A short sentence alone rarely carries the point: add its better neighbour.
+    if len(group[best].split()) >= MIN_CITATION_WORDS or len(group) == 1:
+        return group[best]
+    neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(group)]
+    other = max(neighbours, key=lambda i: local[i])
+    first, last = sorted((best, other))
+    return " ".join(group[first : last + 1])
+
+
+def _similarities(groups: list[list[str]], claims: list[list[str]], encode: Encode | None) -> list[np.ndarray]:
+    """Per passage, each sentence's best similarity to any claim citing it."""
+    if encode is None:
+        return [
+            np.array([max((_overlap(s, c) for c in cs), default=0.0) for s in g])
+            for g, cs in zip(groups, claims, strict=True)
+        ]
+    flat_sentences = [s for g in groups for s in g]
+    flat_claims = [c for cs in claims for c in cs] or [""]
+    vectors = encode(flat_sentences + flat_claims)
+    sims = vectors[: len(flat_sentences)] @ vectors[len(flat_sentences) :].T
+    out, row, col = [], 0, 0
+    for g, cs in zip(groups, claims, strict=True):
+        block = sims[row : row + len(g), col : col + len(cs)]
+        out.append(block.max(axis=1) if cs else np.zeros(len(g)))
+        row, col = row + len(g), col + len(cs)
+    return out
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = set(normalize(a).split()), set(normalize(b).split())
+    return len(wa & wb) / (len(wa | wb) or 1)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."

@@ -1,0 +1,225 @@
+"""Language models at any OpenAI-compatible endpoint: one client, bounded and fail-fast.
+
+Everything that talks to the endpoint goes through `ChatModel`, which turns every
+failure (HTTP errors, timeouts, refused connections, malformed or empty replies) into
+`LLMError` with a short reason the user can read. Callers catch `LLMError` and fall
+back to the extractive answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import openai
+
+from . import prompts
+from .enforce import MarkerFilter, enforce
+from .models import Answer, Passage
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client requires one.
+PLACEHOLDER_KEY = "not-needed"
+# A stream is cut off after this many read timeouts' worth of time in total, so a
+# server that trickles tokens forever cannot hold a request open.
+STREAM_BUDGET_READS = 6
+HISTORY_TURNS = 6
+MAX_STANDALONE_CHARS = 600
+
+Encode = Callable[[list[str]], np.ndarray]
+History = list[dict[str, str]] | list[tuple[str, str]] | None
+
+
+class LLMError(RuntimeError):
+    """The endpoint failed; the message names the failure for the user."""
+
+
+def make_client(settings: Settings) -> openai.OpenAI:
+    """The one OpenAI client: explicit connect/read timeouts, bounded retries."""
+    return openai.OpenAI(
+        api_key=settings.openai_api_key or PLACEHOLDER_KEY,
+        base_url=settings.openai_base_url or None,
+        timeout=openai.Timeout(settings.llm_timeout, connect=settings.llm_connect_timeout),
+        max_retries=max(0, settings.llm_retries),
+    )
+
+
+def describe(exc: BaseException) -> str:
+    """A short, user-facing name for an endpoint failure."""
+    if isinstance(exc, LLMError):
+        return str(exc)
+    if isinstance(exc, openai.APITimeoutError) or "timeout" in type(exc).__name__.lower():
+        return "timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "unreachable (connection failed)"
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code} error"
+    if isinstance(exc, ValueError | KeyError | IndexError | AttributeError | TypeError):
+        return f"malformed response: {type(exc).__name__}"
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+class ChatModel:
+    """Chat completions at the configured endpoint, streaming or not."""
+
+    def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
+        self.settings = settings
+        self.model = settings.llm_model
+        self.client = client or make_client(settings)
+
+    def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
+        """The whole reply; raises LLMError on any failure or an empty reply."""
+        try:
+            response = self.client.chat.completions.create(
+                model=self.model, messages=messages, temperature=0, max_tokens=max_tokens
+            )
+            content = response.choices[0].message.content if response.choices else None
+        except LLMError:
+            raise
+        except Exception as exc:  # every endpoint failure becomes one error type
+            raise LLMError(describe(exc)) from exc
+        if not isinstance(content, str) or not content.strip():
+            raise LLMError("empty reply")
+        return content
+
+    def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        """Text deltas as they arrive; raises LLMError on failure, an empty reply or overtime."""
+        deadline = time.monotonic() + STREAM_BUDGET_READS * self.settings.llm_timeout
+        received = finished = False
+        try:
+            chunks = self.client.chat.completions.create(
+                model=self.model, messages=messages, temperature=0, stream=True
+            )
+            for chunk in chunks:
+                if time.monotonic() > deadline:
+                    raise LLMError("timed out (reply took too long)")
+                finished = finished or _finish_reason(chunk) is not None
+                delta = _delta_text(chunk)
+                if delta:
+                    received = True
+                    yield delta
+        except LLMError:
+            raise
+        except Exception as exc:  # every endpoint failure becomes one error type
+            raise LLMError(describe(exc)) from exc
+        if not received:
+            raise LLMError("empty reply")
+        if not finished:  # the connection closed before the server said the reply was complete
+            raise LLMError("reply cut off (connection closed mid-stream)")
+
+
+def _finish_reason(chunk: object) -> str | None:
+    choices = getattr(chunk, "choices", None) or []
+    return getattr(choices[0], "finish_reason", None) if choices else None
+
+
+def _delta_text(chunk: object) -> str:
+    # Some servers send keep-alive or usage-only chunks with no choices.
+    choices = getattr(chunk, "choices", None) or []
+    if not choices:
+        return ""
+    delta = getattr(choices[0], "delta", None)
+    content = getattr(delta, "content", None)
+    return content if isinstance(content, str) else ""
+
+
+# -- follow-up questions ------------------------------------------------------------------
+def history_turns(history: History) -> list[tuple[str, str]]:
+    """Earlier turns as (role, text) pairs, from message dicts or (user, assistant) tuples."""
+    turns: list[tuple[str, str]] = []
+    for item in history or []:
+        if isinstance(item, dict):
+            text = _content_text(item.get("content"))
+            if text:
+                turns.append((str(item.get("role") or "user"), text))
+        elif isinstance(item, list | tuple) and len(item) == 2:
+            for role, content in zip(("user", "assistant"), item, strict=True):
+                text = _content_text(content)
+                if text:
+                    turns.append((role, text))
+    return turns
+
+
+def _content_text(content: object) -> str:
+    # Chat UIs send content as a string, or as a list of {"type": "text", "text": ...} parts.
+    if isinstance(content, str):
+        return content.strip()
+    if isinstance(content, dict):
+        return _content_text(content.get("text") or content.get("content"))
+    if isinstance(content, list | tuple):
+        return " ".join(t for t in (_content_text(c) for c in content) if t)
+    return ""
+
+
+def condense(chat: ChatModel, question: str, history: History) -> str:
+    """The follow-up `question` rewritten as a standalone question, given the conversation."""
+    turns = history_turns(history)[-2 * HISTORY_TURNS :]
+    if not turns:
+        return question
+    nonce = prompts.new_nonce()
+    transcript = "\n".join(f"{role}: {prompts.fence_text(_shorten(text))}" for role, text in turns)
+    reply = chat.complete(
+        prompts.messages("condense", nonce, history=transcript, question=prompts.fence_text(question)),
+        max_tokens=200,
+    )
+    standalone = reply.strip().splitlines()[0].strip().strip("\"'\u201c\u201d")
+    standalone = re.sub(r"^(standalone question:\s*)", "", standalone, flags=re.IGNORECASE).strip()
+    if not standalone or len(standalone) > MAX_STANDALONE_CHARS:
+        raise LLMError("malformed reply to the follow-up rewrite")
+    return standalone
+
+
+def _shorten(text: str, limit: int = 1500) -> str:
+    # Earlier answers can be long; their gist is enough to resolve references.
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+# -- answers ------------------------------------------------------------------------------
+def answer_messages(question: str, passages: list[Passage]) -> list[dict[str, str]]:
+    nonce = prompts.new_nonce()
+    return prompts.messages(
+        "answer",
+        nonce,
+        passages=prompts.fence_passages(passages, nonce),
+        question=prompts.fence_text(question),
+    )
+
+
+def compose_stream(
+    chat: ChatModel,
+    question: str,
+    passages: list[Passage],
+    article_texts: dict[str, str],
+    encode: Encode | None = None,
+) -> Iterator[str | Answer]:
+    """Stream the model's answer (unknown [n] filtered out), then the enforced Answer.
+
+    Raises LLMError when the endpoint fails or the reply has no valid citation: such a
+    reply is never shown as a grounded answer.
+    """
+    marker_filter = MarkerFilter(len(passages))
+    raw: list[str] = []
+    for delta in chat.stream(answer_messages(question, passages)):
+        raw.append(delta)
+        shown = marker_filter.feed(delta)
+        if shown:
+            yield shown
+    tail = marker_filter.flush()
+    if tail:
+        yield tail
+    result = enforce("".join(raw), passages, article_texts, encode)
+    if not result.citations:
+        raise LLMError("reply had no valid citation")
+    yield Answer(
+        question=question,
+        answer=result.text,
+        citations=result.citations,
+        grounded=True,
+        mode="llm",
+        notices=result.notices,
+    )

@@ -1,0 +1,89 @@
+"""Prompt templates, kept as files in `prompts/`, and the fencing of corpus text as data.
+
+A template has a system part and a user part, separated by a line `=== user ===`.
+Placeholders are `{{name}}`; every template may use `{{data_rules}}` (the shared
+prompt-injection guard) and `{{nonce}}`.
+
+Corpus text is untrusted: it is wrapped between markers that carry a random nonce
+drawn per request (so an article cannot forge a closing marker), and any marker-like
+sequence inside the text is defanged before it reaches the prompt.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from functools import lru_cache
+
+from .models import Passage
+from .settings import PROJECT_ROOT
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+USER_SPLIT = "=== user ==="
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+# The fence markers use <<< and >>>: these never survive in corpus text.
+_FENCE_CHARS = str.maketrans({"<": "\u2039", ">": "\u203a"})
+_FENCE_LIKE = re.compile(r"<{3,}|>{3,}")
+
+
+@lru_cache(maxsize=32)
+def load(name: str) -> str:
+    """The template `prompts/<name>.md` (or `.txt`)."""
+    for suffix in (".md", ".txt"):
+        path = PROMPTS_DIR / f"{name}{suffix}"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no prompt template {name!r} in {PROMPTS_DIR}")
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(6)
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace `{{name}}` placeholders in one pass (filled-in text is never re-scanned)."""
+
+    def value(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(f"prompt placeholder {{{{{key}}}}} has no value")
+        return str(values[key])
+
+    return _PLACEHOLDER.sub(value, template)
+
+
+def messages(name: str, nonce: str, **values: str) -> list[dict[str, str]]:
+    """Chat messages (system, user) for template `name`, filled with `values`."""
+    values = {"nonce": nonce, **values}
+    values.setdefault("data_rules", fill(load("data_rules"), {"nonce": nonce}).strip())
+    system, _, user = load(name).partition(USER_SPLIT)
+    out = [{"role": "system", "content": fill(system, values).strip()}]
+    if user.strip():
+        out.append({"role": "user", "content": fill(user, values).strip()})
+    return out
+
+
+def defang(text: str) -> str:
+    """Corpus text with any fence-like run of < or > made harmless."""
+    return _FENCE_LIKE.sub(lambda m: m.group(0).translate(_FENCE_CHARS), text)
+
+
+def fence_passages(passages: list[Passage], nonce: str) -> str:
+    """The passages numbered from 1, each fenced as data with its author, title, outlet, date."""
+    blocks = []
+    for n, p in enumerate(passages, 1):
+        header = (
+            f"author: {defang(p.author or 'unknown')}\n"
+            f"title: {defang(p.title or 'untitled')}\n"
+            f"outlet: {defang(p.outlet or 'unknown')}\n"
+            f"date: {defang(p.date or 'unknown')}"
+        )
+        blocks.append(
+            f"<<<PASSAGE {n} {nonce}>>>\n{header}\ntext:\n{defang(p.text)}\n<<<END PASSAGE {n} {nonce}>>>"
+        )
+    return "\n\n".join(blocks)
+
+
+def fence_text(text: str) -> str:
+    """Any other untrusted text (conversation history, partial summaries), defanged."""
+    return defang(text)
