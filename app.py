@@ -1,0 +1,19 @@
+"""`python app.py`: serve the Gradio app on ASSISTANT_HOST:ASSISTANT_PORT (127.0.0.1:7860 by default)."""
+
+from __future__ import annotations
+
+import logging
+
+from assistant.core import Assistant
+from assistant.settings import Settings
+from assistant.ui import build_app, launch_options
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+settings = Settings()
+assistant = Assistant(settings)
+demo = build_app(assistant)
+
+if __name__ == "__main__":
+    assistant.articles()  # build the index (first run) and warm the retriever before serving
+    demo.launch(**launch_options(settings))

@@ -1,0 +1,277 @@
+"""The Gradio app: chat with checkable citations, positions, summaries, debate prep, the library.
+
+`build_app()` returns the Blocks and `launch_options()` the arguments `app.py` launches it with.
+Operations live in `ui_api.AppAPI`, rendering (and all escaping of corpus text) in `ui_render`,
+corpus changes in `library`, event handlers in `ui_handlers`; this module lays out the views and
+registers the named API endpoints (/ask, /positions, /summarize, /counter, /search).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from . import ui_handlers as h
+from .core import Assistant, UsageError
+from .library import UPLOAD_SUFFIXES
+from .settings import Settings
+from .ui_api import AppAPI
+from .ui_render import EMPTY_PASSAGE, LIBRARY_HEADERS
+
+QUEUE_CONCURRENCY = 4  # answers are CPU-bound (embedding, reranking): a few at a time
+QUEUE_MAX_SIZE = 64
+SOURCE_HEADERS = ["#", "speaker", "article", "quote"]
+POSITION_HEADERS = ["author", "stance", "position", "evidence"]
+CARD_HEADERS = ["side", "tag", "author", "quote"]
+SOURCE_WIDTHS = ["7%", "18%", "25%", "50%"]
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+SCROLL_TO_MARK = (
+    "watch('value', () => { const m = element.querySelector('mark');"
+    " if (m) m.scrollIntoView({block: 'center', behavior: 'instant'}); });"
+)
+SCROLL_JS = (
+    "() => { setTimeout(() => { const m = document.querySelector('#passage mark');"
+    " if (m) m.scrollIntoView({block: 'center', behavior: 'instant'}); }, 150); }"
+)
+CSS = """
+.passage-view { font-size: 0.95rem; line-height: 1.55; }
+.passage-view .pv-text { white-space: pre-wrap; margin-top: .6rem; max-height: 34rem; overflow-y: auto;
+  border-top: 1px solid var(--border-color-primary); padding-top: .5rem; }
+.passage-view mark { background: #fff3a3; color: #111; padding: 0 .1rem; }
+.passage-view .pv-where { color: var(--body-text-color-subdued); font-size: .85rem; }
+.pv-empty { color: var(--body-text-color-subdued); }
+"""
+INTRO = (
+    "### Opinion-article assistant\n"
+    "Answers quote the articles verbatim. Click a source row to read the passage highlighted in its article."
+)
+
+
+def _table(headers: list[str], label: str, elem_id: str, widths: list[str] | None = None) -> gr.Dataframe:
+    """A read-only table of plain-text cells (datatype str: corpus text is shown, never rendered)."""
+    return gr.Dataframe(
+        headers=headers, datatype="str", interactive=False, wrap=True, label=label, elem_id=elem_id,
+        max_height=360, column_widths=widths,
+    )
+
+
+def _markdown(**kwargs: Any) -> gr.Markdown:
+    return gr.Markdown(sanitize_html=True, latex_delimiters=[], **kwargs)
+
+
+def build_app(assistant: Assistant | None = None) -> gr.Blocks:
+    """The whole app over one Assistant (shared by every session)."""
+    api = AppAPI(assistant or Assistant())
+    downloads = h.Downloads()
+    with gr.Blocks(title="Opinion-article assistant") as demo:
+        _markdown(value=INTRO)
+        with gr.Row():
+            with gr.Column(scale=3):
+                with gr.Tabs():
+                    filters = _filters_placeholder()
+                    chat = _chat_tab(api, downloads, filters)
+                    positions = _positions_tab(api, filters)
+                    summaries = _summaries_tab(api)
+                    debate = _debate_tab(api, downloads, filters)
+                    library = _library_tab(api)
+            with gr.Column(scale=2):
+                _filters_panel(filters)
+                passage = gr.HTML(EMPTY_PASSAGE, elem_id="passage", js_on_load=SCROLL_TO_MARK)
+        for table, cites in chat["openers"] + summaries["openers"] + [positions, debate]:
+            table.select(h.row_opener(api), [cites], passage, **PRIVATE).then(None, js=SCROLL_JS, **PRIVATE)
+        view_outputs = [library["table"], library["article"], filters["authors"], filters["articles"],
+                        summaries["article"], summaries["author"]]
+        _wire_library(api, library, view_outputs)
+        demo.load(lambda: h.library_view(api), None, view_outputs, **PRIVATE)
+        _register_api(api)
+    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
+    return demo
+
+
+# -- filters ----------------------------------------------------------------------------------
+def _filters_placeholder() -> dict[str, gr.Dropdown]:
+    """Created unrendered so the tabs can take them as inputs; rendered in the side panel."""
+    return {
+        "authors": gr.Dropdown(label="Only these authors", multiselect=True, choices=[], render=False,
+                               elem_id="filter-authors"),
+        "articles": gr.Dropdown(label="Only these articles", multiselect=True, choices=[], render=False,
+                                elem_id="filter-articles"),
+    }
+
+
+def _filters_panel(filters: dict[str, gr.Dropdown]) -> None:
+    with gr.Accordion("Filters: restrict chat, positions and debate prep", open=False):
+        filters["authors"].render()
+        filters["articles"].render()
+
+
+# -- views --------------------------------------------------------------------------------------
+def _chat_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> dict:
+    with gr.Tab("Chat", id="chat"):
+        chatbot = gr.Chatbot(
+            label="Conversation", elem_id="chat", height=460, sanitize_html=True, latex_delimiters=[],
+            placeholder="Ask about the articles, e.g. *How do Ashford and Kroenig differ on a peace deal?*",
+        )
+        with gr.Row():
+            question = gr.Textbox(show_label=False, placeholder="Ask a question…", elem_id="question", scale=5)
+            ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1)
+        sources = _table(SOURCE_HEADERS, "Sources: click a row to open the passage", "sources", SOURCE_WIDTHS)
+        with gr.Row():
+            export = gr.DownloadButton("Export conversation (Markdown)", elem_id="export")
+            clear = gr.Button("New conversation", elem_id="clear")
+        turns, cites = gr.State([]), gr.State([])
+    inputs = [question, chatbot, turns, filters["authors"], filters["articles"]]
+    outputs = [chatbot, turns, sources, cites, export, question]
+    respond = h.chat_handler(api, downloads)
+    ask.click(respond, inputs, outputs, **PRIVATE)
+    question.submit(respond, inputs, outputs, **PRIVATE)
+    clear.click(lambda: ([], [], [], [], None), None, [chatbot, turns, sources, cites, export], **PRIVATE)
+    return {"openers": [(sources, cites)]}
+
+
+def _positions_tab(api: AppAPI, filters: dict) -> tuple[gr.Dataframe, gr.State]:
+    with gr.Tab("Positions", id="positions"):
+        question = gr.Textbox(label="Question", placeholder="e.g. Should the West negotiate with Putin now?",
+                              elem_id="positions-question")
+        run = gr.Button("Compare positions", variant="primary", elem_id="positions-run")
+        note = _markdown()
+        table = _table(POSITION_HEADERS, "Positions: click a row to open its evidence", "positions-table",
+                       ["16%", "10%", "37%", "37%"])
+        cites = gr.State([])
+    inputs = [question, filters["authors"], filters["articles"]]
+    run.click(h.positions_handler(api), inputs, [table, cites, note], **PRIVATE)
+    question.submit(h.positions_handler(api), inputs, [table, cites, note], **PRIVATE)
+    return table, cites
+
+
+def _summaries_tab(api: AppAPI) -> dict:
+    with gr.Tab("Summaries", id="summaries"):
+        scope = gr.Radio(["Whole corpus", "Article", "Author"], value="Whole corpus", label="Summarise")
+        with gr.Row():
+            article = gr.Dropdown(label="Article", choices=[], elem_id="summary-article")
+            author = gr.Dropdown(label="Author", choices=[], elem_id="summary-author")
+        run = gr.Button("Summarise", variant="primary", elem_id="summary-run")
+        out = _markdown(elem_id="summary")
+        sources = _table(SOURCE_HEADERS, "Sources: click a row to open the passage", "summary-sources",
+                         SOURCE_WIDTHS)
+        cites = gr.State([])
+    run.click(h.summary_handler(api), [scope, article, author], [out, sources, cites], **PRIVATE)
+    article.change(lambda a: "Article" if a else gr.skip(), article, scope, **PRIVATE)
+    author.change(lambda a: "Author" if a else gr.skip(), author, scope, **PRIVATE)
+    return {"openers": [(sources, cites)], "article": article, "author": author}
+
+
+def _debate_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> tuple[gr.Dataframe, gr.State]:
+    with gr.Tab("Debate prep", id="debate"):
+        claim = gr.Textbox(label="Claim to prepare against", elem_id="claim",
+                           placeholder="e.g. Negotiating with Putin now would reward aggression.")
+        with gr.Row():
+            run = gr.Button("Find counterpoints and evidence", variant="primary", elem_id="counter-run")
+            brief = gr.DownloadButton("Download brief (Markdown)", visible=False, elem_id="brief")
+        cards = _markdown(elem_id="cards")
+        table = _table(CARD_HEADERS, "Evidence cards: click a row to open the passage", "cards-table",
+                       ["13%", "30%", "15%", "42%"])
+        cites = gr.State([])
+    inputs = [claim, filters["authors"], filters["articles"]]
+    outputs = [cards, table, cites, brief]
+    run.click(h.counter_handler(api, downloads), inputs, outputs, **PRIVATE)
+    claim.submit(h.counter_handler(api, downloads), inputs, outputs, **PRIVATE)
+    return table, cites
+
+
+def _library_tab(api: AppAPI) -> dict:
+    with gr.Tab("Library", id="library"):
+        table = _table(LIBRARY_HEADERS, "Articles: click a row to edit it", "library-table")
+        with gr.Accordion("Add articles", open=True):
+            files = gr.File(label="txt, md, html or pdf", file_count="multiple", elem_id="upload",
+                            file_types=sorted(UPLOAD_SUFFIXES))
+            add = gr.Button("Add to library", variant="primary", elem_id="upload-run")
+            upload_status = _markdown(elem_id="upload-status")
+        with gr.Accordion("Edit or delete an article", open=True):
+            article = gr.Dropdown(label="Article", choices=[], elem_id="edit-article")
+            title = gr.Textbox(label="Title", elem_id="edit-title")
+            authors = gr.Textbox(label="Authors (comma-separated; empty = unknown)", elem_id="edit-authors")
+            with gr.Row():
+                outlet = gr.Textbox(label="Outlet", elem_id="edit-outlet")
+                date = gr.Textbox(label="Date", elem_id="edit-date")
+            save = gr.Button("Save metadata and re-index", elem_id="edit-save")
+            with gr.Row():
+                confirm = gr.Checkbox(label="yes, delete it", value=False, elem_id="delete-confirm")
+                delete = gr.Button("Delete article", variant="stop", elem_id="delete")
+            status = _markdown(elem_id="library-status")
+    return {"table": table, "files": files, "add": add, "upload_status": upload_status, "article": article,
+            "fields": [title, authors, outlet, date], "save": save, "confirm": confirm, "delete": delete,
+            "status": status}
+
+
+def _wire_library(api: AppAPI, lib: dict, view_outputs: list) -> None:
+    form = [lib["article"], *lib["fields"]]
+    lib["table"].select(h.select_article(api), None, form, **PRIVATE)
+    lib["article"].change(lambda a: h._fill_form(api, a)[1:], lib["article"], lib["fields"], **PRIVATE)
+    lib["add"].click(h.upload_handler(api), lib["files"], [lib["upload_status"], lib["files"], *view_outputs],
+                     concurrency_limit=1, concurrency_id="index", **PRIVATE)
+    lib["save"].click(h.save_metadata(api), form, [lib["status"], *view_outputs],
+                      concurrency_limit=1, concurrency_id="index", **PRIVATE)
+    lib["delete"].click(h.delete(api), [lib["article"], lib["confirm"]],
+                        [lib["status"], lib["confirm"], lib["article"], *view_outputs],
+                        concurrency_limit=1, concurrency_id="index", **PRIVATE)
+
+
+# -- named API endpoints ---------------------------------------------------------------------
+def _register_api(api: AppAPI) -> None:
+    def ask(
+        question: str, history: list | None = None, authors: list | None = None, articles: list | None = None
+    ) -> tuple[str, dict]:
+        """Answer a question: (answer Markdown with footnotes, the Answer as JSON with `grounded`)."""
+        return _guard(api.ask, question, history, authors, articles)
+
+    def positions(question: str) -> dict:
+        """Each author's position on a question, with stance and cited evidence."""
+        found = _guard(api.positions, question)
+        return {"question": question, "positions": [p.model_dump() for p in found]}
+
+    def summarize(article: str = "", author: str = "") -> dict:
+        """A cited summary of one article (id), one author, or (both empty) the whole corpus."""
+        return _guard(api.summarize, article or None, author or None).model_dump()
+
+    def counter(claim: str) -> dict:
+        """Counterpoint and supporting evidence cards for a claim."""
+        return _guard(api.counter, claim).model_dump()
+
+    def search(query: str, k: int = 5, author: str = "", article: str = "") -> dict:
+        """The k best passages for a query, optionally restricted to an author or article id."""
+        found = _guard(api.search, query, k, author or None, article or None)
+        return {"query": query, "passages": [p.model_dump() for p in found]}
+
+    for fn in (ask, positions, summarize, counter, search):
+        gr.api(fn, api_name=fn.__name__)
+
+
+def _guard(fn, *args):
+    try:
+        return fn(*args)
+    except UsageError as exc:
+        raise gr.Error(str(exc)) from exc
+
+
+# -- launching -------------------------------------------------------------------------------
+def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
+    """`user:password` -> [(user, password)]; unset -> no login."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("ASSISTANT_AUTH must look like user:password")
+    return [(user, password)]
+
+
+def launch_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "auth": parse_auth(settings.auth),
+        "max_file_size": f"{settings.max_upload_mb}mb",
+        "css": CSS,
+        "show_error": True,
+    }

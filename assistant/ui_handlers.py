@@ -1,0 +1,253 @@
+"""Event handlers of the Gradio app: each turns component values into an AppAPI call and
+the result into component updates (rendered and escaped by `ui_render`)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+
+from .core import UsageError
+from .library import LibraryError, UploadResult, add_files, parse_authors, update_metadata
+from .models import Answer, Citation, EvidenceCard, Passage
+from .ui_api import AppAPI
+from .ui_render import (
+    brief_markdown,
+    card_rows,
+    citation_rows,
+    esc_md,
+    export_markdown,
+    library_rows,
+    positions_rows,
+    render_answer,
+    render_counter,
+    render_passage,
+    render_summary,
+    safe_markdown,
+)
+
+log = logging.getLogger(__name__)
+PROGRESS = gr.Progress()  # Gradio swaps in a live tracker for a parameter defaulting to one
+
+
+
+class Downloads:
+    """A private temp folder for generated Markdown files (export, debate brief)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="assistant-app-"))
+
+    def write(self, name: str, text: str) -> str:
+        path = self.folder / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+
+def _fail(exc: Exception) -> gr.Error:
+    return gr.Error(str(exc) or exc.__class__.__name__)
+
+
+# -- chat ----------------------------------------------------------------------------------
+def _history(turns: list[dict]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for turn in turns:
+        out += [{"role": "user", "content": turn["answer"]["question"]},
+                {"role": "assistant", "content": turn["answer"]["answer"]}]
+    return out
+
+
+def chat_handler(api: AppAPI, downloads: Downloads):
+    def respond(question: str, chat: list, turns: list, authors: list, articles: list) -> Iterator[tuple]:
+        question = (question or "").strip()
+        if not question:
+            raise gr.Error("Type a question first.")
+        chat = list(chat or []) + [{"role": "user", "content": esc_md(question)}, {"role": "assistant", "content": "…"}]
+        try:
+            for item in api.stream(question, _history(turns), authors, articles):
+                if isinstance(item, Answer):
+                    yield _finish(api, downloads, item, chat, turns, authors, articles)
+                else:
+                    chat[-1] = {"role": "assistant", "content": safe_markdown(_append(chat[-1]["content"], item))}
+                    yield chat, turns, gr.skip(), gr.skip(), gr.skip(), ""
+        except UsageError as exc:
+            raise _fail(exc) from exc
+
+    return respond
+
+
+def _append(shown: str, delta: str) -> str:
+    return delta if shown == "…" else shown + delta
+
+
+def _finish(api: AppAPI, downloads: Downloads, answer: Answer, chat: list, turns: list, authors, articles) -> tuple:
+    positions = api.compare_positions(answer, authors, articles)
+    chat[-1] = {"role": "assistant", "content": render_answer(answer, api.model_name, positions)}
+    turns = list(turns or []) + [{"answer": answer.model_dump()}]
+    cites = [c.model_dump() for c in answer.citations]
+    export = downloads.write("conversation.md", export_markdown(turns, api.model_name))
+    return chat, turns, gr.update(value=citation_rows(answer.citations)), cites, export, ""
+
+
+# -- opening passages ------------------------------------------------------------------------
+def _open_citation(api: AppAPI, citations: list[dict | None], index: int) -> str:
+    if index >= len(citations) or citations[index] is None:
+        return gr.skip()
+    citation = Citation.model_validate(citations[index])
+    return _passage_html(api, citation.passage, citation.quote)
+
+
+def _passage_html(api: AppAPI, passage: Passage, quote: str) -> str:
+    try:
+        article = api.assistant.article(passage.article_id)
+    except UsageError:
+        article = None  # deleted since: show the passage alone
+    return render_passage(passage, article, quote)
+
+
+def row_opener(api: AppAPI):
+    def open_row(citations: list, evt: gr.SelectData) -> str:
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        return _open_citation(api, citations or [], int(row))
+
+    return open_row
+
+
+# -- jobs ------------------------------------------------------------------------------------
+def positions_handler(api: AppAPI):
+    def run(question: str, authors: list, articles: list) -> tuple:
+        try:
+            positions = api.positions(question, authors, articles)
+        except UsageError as exc:
+            raise _fail(exc) from exc
+        rows, cites = positions_rows(positions)
+        note = "" if positions else "*No author in the corpus takes a position on this.*"
+        return rows, [c.model_dump() if c else None for c in cites], note
+
+    return run
+
+
+def summary_handler(api: AppAPI):
+    def run(scope: str, article: str | None, author: str | None) -> tuple:
+        try:
+            if scope == "Article" and not article:
+                raise UsageError("pick an article")
+            if scope == "Author" and not author:
+                raise UsageError("pick an author")
+            summary = api.summarize(article if scope == "Article" else None, author if scope == "Author" else None)
+        except UsageError as exc:
+            raise _fail(exc) from exc
+        cites = summary.citations
+        return render_summary(summary, api.model_name), citation_rows(cites), [c.model_dump() for c in cites]
+
+    return run
+
+
+def counter_handler(api: AppAPI, downloads: Downloads):
+    def run(claim: str, authors: list, articles: list) -> tuple:
+        try:
+            result = api.counter(claim, authors, articles)
+        except UsageError as exc:
+            raise _fail(exc) from exc
+        rows, cards = card_rows(result)
+        brief = downloads.write("debate-brief.md", brief_markdown(result))
+        cites = [_card_citation(card) for card in cards]
+        return render_counter(result, api.model_name), rows, cites, gr.update(value=brief, visible=True)
+
+    return run
+
+
+def _card_citation(card: EvidenceCard) -> dict:
+    return Citation(n=0, quote=card.text, passage=card.passage).model_dump()
+
+
+# -- library ---------------------------------------------------------------------------------
+def library_view(api: AppAPI) -> tuple:
+    articles = api.assistant.articles()
+    ids = [(f"{a.id}", a.id) for a in sorted(articles, key=lambda a: a.id)]
+    return (
+        library_rows(articles),
+        gr.update(choices=ids),
+        gr.update(choices=api.people()),
+        gr.update(choices=api.article_choices()),
+        gr.update(choices=api.article_choices()),
+        gr.update(choices=api.people()),
+    )
+
+
+def upload_handler(api: AppAPI):
+    def run(files: list | None, progress: gr.Progress = PROGRESS) -> tuple:
+        if not files:
+            raise gr.Error("Choose one or more files to add.")
+        items = [(Path(f).name, Path(f).read_bytes()) for f in files]
+        progress(0, desc="checking files")
+        try:
+            result = add_files(api.assistant, items, lambda done, total, msg: progress((done, total), desc=msg))
+        except (UsageError, RuntimeError) as exc:
+            raise _fail(exc) from exc
+        return (_upload_report(result), None, *library_view(api))
+
+    return run
+
+
+def _upload_report(result: UploadResult) -> str:
+    lines = [f"✅ added `{esc_md(p.name)}`" for p in result.saved]
+    lines += [f"❌ `{esc_md(Path(e.path).name)}`: {esc_md(e.error)}" for e in result.rejected]
+    report = result.report
+    if report:
+        lines += [f"❌ `{esc_md(Path(e.path).name)}`: {esc_md(e.error)}" for e in report.errors + report.duplicates]
+        lines.append(f"Index: {report.articles} articles, {report.chunks} passages ({report.added} added).")
+    return "  \n".join(lines) or "Nothing to add."
+
+
+def select_article(api: AppAPI):
+    def pick(evt: gr.SelectData) -> tuple:
+        row = evt.row_value if getattr(evt, "row_value", None) else None
+        article_id = row[0] if row else None
+        return _fill_form(api, article_id)
+
+    return pick
+
+
+def _fill_form(api: AppAPI, article_id: str | None) -> tuple:
+    if not article_id:
+        return gr.skip(), "", "", "", ""
+    try:
+        a = api.assistant.article(article_id)
+    except UsageError:
+        return gr.skip(), "", "", "", ""
+    return article_id, a.title, ", ".join(a.authors), a.outlet, a.date
+
+
+def save_metadata(api: AppAPI):
+    def run(article_id: str, title: str, authors: str, outlet: str, date: str) -> tuple:
+        if not article_id:
+            raise gr.Error("Pick an article to edit.")
+        try:
+            report = update_metadata(
+                api.assistant, article_id, title=title, authors=parse_authors(authors), outlet=outlet, date=date
+            )
+        except (UsageError, LibraryError, RuntimeError) as exc:
+            raise _fail(exc) from exc
+        errors = "; ".join(esc_md(e.error) for e in report.errors)
+        status = f"❌ {errors}" if errors else f"✅ saved `{esc_md(article_id)}` to articles.toml and re-indexed it"
+        return (status, *library_view(api))
+
+    return run
+
+
+def delete(api: AppAPI):
+    def run(article_id: str, confirm: bool) -> tuple:
+        if not article_id:
+            raise gr.Error("Pick an article to delete.")
+        if not confirm:
+            raise gr.Error("Tick 'yes, delete it' to confirm.")
+        try:
+            message = api.assistant.delete_article(article_id)
+        except (UsageError, RuntimeError, OSError) as exc:
+            raise _fail(exc) from exc
+        return (f"🗑️ {esc_md(message)}", False, None, *library_view(api))
+
+    return run

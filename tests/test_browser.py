@@ -1,0 +1,135 @@
+"""The app in headless Chromium (Debian's, driven by Playwright): ask, click a citation, see the
+passage highlighted in its article; upload a hostile article and check that nothing executes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_server import ROOT, running_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOT = ROOT / "docs" / "screenshot-answer.png"
+TIMEOUT_MS = 90_000
+XSS_TXT = """Drone patrols over the Black Sea grain corridor <script>alert(1)</script>
+
+By Zed Quillfeather
+
+Zed Quillfeather is a fellow at the Institute for Maritime Drone Studies.
+
+Unmanned drone patrols over the Black Sea grain corridor would keep shipping lanes open <img src=x onerror=alert(1)> \
+without putting sailors at risk, and the grain corridor insurers would accept drone escorts.
+
+The corridor's drone patrols should be funded by the exporting states ${alert(1)} {{constructor}} so that \
+no single navy carries the cost of the drone escorts.
+"""
+XSS_HTML = """<!doctype html><html><head><title>Lighthouse keepers and drone escorts</title></head><body>
+<article><h1>Lighthouse keepers and drone escorts</h1>
+<p>Lighthouse keepers along the grain corridor <img src=x onerror=alert(2)> report every drone escort by radio.</p>
+<p>The keepers say the drone escorts <svg onload=alert(3)></svg> arrive on time and the grain ships follow them.</p>
+<script>alert(4)</script></article></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("browser")) as (url, _corpus):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.goto(app_url)
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    page.locator("#sources [data-testid='cell-0-3']").wait_for()
+
+
+def open_first_citation(page) -> str:
+    page.locator("#sources [data-testid='cell-0-3']").click()
+    mark = page.locator("#passage mark")
+    mark.wait_for()
+    return mark.inner_text()
+
+
+def test_ask_click_citation_shows_highlighted_passage(page):
+    ask(page, "How do Ashford and Kroenig differ on a peace deal?")
+    chat = page.locator("#chat")
+    assert "References" in chat.inner_text()
+    assert "extractive" in chat.inner_text()
+    speaker = page.locator("#sources [data-testid='cell-0-1']").inner_text().strip()
+    marked = open_first_citation(page)
+    panel = page.locator("#passage").inner_text()
+    assert marked.strip() and marked.strip() in panel
+    assert speaker in panel
+    assert "Foreign Policy" in panel and "Would a Peace Deal Between Russia and Ukraine" in panel
+    # the passage sits inside its whole article, not alone
+    assert len(panel) > 3 * len(marked)
+    page.wait_for_timeout(600)  # the panel scrolls the highlight into view
+    box, view = page.locator("#passage mark").bounding_box(), page.locator("#passage .pv-text").bounding_box()
+    assert box["y"] < view["y"] + view["height"] and box["y"] + box["height"] > view["y"], "highlight not in view"
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    assert page.dialogs == []
+
+
+def test_unanswerable_question_is_marked(page):
+    page.locator("#question textarea").fill("What is the best recipe for sourdough bread?")
+    page.locator("#ask").click()
+    page.get_by_text("Not grounded").wait_for()
+
+
+def test_hostile_upload_never_executes(page, tmp_path):
+    txt, html_file = tmp_path / "drone <script>.txt", tmp_path / "keepers.html"
+    txt.write_text(XSS_TXT)
+    html_file.write_text(XSS_HTML)
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#upload input[type=file]").set_input_files([str(txt), str(html_file)])
+    page.locator("#upload-run").click()
+    status = page.locator("#upload-status")
+    status.get_by_text("Index:").wait_for()
+    assert status.inner_text().count("added") >= 2, status.inner_text()
+    library = page.locator("#library-table")
+    library.get_by_text("Quillfeather").first.wait_for()
+    assert "<script>" in library.inner_text()  # shown as text, not run
+
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "What does Zed Quillfeather say about drone patrols over the grain corridor?")
+    open_first_citation(page)
+    passage = page.locator("#passage")
+    assert "onerror=alert(1)" in passage.inner_text()
+    assert page.locator("#passage img, #passage script, #chat img[src='x']").count() == 0
+    ask(page, "What do lighthouse keepers report about drone escorts?")
+    open_first_citation(page)
+    page.wait_for_timeout(1000)
+    assert page.locator("#passage svg, #passage img").count() == 0
+    assert page.dialogs == []
+
