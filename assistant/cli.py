@@ -21,7 +21,7 @@ from .core import Assistant, UsageError
 from .logs import quiet_libraries
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")]
 

@@ -62,9 +62,14 @@ def discover(paths: Iterable[Path], errors: list[FileError]) -> list[Path]:
     resolved: list[Path] = []
     for path in found:
         try:
-            resolved.append(path.resolve())
+            real = path.resolve()
         except (RuntimeError, OSError) as exc:  # a file symlink loop: a -> b -> a
             errors.append(FileError(path=str(path), error=f"unreadable: symlink loop ({exc})"[:200]))
+            continue
+        if path.is_symlink() and not real.exists():
+            errors.append(FileError(path=str(path), error=f"unreadable: broken symlink (no file at {real})"))
+            continue
+        resolved.append(real)
     return list(dict.fromkeys(resolved))
 
 
@@ -133,7 +138,9 @@ def build(
             lock.release()
 
 
-def _build(store: Store, embedder: Embedder, paths: list[Path], rebuild: bool, progress: Progress | None) -> IndexReport:
+def _build(
+    store: Store, embedder: Embedder, paths: list[Path], rebuild: bool, progress: Progress | None
+) -> IndexReport:
     report = IndexReport()
     stored = {a.id: a for a in store.list_articles(with_text=False)}
     if rebuild:
@@ -167,7 +174,7 @@ def _build(store: Store, embedder: Embedder, paths: list[Path], rebuild: bool, p
         kept_sources.add(article.source)
 
     _embed_and_store(store, embedder, prepared, progress)
-    for article, _, is_update in prepared:
+    for _, _, is_update in prepared:
         if is_update:
             report.updated += 1
         else:
