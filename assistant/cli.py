@@ -130,6 +130,11 @@ def articles(as_json: JsonFlag = False) -> None:
     )
 
 
+from .cli_jobs import register as _register_jobs  # noqa: E402  (positions, summarize, counter)
+
+_register_jobs(app)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     quiet_libraries()

@@ -14,7 +14,7 @@ from index.embeddings import Embedder, load_embedder
 from index.store import Store
 
 from . import extractive, grounding
-from .models import Answer, Article, IndexReport, Passage
+from .models import Answer, Article, Counterpoints, IndexReport, Passage, Position, Positions, Summary
 from .query import QueryPlan, plan_query
 from .retrieval import Hit, HybridRetriever, plan_search
 from .settings import Settings
@@ -136,7 +136,6 @@ class Assistant:
 
         return delete_article(self, article_id)
 
-
     def search(
         self, query: str, k: int = 5, author: str | None = None, article: str | None = None
     ) -> list[Passage]:
@@ -251,6 +250,31 @@ class Assistant:
             self.embedder.encode,
             self.article_texts(),
         )
+
+    # -- the three jobs (issue 4): thin delegations to their modules ---------------------
+    def positions(self, question: str) -> list[Position]:
+        return self.positions_report(question).positions
+
+    def positions_report(self, question: str) -> Positions:
+        """Positions with the mode and notices (what the CLI and the UI show)."""
+        from . import positions
+
+        question = _require_text(question, "question")
+        self._ready()
+        return positions.run(self, question)
+
+    def summarize(self, article: str | None = None, author: str | None = None) -> Summary:
+        from . import summaries
+
+        self._ready()
+        return summaries.run(self, article=article, author=author)
+
+    def counter(self, claim: str) -> Counterpoints:
+        from . import counter
+
+        claim = _require_text(claim, "claim")
+        self._ready()
+        return counter.run(self, claim)
 
     def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
         vocabulary = self.retriever.snapshot().bm25.vocab_dict

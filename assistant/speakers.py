@@ -10,9 +10,12 @@ an intro): it is nobody's position, so the per-speaker jobs leave it out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from index.embeddings import Embedder
 
 from .models import Article, Cite, Passage
 from .retrieval import Hit, HybridRetriever
@@ -91,3 +94,27 @@ def cite_for(passage: Passage, articles: dict[str, Article], label: str | None =
         date=passage.date,
         url=article.url if article else "",
     )
+
+
+# -- sentence vectors ----------------------------------------------------------------------
+# The jobs embed the sentences of the passages they consider; the same corpus sentences come
+# back for every question, and on a small CPU one embedding costs ~10 ms, so they are cached
+# per process (keyed by model and text; bounded so a huge corpus cannot exhaust memory).
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+MAX_CACHED = 100_000
+
+
+def cached_encoder(embedder: Embedder) -> Callable[[list[str]], np.ndarray]:
+    """`embedder.encode` with a per-process cache of sentence vectors."""
+
+    def encode(texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if (embedder.name, t) not in _VECTORS))
+        if missing:
+            if len(_VECTORS) + len(missing) > MAX_CACHED:
+                _VECTORS.clear()
+            _VECTORS.update({(embedder.name, t): v for t, v in zip(missing, embedder.encode(missing), strict=True)})
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([_VECTORS[(embedder.name, t)] for t in texts])
+
+    return encode

@@ -1,0 +1,236 @@
+"""Debate prep: evidence cards for and against a claim, each a verbatim, fully cited passage.
+
+Offline method (no language model), and why it works as well as it does:
+1. Retrieve for the claim *and* for its negation ("X would reward Y" / "X would not
+   reward Y"). Passages that rebut a claim often share few words with it but many with
+   its denial, so the union finds evidence the claim alone would miss.
+2. Score every sentence of those passages by relevance, cos(s, claim), and by contrast,
+   cos(s, negation) - cos(s, claim). Claim and negation differ only in the negation, so
+   their difference is the "denial" direction in embedding space: a sentence leaning
+   towards the denial rather than the claim gets a positive contrast. Alone this is a weak
+   signal (a sentence embedding is mostly topic), so:
+3. aggregate the contrast per speaker, weighted by relevance. Opinion writers argue one
+   line throughout a piece, so an author's many relevant sentences average out the noise
+   of any single one, and the camp of the author is the better guide to a passage's side
+   than the passage alone ("prefer authors whose passages stand against it").
+A passage's score against the claim is its relevance plus its own and its author's
+(standardised) contrast; counterpoints are the best such passages, at most two per
+speaker; supporting cards are the most relevant passages of the speakers leaning the
+other way. With a language model each candidate is classified for/against instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .citations import make_citation, sentences
+from .models import Counterpoints, EvidenceCard, Passage
+from .speakers import cached_encoder, cite_for, speaker_of, speakers
+
+if TYPE_CHECKING:
+    from .core import Assistant
+    from .speakers import Speaker
+
+CANDIDATES = 24  # passages retrieved for the claim, and again for its negation
+MIN_SIMILARITY = 0.35  # a sentence below this says nothing about the claim
+MAX_COUNTERPOINTS = 6
+MAX_SUPPORTING = 4
+PER_SPEAKER = 2
+OFFLINE_NOTICE = (
+    "Extractive counterpoints: sides estimated from embeddings (claim vs. its negation), "
+    "not read by a language model; check each card."
+)
+
+# -- negation ----------------------------------------------------------------------------------
+_NEGATED = [  # (pattern, replacement) removing a negation, tried in order
+    (r"\bcannot\b", "can"), (r"\bcan't\b", "can"), (r"\bwon't\b", "will"), (r"\b(\w+)n't\b", r"\1"),
+    (r"\b(not|never)\s+", ""), (r"\bno\b", "some"),
+]
+_AUXILIARY = re.compile(
+    r"\b(is|are|was|were|will|would|should|must|could|might|may|does|do|did|has|have|had|can)\b", re.IGNORECASE
+)
+
+
+def negate(claim: str) -> str:
+    """A small, rule-based negation: remove the claim's negation, or add one after its first auxiliary.
+
+    "Ukraine can win back its territory" -> "Ukraine cannot win back its territory";
+    "The U.S. should not talk" -> "The U.S. should talk"; with no auxiliary to hang the
+    negation on ("Sanctions work") -> "It is not true that sanctions work".
+    """
+    for pattern, replacement in _NEGATED:
+        negated, count = re.subn(pattern, replacement, claim, count=1, flags=re.IGNORECASE)
+        if count:
+            return negated
+    match = _AUXILIARY.search(claim)
+    if match:
+        word = match.group(0)
+        flipped = "cannot" if word.lower() == "can" else f"{word} not"
+        return claim[: match.start()] + flipped + claim[match.end() :]
+    return f"It is not true that {claim[:1].lower()}{claim[1:]}"
+
+
+# -- scoring -----------------------------------------------------------------------------------
+# Words that deny, doubt or limit what they are said of. A sentence on the claim's topic whose
+# polarity differs from the claim's (it has such a word and the claim has none, or the reverse)
+# is the classic surface sign of a contradiction (de Marneffe et al., "Finding Contradictions
+# in Text", 2008: polarity and hedging features); "But"/"however" mark the concession-rebuttal
+# move ("Any deal will reward Russia in some sense. But that is the nature of war").
+_POLARITY = re.compile(
+    r"\b(not|no|never|nor|neither|none|cannot|\w+n't|impossible|unlikely|unrealistic|doubt\w*|dubious|"
+    r"fail\w*|wrong|mistake\w*|daunting|difficult|hard|costly|limited|risk\w*|danger\w*|but|however|yet|"
+    r"although|though|despite)\b",
+    re.IGNORECASE,
+)
+POLARITY_WEIGHT = 1.0  # in standard deviations of relevance
+LEAN_WEIGHT = 0.5
+
+
+def polarity(text: str) -> bool:
+    return _POLARITY.search(text) is not None
+
+
+@dataclass
+class Sentence:
+    passage: Passage
+    speaker: Speaker
+    text: str
+    relevance: float  # cos(sentence, claim)
+    contrast: float  # cos(sentence, negation) - cos(sentence, claim)
+    flipped: bool  # polarity differs from the claim's
+    against: float = 0.0  # how strongly it stands against the claim (set by `score`)
+
+
+def candidates(assistant: Assistant, claim: str, negation: str) -> list[Sentence]:
+    """Relevant sentences of the passages found for the claim or for its negation."""
+    retriever = assistant.retriever
+    snap = retriever.snapshot()
+    encode = cached_encoder(assistant.embedder)
+    claim_vector, negation_vector = encode([claim, negation])
+    passages: dict[str, Passage] = {}
+    for text, vector in ((claim, claim_vector), (negation, negation_vector)):
+        for hit in retriever.search(text, CANDIDATES, vector=vector, kinds=("body",)):
+            passages.setdefault(hit.passage.id, hit.passage)
+    labels = {s.key: s for s in speakers(retriever)}
+    claim_polarity = polarity(claim)
+    found = []
+    for passage in passages.values():
+        speaker = speaker_of(passage, snap.articles)
+        parts = sentences(passage.text)
+        if speaker is None or not parts:
+            continue
+        vectors = encode(parts)
+        relevance = vectors @ claim_vector
+        contrast = vectors @ negation_vector - relevance
+        for text, r, x in zip(parts, relevance, contrast, strict=True):
+            if r >= MIN_SIMILARITY:
+                flipped = polarity(text) != claim_polarity
+                found.append(Sentence(passage, labels.get(speaker.key, speaker), text, float(r), float(x), flipped))
+    return found
+
+
+def _standard(values: np.ndarray) -> np.ndarray:
+    return (values - values.mean()) / (values.std() or 1.0)
+
+
+def score(found: list[Sentence]) -> dict[str, float]:
+    """Set each sentence's score against the claim; return each speaker's lean against it."""
+    if not found:
+        return {}
+    relevance = _standard(np.array([s.relevance for s in found]))
+    contrast = _standard(np.array([s.contrast for s in found]))
+    own = relevance + contrast + POLARITY_WEIGHT * np.array([s.flipped for s in found])
+    keys = sorted({s.speaker.key for s in found})
+    lean_raw = np.array([np.mean([o for s, o in zip(found, own, strict=True) if s.speaker.key == k]) for k in keys])
+    lean = dict(zip(keys, _standard(lean_raw) if len(keys) > 1 else np.zeros(1), strict=True))
+    for s, o in zip(found, own, strict=True):
+        s.against = float(o + LEAN_WEIGHT * lean[s.speaker.key])
+    return lean
+
+
+def best_per_passage(found: list[Sentence], key) -> list[Sentence]:
+    """Each passage once, represented by its sentence ranking highest by `key`, best first."""
+    best: dict[str, Sentence] = {}
+    for s in sorted(found, key=key, reverse=True):
+        best.setdefault(s.passage.id, s)
+    return list(best.values())
+
+
+def pick(ranked: list[Sentence], limit: int, taken: set[str]) -> list[Sentence]:
+    """Best first, at most PER_SPEAKER cards per speaker, none already used."""
+    out: list[Sentence] = []
+    per: dict[str, int] = {}
+    for c in ranked:
+        if c.passage.id in taken or per.get(c.speaker.key, 0) >= PER_SPEAKER:
+            continue
+        out.append(c)
+        per[c.speaker.key] = per.get(c.speaker.key, 0) + 1
+        taken.add(c.passage.id)
+        if len(out) == limit:
+            break
+    return out
+
+
+# -- cards -------------------------------------------------------------------------------------
+def card(assistant: Assistant, c: Sentence, tag: str, answers: str | None) -> EvidenceCard | None:
+    """An evidence card; None when the card text fails the shared citation check."""
+    texts = assistant.article_texts()
+    if make_citation(1, c.passage.text, c.passage, texts.get(c.passage.article_id, "")) is None:
+        return None
+    cite = cite_for(c.passage, assistant.retriever.snapshot().articles, c.speaker.label)
+    return EvidenceCard(tag=tag, cite=cite, text=c.passage.text, passage=c.passage, answers=answers)
+
+
+def extractive_tag(s: Sentence) -> str:
+    """Offline, the tag is the card's own sentence that makes the point (one line, verbatim)."""
+    return " ".join(s.text.split())
+
+
+def extractive_counter(assistant: Assistant, claim: str) -> Counterpoints:
+    plan = assistant.plan(claim)
+    text = plan.text
+    found = candidates(assistant, text, negate(text))
+    score(found)
+    taken: set[str] = set()
+    against = pick(best_per_passage(found, lambda s: s.against), MAX_COUNTERPOINTS, taken)
+    # Supporting: relevant sentences that do not stand against the claim (relevance minus
+    # the evidence against, so restating the claim ranks first).
+    support = pick(best_per_passage(found, lambda s: s.relevance * 4 - s.against), MAX_SUPPORTING, taken)
+    return Counterpoints(
+        claim=claim,
+        counterpoints=[x for c in against if (x := card(assistant, c, extractive_tag(c), claim))],
+        supporting=[x for c in support if (x := card(assistant, c, extractive_tag(c), None))],
+        notices=[OFFLINE_NOTICE],
+    )
+
+
+# -- the debate brief --------------------------------------------------------------------------
+def cite_line(card: EvidenceCard) -> str:
+    c = card.cite
+    who = f"{c.author}, {c.credentials}" if c.credentials else str(c.author)
+    title = f"\u201c{c.title}\u201d" if c.title else "untitled"
+    return ", ".join(x for x in (who, title, c.outlet, c.date, c.url) if x)
+
+
+def brief(result: Counterpoints) -> str:
+    """A Markdown debate brief: the claim, counterpoint cards, then supporting cards."""
+    lines = ["# Debate brief", "", f"**Claim:** {result.claim}", ""]
+    for heading, cards in (("Counterpoints", result.counterpoints), ("Supporting evidence", result.supporting)):
+        lines += [f"## {heading}", ""]
+        if not cards:
+            lines += ["_No evidence found in the corpus._", ""]
+        for i, c in enumerate(cards, 1):
+            lines += [f"### {i}. {c.tag}", "", f"*{cite_line(c)}*", ""]
+            lines += [f"> {c.text}", ""]
+            if c.answers:
+                lines += [f"Answers: {c.answers}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def run(assistant: Assistant, claim: str) -> Counterpoints:
+    """Evidence cards for and against `claim`: classified by the language model when configured."""
+    return extractive_counter(assistant, claim)

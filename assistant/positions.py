@@ -1,0 +1,192 @@
+"""Positions: where each person in the corpus stands on a question, in their own words.
+
+One row per speaker (see `speakers`): their strongest one to three passages on the
+question, cited verbatim through the shared citation check, and a one-line summary.
+Offline the summary is the speaker's most representative sentence (verbatim, cited)
+and the stance is "unlabeled": embeddings measure topic, not agreement, so a label
+would be a guess. Speakers whose best passage is not similar enough to the question
+are left out rather than padded with weak passages.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .citations import make_citation
+from .extractive import Encode, best_quotes
+from .models import Citation, Position, Positions
+from .retrieval import Hit, plan_search
+from .speakers import Speaker, cached_encoder, speaker_hits, speakers
+
+if TYPE_CHECKING:
+    from .core import Assistant
+
+# A speaker counts as having said something relevant when one of their passages is at
+# least this similar to the question: on the default corpus the best passage of every
+# speaker for an off-topic question ("the Paris climate agreement", "Brazil's GDP") stays
+# below it, while on-topic questions put 0.4-0.7. Further passages must also be within
+# EVIDENCE_MARGIN of the speaker's best one, so a row is not padded with weak quotes.
+MIN_SIMILARITY = 0.35
+EVIDENCE_MARGIN = 0.15
+MAX_EVIDENCE = 3
+CANDIDATES_PER_SPEAKER = 8
+STANCE_ORDER = {"support": 0, "oppose": 1, "mixed": 2, "unclear": 3, "unlabeled": 4}
+OFFLINE_NOTICE = "Extractive positions: verbatim quotes, stance not labelled (no language model configured)."
+
+
+@dataclass
+class Row:
+    """A speaker with their evidence, before it becomes a Position."""
+
+    speaker: Speaker
+    hits: list[Hit]
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def relevance(self) -> float:
+        return max(h.dense for h in self.hits)
+
+
+def evidence(hits: list[Hit]) -> list[Hit]:
+    """The speaker's strongest 1-3 passages, or none when nothing is relevant enough."""
+    relevant = [h for h in hits if h.dense >= MIN_SIMILARITY]
+    if not relevant:
+        return []
+    best = max(h.dense for h in relevant)
+    return [h for h in relevant if h.dense >= best - EVIDENCE_MARGIN][:MAX_EVIDENCE]
+
+
+def gather(assistant: Assistant, question: str) -> tuple[str, list[Row], np.ndarray]:
+    """The rows with relevant evidence, strongest speaker first (named authors only, if any)."""
+    plan = assistant.plan(question)
+    retriever = assistant.retriever
+    vector = retriever.encode_query(plan.text)
+    # The whole question first goes through the answer's grounding check, so a question
+    # the corpus does not address gets no rows at all rather than the least-bad quotes.
+    if not assistant.is_grounded(plan_search(retriever, plan, 5, kinds=("body",), vector=vector), plan):
+        return plan.text, [], vector
+    pool = speakers(retriever)
+    if plan.authors:
+        pool = [s for s in pool if s.author in plan.authors]
+    rows = []
+    for speaker in pool:
+        hits = evidence(speaker_hits(retriever, speaker, plan.text, vector, CANDIDATES_PER_SPEAKER))
+        if hits:
+            rows.append(Row(speaker, hits))
+    rows.sort(key=lambda r: r.relevance, reverse=True)
+    return plan.text, rows, vector
+
+
+def cite_rows(rows: list[Row], vector: np.ndarray, encode: Encode, texts: dict[str, str]) -> None:
+    """Number every row's citations in one sequence (rows are shown together)."""
+    n = 0
+    for row in rows:
+        passages = [h.passage for h in row.hits]
+        for passage, quote in zip(passages, best_quotes(passages, vector, encode), strict=True):
+            citation = make_citation(n + 1, quote, passage, texts.get(passage.article_id, ""))
+            if citation:
+                row.citations.append(citation)
+                n += 1
+
+
+def representative(citations: list[Citation], vector: np.ndarray, encode: Encode) -> Citation:
+    """The quote closest to both the question and the speaker's other quotes on it."""
+    if len(citations) == 1:
+        return citations[0]
+    vectors = encode([c.quote for c in citations])
+    centroid = vectors.mean(axis=0)
+    scores = vectors @ vector + vectors @ centroid
+    return citations[int(np.argmax(scores))]
+
+
+def extractive_positions(assistant: Assistant, question: str) -> Positions:
+    _, rows, vector = gather(assistant, question)
+    encode = cached_encoder(assistant.embedder)
+    cite_rows(rows, vector, encode, assistant.article_texts())
+    positions = []
+    for row in rows:
+        if not row.citations:
+            continue
+        best = representative(row.citations, vector, encode)
+        positions.append(
+            Position(
+                author=row.speaker.label,
+                stance="unlabeled",
+                summary=f"\u201c{best.quote}\u201d [{best.n}]",
+                citations=row.citations,
+            )
+        )
+    return Positions(question=question, positions=positions, notices=[OFFLINE_NOTICE])
+
+
+def order(positions: Sequence[Position]) -> list[Position]:
+    """For, against, mixed, unclear (stable: within a stance, the most relevant first)."""
+    return sorted(positions, key=lambda p: STANCE_ORDER[p.stance])
+
+
+# -- rendering ------------------------------------------------------------------------------
+def _evidence_cells(position: Position) -> list[str]:
+    return [f"[{c.n}] \u201c{c.quote}\u201d" for c in position.citations]
+
+
+def to_markdown(result: Positions) -> str:
+    """A Markdown table: author | stance | position | evidence."""
+    if not result.positions:
+        return f"No author in the corpus says anything relevant to: {result.question}"
+    lines = ["| Author | Stance | Position | Evidence |", "|---|---|---|---|"]
+    for p in result.positions:
+        cells = [p.author, p.stance, p.summary, "<br>".join(_evidence_cells(p))]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+PLAIN_WIDTHS = (22, 10, 40, 60)
+
+
+def to_text(result: Positions) -> str:
+    """The same table in plain text, cells wrapped to fixed widths."""
+    if not result.positions:
+        return f"No author in the corpus says anything relevant to: {result.question}"
+    header = ["author", "stance", "position", "evidence"]
+    rows = [_plain_row([[h] for h in header]), _rule()]
+    for p in result.positions:
+        cells = [p.author, p.stance, p.summary, "\n".join(_evidence_cells(p))]
+        rows.append(_plain_row([_wrap(c, w) for c, w in zip(cells, PLAIN_WIDTHS, strict=True)]))
+        rows.append(_rule())
+    return "\n".join(rows)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [line for part in text.split("\n") for line in (textwrap.wrap(part, width) or [""])]
+
+
+def _plain_row(columns: list[list[str]]) -> str:
+    height = max(len(c) for c in columns)
+    lines = []
+    for i in range(height):
+        cells = [(c[i] if i < len(c) else "").ljust(w) for c, w in zip(columns, PLAIN_WIDTHS, strict=True)]
+        lines.append(" | ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _rule() -> str:
+    return "-+-".join("-" * w for w in PLAIN_WIDTHS)
+
+
+def run(assistant: Assistant, question: str) -> Positions:
+    """Positions for `question`: by the language model when configured, else extractive."""
+    return order_result(extractive_positions(assistant, question))
+
+
+def order_result(result: Positions) -> Positions:
+    result.positions = order(result.positions)
+    return result

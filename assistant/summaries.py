@@ -1,0 +1,234 @@
+"""Cited summaries of one article, one author, or the whole corpus (grouped by speaker).
+
+Offline the summary is extractive and query-independent:
+- centrality: each sentence's cosine similarity to the centroid of its scope's sentence
+  vectors. With unit vectors, v_i . mean(v) is the mean similarity of sentence i to
+  every sentence in scope: the degree centrality of LexRank's similarity graph, in one
+  matrix-vector product. Central sentences state what the text keeps coming back to.
+- redundancy control: maximal marginal relevance (MMR), so two sentences making the
+  same point do not both spend the budget;
+- a length budget (WORDS_PER_ARTICLE per article in scope), sentences shown in the order
+  they appear, each one a citation checked by the shared citation check.
+An author's summary is built only from passages whose `author` is that person, an
+article's only from that article, so the scope cannot leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .citations import make_citation, normalize, sentence_spans
+from .core import UsageError
+from .extractive import Encode
+from .models import Citation, Passage, Summary
+from .speakers import Speaker, cached_encoder, speaker_of, speakers, unknown_label
+
+if TYPE_CHECKING:
+    from .core import Assistant
+
+WORDS_PER_ARTICLE = 120
+MMR_LAMBDA = 0.7  # weight of centrality against similarity to sentences already chosen
+TITLE_WEIGHT = 0.5
+MIN_WORDS = 8  # shorter sentences ("And what of Putin?") carry no argument on their own
+OFFLINE_NOTICE = "Extractive summary: central sentences, verbatim, no language model configured."
+
+
+@dataclass
+class Unit:
+    """One candidate sentence: its text, the passage it comes from, where it starts."""
+
+    text: str
+    passage: Passage
+    start: int  # offset in the article, for document order
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def units(passages: list[Passage]) -> list[Unit]:
+    """The quotable sentences of `passages`, in document order, duplicates dropped."""
+    out, seen = [], set()
+    for p in sorted(passages, key=lambda p: (p.article_id, p.start)):
+        for a, b in sentence_spans(p.text):
+            text = p.text[a:b].strip()
+            key = normalize(text)
+            # Questions are left out: they raise a point rather than state one.
+            if len(text.split()) < MIN_WORDS or text.rstrip("\"'\u201d\u2019)").endswith("?") or key in seen:
+                continue
+            seen.add(key)
+            out.append(Unit(text, p, p.start + a))
+    return out
+
+
+def salience(vectors: np.ndarray, titles: np.ndarray | None) -> np.ndarray:
+    """Centrality, plus similarity to the article's title when it has one.
+
+    The title feature is Edmundson's (1969) "title method": an opinion piece's headline
+    states its thesis ("To Support Zelensky, the United States Needs to Negotiate With
+    Putin"), and centrality alone favours the background a piece keeps returning to.
+    """
+    centroid = vectors.mean(axis=0)
+    score = vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
+    if titles is not None:
+        score = score + TITLE_WEIGHT * titles
+    return score
+
+
+def select(vectors: np.ndarray, lengths: list[int], budget: int, titles: np.ndarray | None = None) -> list[int]:
+    """Indices of salient, non-redundant sentences fitting `budget` words (MMR)."""
+    if not len(lengths):
+        return []
+    centrality = salience(vectors, titles)
+    chosen: list[int] = []
+    used = 0
+    candidates = set(range(len(lengths)))
+    while candidates:
+        redundancy = (vectors @ vectors[chosen].T).max(axis=1) if chosen else np.zeros(len(lengths))
+        score = MMR_LAMBDA * centrality - (1 - MMR_LAMBDA) * redundancy
+        best = max(candidates, key=lambda i: score[i])
+        candidates.discard(best)
+        if used + lengths[best] > budget and chosen:
+            continue  # too long for what is left; a shorter central sentence may still fit
+        chosen.append(best)
+        used += lengths[best]
+    return chosen
+
+
+def title_similarity(
+    candidates: list[Unit], vectors: np.ndarray, titles: dict[str, str], encode: Encode
+) -> np.ndarray | None:
+    """Each sentence's similarity to its own article's title (0 for an untitled article)."""
+    ids = sorted({u.passage.article_id for u in candidates if titles.get(u.passage.article_id)})
+    if not ids:
+        return None
+    title_vectors = dict(zip(ids, encode([titles[i] for i in ids]), strict=True))
+    return np.array([
+        float(v @ title_vectors[u.passage.article_id]) if u.passage.article_id in title_vectors else 0.0
+        for u, v in zip(candidates, vectors, strict=True)
+    ])
+
+
+def pick_units(passages: list[Passage], budget: int, encode: Encode) -> list[Unit]:
+    """The sentences an extractive summary of `passages` keeps, within `budget` words."""
+    candidates = units(passages)
+    if not candidates:
+        return []
+    titles = {p.article_id: p.title for p in passages}
+    vectors = encode([u.text for u in candidates])
+    title_scores = title_similarity(candidates, vectors, titles, encode)
+    return [candidates[i] for i in select(vectors, [u.words for u in candidates], budget, title_scores)]
+
+
+def cite_units(picked: list[Unit], texts: dict[str, str], first_n: int = 1) -> list[Citation]:
+    """The picked sentences as citations, in document order, numbered from `first_n`."""
+    citations: list[Citation] = []
+    for unit in sorted(picked, key=lambda u: (u.passage.article_id, u.start)):
+        text = texts.get(unit.passage.article_id, "")
+        citation = make_citation(first_n + len(citations), unit.text, unit.passage, text)
+        if citation:
+            citations.append(citation)
+    return citations
+
+
+def summarize_passages(
+    passages: list[Passage], budget: int, encode: Encode, texts: dict[str, str], first_n: int = 1
+) -> list[Citation]:
+    """The cited sentences of an extractive summary of one speaker's `passages`."""
+    return cite_units(pick_units(passages, budget, encode), texts, first_n)
+
+
+def summarize_article(passages: list[Passage], budget: int, encode: Encode, texts: dict[str, str]) -> list[Citation]:
+    """A dialogue's budget is shared equally by its speakers, so each side of a debate is heard."""
+    groups: dict[str | None, list[Passage]] = {}
+    for p in passages:
+        groups.setdefault(p.author, []).append(p)
+    share = budget // max(1, len(groups))
+    return cite_units([u for group in groups.values() for u in pick_units(group, share, encode)], texts)
+
+
+def render(citations: list[Citation], label_of: Callable[[Citation], str]) -> str:
+    """Sentences with their [n], a bold label each time the speaker changes."""
+    blocks: list[str] = []
+    current = None
+    for c in citations:
+        label = label_of(c)
+        if label != current:
+            blocks.append(f"**{label}:**")
+            current = label
+        blocks[-1] += f" {c.quote} [{c.n}]"
+    return "\n\n".join(blocks)
+
+
+# -- scopes -----------------------------------------------------------------------------------
+def _body(passages: list[Passage]) -> list[Passage]:
+    return [p for p in passages if p.kind == "body"]
+
+
+def article_scope(assistant: Assistant, article_id: str) -> tuple[str, list[Passage], int]:
+    article = assistant.article(article_id)
+    snap = assistant.retriever.snapshot()
+    # Shared text of a signed article (a dek) is nobody's words: left out, as in `speakers`.
+    passages = [p for p in snap.passages if p.article_id == article.id and speaker_of(p, snap.articles)]
+    return f"article:{article.id}", passages, 1
+
+
+def author_scope(assistant: Assistant, name: str) -> tuple[str, list[Passage], int]:
+    person = assistant.resolve_author(name)
+    passages = _body([p for p in assistant.retriever.snapshot().passages if p.author == person])
+    return f"author:{person}", passages, len({p.article_id for p in passages}) or 1
+
+
+def speaker_passages(assistant: Assistant, speaker: Speaker) -> list[Passage]:
+    snap = assistant.retriever.snapshot()
+    return [
+        p for p in _body(snap.passages)
+        if p.author == speaker.author and (speaker.article_id is None or p.article_id == speaker.article_id)
+    ]
+
+
+def extractive_summary(assistant: Assistant, article: str | None = None, author: str | None = None) -> Summary:
+    if article and author:
+        raise UsageError("summarize one article or one author, not both")
+    encode, texts = cached_encoder(assistant.embedder), assistant.article_texts()
+    if article:
+        scope, passages, _ = article_scope(assistant, article)
+        citations = summarize_article(passages, WORDS_PER_ARTICLE, encode, texts)
+    elif author:
+        scope, passages, articles = author_scope(assistant, author)
+        citations = summarize_passages(passages, WORDS_PER_ARTICLE * articles, encode, texts)
+    if article or author:
+        known = assistant.retriever.snapshot().articles
+
+        def label(c: Citation) -> str:
+            return c.passage.author or unknown_label(known[c.passage.article_id])
+
+        return Summary(scope=scope, summary=render(citations, label), citations=citations, notices=[OFFLINE_NOTICE])
+    return corpus_summary(assistant, encode, texts)
+
+
+def corpus_summary(assistant: Assistant, encode: Encode, texts: dict[str, str]) -> Summary:
+    """Every speaker's own summary, one block each, numbered in one sequence."""
+    citations: list[Citation] = []
+    labels: dict[int, str] = {}
+    for speaker in speakers(assistant.retriever):
+        passages = speaker_passages(assistant, speaker)
+        budget = WORDS_PER_ARTICLE * len({p.article_id for p in passages})
+        part = summarize_passages(passages, budget, encode, texts, first_n=len(citations) + 1)
+        labels.update({c.n: speaker.label for c in part})
+        citations += part
+    return Summary(
+        scope="corpus",
+        summary=render(citations, lambda c: labels[c.n]),
+        citations=citations,
+        notices=[OFFLINE_NOTICE],
+    )
+
+
+def run(assistant: Assistant, article: str | None = None, author: str | None = None) -> Summary:
+    """A summary of the scope: map-reduce by the language model when configured, else extractive."""
+    return extractive_summary(assistant, article=article, author=author)

@@ -1,0 +1,222 @@
+"""The three jobs (issue 4), offline: positions, summaries, counterpoints, and their CLI.
+
+Real Chroma index and real embeddings (the session fixture `assistant`); results are
+cached per test module because each job embeds many sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+
+import pytest
+
+from assistant import cli
+from assistant.citations import normalize, quote_in
+from assistant.counter import brief, negate
+from assistant.positions import to_markdown, to_text
+from assistant.speakers import UNKNOWN_PREFIX
+
+PEACE = "Would an early peace deal between Russia and Ukraine do more harm than good?"
+CLAIM = "Ukraine can win back all of its territory by force."
+
+
+@pytest.fixture(scope="module")
+def jobs(assistant):
+    """Memoised job results, so several tests can look at one run."""
+
+    @cache
+    def run(kind: str, arg: str | None = None, author: str | None = None):
+        if kind == "positions":
+            return assistant.positions_report(arg)
+        if kind == "summarize":
+            return assistant.summarize(article=arg, author=author)
+        return assistant.counter(arg)
+
+    return run
+
+
+def assert_verbatim(assistant, citation) -> None:
+    text = assistant.article_texts()[citation.passage.article_id]
+    assert quote_in(citation.quote, citation.passage.text)
+    assert quote_in(citation.quote, text)
+    assert citation.passage.kind == "body", "bio lines are never evidence"
+
+
+# -- positions ------------------------------------------------------------------------------
+def test_peace_deal_positions_have_four_authors_with_separate_debaters(assistant, jobs):
+    result = jobs("positions", PEACE)
+    authors = [p.author for p in result.positions]
+    assert len(authors) >= 4 and len(set(authors)) == len(authors)
+    assert "Emma Ashford" in authors and "Matthew Kroenig" in authors
+
+
+def test_every_position_cites_only_its_own_author(assistant, jobs):
+    for p in jobs("positions", PEACE).positions:
+        assert 1 <= len(p.citations) <= 3
+        for c in p.citations:
+            assert_verbatim(assistant, c)
+            if p.author.startswith(UNKNOWN_PREFIX):
+                assert c.passage.author is None and c.passage.outlet in p.author
+            else:
+                assert c.passage.author == p.author
+
+
+def test_offline_position_summary_is_a_cited_verbatim_sentence(jobs):
+    for p in jobs("positions", PEACE).positions:
+        assert p.stance == "unlabeled"
+        numbers = {c.n for c in p.citations}
+        cited = [c for c in p.citations if p.summary.endswith(f"[{c.n}]")]
+        assert cited and cited[0].n in numbers
+        assert normalize(cited[0].quote) in normalize(p.summary)
+
+
+def test_named_authors_limit_the_rows(jobs):
+    result = jobs("positions", "Do Ashford and Kroenig agree about keeping U.S. troops in Europe?")
+    assert {p.author for p in result.positions} == {"Emma Ashford", "Matthew Kroenig"}
+
+
+def test_unknown_author_row_is_labelled_by_outlet(jobs):
+    result = jobs("positions", "Why would pushing negotiations now accept Putin's premises?")
+    labels = [p.author for p in result.positions]
+    assert "Unknown author (Just Security)" in labels
+
+
+def test_off_topic_question_gets_no_rows(jobs):
+    assert jobs("positions", "What do the articles say about the Paris climate agreement?").positions == []
+
+
+def test_position_tables_render(jobs):
+    result = jobs("positions", PEACE)
+    markdown = to_markdown(result)
+    assert markdown.splitlines()[0] == "| Author | Stance | Position | Evidence |"
+    assert len(markdown.splitlines()) == 2 + len(result.positions)
+    text = to_text(result)
+    assert text.startswith("author") and "Matthew Kroenig" in text and "[1]" in text
+
+
+# -- summaries ------------------------------------------------------------------------------
+def test_author_summary_cites_only_that_author_in_document_order(assistant, jobs):
+    summary = jobs("summarize", None, "Acton")
+    assert summary.scope == "author:James M. Acton"
+    assert summary.citations and all(c.passage.author == "James M. Acton" for c in summary.citations)
+    for c in summary.citations:
+        assert_verbatim(assistant, c)
+        assert f"{c.quote} [{c.n}]" in summary.summary
+    starts = [c.passage.start + c.passage.text.find(c.quote) for c in summary.citations]
+    assert starts == sorted(starts)
+    assert sum(len(c.quote.split()) for c in summary.citations) <= 120
+
+
+def test_article_summary_cites_only_that_article_and_labels_speakers(jobs):
+    summary = jobs("summarize", "fp-debate-peace-deal")
+    assert summary.scope == "article:fp-debate-peace-deal"
+    assert {c.passage.article_id for c in summary.citations} == {"fp-debate-peace-deal"}
+    assert "**Emma Ashford:**" in summary.summary and "**Matthew Kroenig:**" in summary.summary
+
+
+def test_corpus_summary_is_grouped_by_speaker(jobs):
+    summary = jobs("summarize")
+    assert summary.scope == "corpus"
+    for label in ("**George Beebe:**", "**Unknown author (Just Security):**", "**Emma Ashford:**"):
+        assert label in summary.summary
+    assert [c.n for c in summary.citations] == list(range(1, len(summary.citations) + 1))
+
+
+def test_summary_of_unknown_article_or_author_is_a_usage_error(assistant):
+    from assistant.core import UsageError
+
+    with pytest.raises(UsageError):
+        assistant.summarize(article="no-such-article")
+    with pytest.raises(UsageError):
+        assistant.summarize(author="Nobody")
+
+
+# -- counterpoints ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("claim", "negation"),
+    [
+        ("Ukraine can win back its territory.", "Ukraine cannot win back its territory."),
+        ("The U.S. should not talk to Moscow.", "The U.S. should talk to Moscow."),
+        ("Sanctions work.", "It is not true that sanctions work."),
+        ("Talks won't help.", "Talks will help."),
+    ],
+)
+def test_negate(claim, negation):
+    assert negate(claim) == negation
+
+
+def test_counter_cards_are_cited_verbatim_with_credentials(assistant, jobs):
+    result = jobs("counter", CLAIM)
+    assert result.counterpoints and result.supporting
+    ids = [c.passage.id for c in result.counterpoints + result.supporting]
+    assert len(ids) == len(set(ids)), "a passage is on one side only"
+    articles = {a.id: a for a in assistant.articles()}
+    for card in result.counterpoints + result.supporting:
+        article = articles[card.passage.article_id]
+        assert card.text == card.passage.text and quote_in(card.text, article.text)
+        assert card.tag and "\n" not in card.tag
+        assert card.cite.title == article.title and card.cite.outlet == article.outlet
+        if card.passage.author:
+            assert card.cite.author == card.passage.author
+            assert card.cite.credentials == article.credentials.get(card.passage.author, "")
+        else:
+            assert card.cite.author.startswith(UNKNOWN_PREFIX) and card.cite.credentials == ""
+    assert all(c.answers == CLAIM for c in result.counterpoints)
+    acton = [c for c in result.counterpoints if c.cite.author == "James M. Acton"]
+    assert acton and "Carnegie Endowment" in acton[0].cite.credentials
+
+
+def test_counterpoints_find_the_dev_set_rebuttals(jobs):
+    """D17: Acton's and Beebe's doubts that Ukraine can retake its land by force."""
+    result = jobs("counter", CLAIM)
+    texts = [normalize(c.text) for c in result.counterpoints]
+    assert any("forcibly evicting them from its territory" in t for t in texts)
+    assert {"James M. Acton", "George Beebe"} <= {c.cite.author for c in result.counterpoints}
+
+
+def test_debate_brief_markdown(jobs):
+    result = jobs("counter", CLAIM)
+    text = brief(result)
+    assert text.startswith("# Debate brief") and f"**Claim:** {CLAIM}" in text
+    assert "## Counterpoints" in text and "## Supporting evidence" in text
+    assert text.count("\n> ") == len(result.counterpoints) + len(result.supporting)
+    assert "James M. Acton, Acton holds the Jessica T. Mathews Chair" in text
+
+
+# -- CLI ------------------------------------------------------------------------------------
+def run_cli(monkeypatch, capsys, assistant, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(cli, "_assistant", lambda: assistant)
+    monkeypatch.setattr(sys, "argv", ["assistant", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    out, err = capsys.readouterr()
+    return exit_info.value.code or 0, out, err
+
+
+def test_cli_positions_json(monkeypatch, capsys, assistant):
+    code, out, _ = run_cli(monkeypatch, capsys, assistant, "positions", PEACE, "--json")
+    payload = json.loads(out)
+    assert code == 0 and set(payload) == {"question", "positions"}
+    assert {"author", "stance", "summary", "citations"} <= set(payload["positions"][0])
+
+
+def test_cli_summarize_json_and_errors(monkeypatch, capsys, assistant):
+    code, out, _ = run_cli(monkeypatch, capsys, assistant, "summarize", "--author", "Acton", "--json")
+    assert code == 0 and set(json.loads(out)) == {"scope", "summary", "citations"}
+    code, out, err = run_cli(monkeypatch, capsys, assistant, "summarize", "--article", "nope", "--json")
+    assert code == 2 and out == "" and "unknown article" in err
+    code, _, err = run_cli(monkeypatch, capsys, assistant, "summarize", "--article", "x", "--author", "y")
+    assert code == 2 and "not both" in err
+
+
+def test_cli_counter_json_and_markdown(monkeypatch, capsys, assistant):
+    code, out, _ = run_cli(monkeypatch, capsys, assistant, "counter", CLAIM, "--json")
+    payload = json.loads(out)
+    assert code == 0 and set(payload) == {"claim", "counterpoints", "supporting"}
+    assert {"tag", "cite", "text", "passage", "answers"} <= set(payload["counterpoints"][0])
+    code, out, _ = run_cli(monkeypatch, capsys, assistant, "counter", CLAIM, "--markdown")
+    assert code == 0 and out.startswith("# Debate brief")
+    code, _, err = run_cli(monkeypatch, capsys, assistant, "counter", "   ")
+    assert code == 2 and "empty claim" in err
