@@ -9,6 +9,7 @@ does not bring it back and the file can still be recovered. Metadata edits are w
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import unicodedata
@@ -109,8 +110,9 @@ def add_files(
     corpus.mkdir(parents=True, exist_ok=True)
     limit = assistant.settings.max_upload_mb * 1024 * 1024
     result = UploadResult()
+    known = _corpus_digests(corpus)
     for name, data in files:
-        reason = check_upload(name, data, limit)
+        reason = check_upload(name, data, limit) or _duplicate(known, data)
         if reason:
             result.rejected.append(FileError(path=name, error=reason))
             continue
@@ -121,6 +123,27 @@ def add_files(
         result.report = assistant.index(result.saved, progress=progress)
         _drop_failed(result)
     return result
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(b" ".join(data.split())).hexdigest()  # as the index builder compares files
+
+
+def _corpus_digests(corpus: Path) -> dict[str, str]:
+    """Whitespace-insensitive content digest -> file name, for the articles already in the corpus."""
+    return {
+        _digest(path.read_bytes()): path.name
+        for path in sorted(corpus.iterdir())
+        if path.is_file() and path.suffix.lower() in UPLOAD_SUFFIXES and not path.name.startswith(".")
+    }
+
+
+def _duplicate(known: dict[str, str], data: bytes) -> str | None:
+    digest = _digest(data)
+    if digest in known:
+        return f"same content as {known[digest]}, already in the library"
+    known[digest] = "another file of this upload"
+    return None
 
 
 def _drop_failed(result: UploadResult) -> None:
