@@ -56,7 +56,7 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, openai.APITimeoutError) or "timeout" in type(exc).__name__.lower():
         return "timed out"
     if isinstance(exc, openai.APIConnectionError):
-        return "unreachable (connection failed)"
+        return "unreachable: connection failed"
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code} error"
     if isinstance(exc, ValueError | KeyError | IndexError | AttributeError | TypeError):
@@ -97,7 +97,7 @@ class ChatModel:
             )
             for chunk in chunks:
                 if time.monotonic() > deadline:
-                    raise LLMError("timed out (reply took too long)")
+                    raise LLMError("timed out: the reply took too long")
                 finished = finished or _finish_reason(chunk) is not None
                 delta = _delta_text(chunk)
                 if delta:
@@ -110,7 +110,7 @@ class ChatModel:
         if not received:
             raise LLMError("empty reply")
         if not finished:  # the connection closed before the server said the reply was complete
-            raise LLMError("reply cut off (connection closed mid-stream)")
+            raise LLMError("reply cut off: connection closed mid-stream")
 
 
 def _finish_reason(chunk: object) -> str | None:

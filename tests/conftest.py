@@ -54,3 +54,41 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+# -- a fake OpenAI-compatible endpoint (tests/fake_openai.py), for language-model tests ----------
+def llm_settings(data: Path, base_url: str, **extra) -> Settings:
+    """Settings for a language model at `base_url`, with short timeouts and no retry."""
+    values = {
+        "OPENAI_BASE_URL": base_url,
+        "ASSISTANT_LLM_MODEL": "fake-model",
+        "ASSISTANT_LLM_TIMEOUT": 2.0,
+        "ASSISTANT_LLM_CONNECT_TIMEOUT": 1.0,
+        "ASSISTANT_LLM_RETRIES": 0,
+    }
+    values.update(extra)
+    return make_settings(data, **values)
+
+
+@pytest.fixture(scope="session")
+def fake_llm_server():
+    """One fake OpenAI server for the session; tests take `fake_llm` to get it reset."""
+    from fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_llm(fake_llm_server):
+    """The fake server, reset: no requests, empty script, well-cited answers by default."""
+    fake_llm_server.reset()
+    yield fake_llm_server
+    fake_llm_server.reset()
+
+
+@pytest.fixture(scope="session")
+def llm_assistant(built_data, fake_llm_server) -> Assistant:
+    """A read-only Assistant whose language model is the fake server (use with `fake_llm`)."""
+    return Assistant(llm_settings(built_data, fake_llm_server.url))

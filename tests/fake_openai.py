@@ -92,10 +92,10 @@ def good_answer(body: dict) -> str:
     passages = passages_in(body)
     if not passages:
         return "The passages do not answer this question."
-    sentences = []
-    for p in passages[:3]:
-        sentences.append(f"{p.get('author', 'The author')} writes that \u201c{first_words(p['text'])}\u201d [{p['n']}].")
-    return " ".join(sentences)
+    return " ".join(
+        f"{p.get('author', 'The author')} writes that \u201c{first_words(p['text'])}\u201d [{p['n']}]."
+        for p in passages[:3]
+    )
 
 
 # -- the server -------------------------------------------------------------------------------
