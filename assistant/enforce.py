@@ -89,14 +89,20 @@ class MarkerFilter:
 
 
 def answer_sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of a model answer; trailing [n] markers stay with their sentence."""
+    """Spans of the sentences of a model answer; trailing [n] markers stay with their sentence.
+
+    A quotation is never cut, even when it spans sentences: it is checked whole.
+    """
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
         start = line.start()
+        quotes = [(m.start(), m.end()) for m in QUOTE.finditer(line.group(0))]
         for match in _SENTENCE_END.finditer(line.group(0)):
             end = line.start() + match.end()
             period = line.start() + match.start()
             if _ABBREVIATION.search(text[max(start, period - 12) : period + 1]):
+                continue
+            if any(a < match.end() < b for a, b in quotes):
                 continue
             spans.append((start, end))
             start = end

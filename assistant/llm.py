@@ -72,6 +72,12 @@ class ChatModel:
         self.model = settings.llm_model
         self.client = client or make_client(settings)
 
+    def _failure(self, exc: Exception) -> LLMError:
+        reason = describe(exc)
+        if reason == "timed out":  # say how long we waited: the user can raise the limit
+            reason = f"timed out after {self.settings.llm_timeout:g} s (ASSISTANT_LLM_TIMEOUT)"
+        return LLMError(reason)
+
     def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
         """The whole reply; raises LLMError on any failure or an empty reply."""
         try:
@@ -82,7 +88,7 @@ class ChatModel:
         except LLMError:
             raise
         except Exception as exc:  # every endpoint failure becomes one error type
-            raise LLMError(describe(exc)) from exc
+            raise self._failure(exc) from exc
         if not isinstance(content, str) or not content.strip():
             raise LLMError("empty reply")
         return content
@@ -92,21 +98,22 @@ class ChatModel:
         deadline = time.monotonic() + STREAM_BUDGET_READS * self.settings.llm_timeout
         received = finished = False
         try:
-            chunks = self.client.chat.completions.create(
+            # `with`: the HTTP response is closed even when the caller stops reading early.
+            with self.client.chat.completions.create(
                 model=self.model, messages=messages, temperature=0, stream=True
-            )
-            for chunk in chunks:
-                if time.monotonic() > deadline:
-                    raise LLMError("timed out: the reply took too long")
-                finished = finished or _finish_reason(chunk) is not None
-                delta = _delta_text(chunk)
-                if delta:
-                    received = True
-                    yield delta
+            ) as chunks:
+                for chunk in chunks:
+                    if time.monotonic() > deadline:
+                        raise LLMError("timed out: the reply took too long")
+                    finished = finished or _finish_reason(chunk) is not None
+                    delta = _delta_text(chunk)
+                    if delta:
+                        received = True
+                        yield delta
         except LLMError:
             raise
         except Exception as exc:  # every endpoint failure becomes one error type
-            raise LLMError(describe(exc)) from exc
+            raise self._failure(exc) from exc
         if not received:
             raise LLMError("empty reply")
         if not finished:  # the connection closed before the server said the reply was complete

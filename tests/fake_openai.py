@@ -27,12 +27,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Content = str | Callable[[dict], str]
-FAULTS = ("status", "stall", "malformed", "drop", "empty")
+FAULTS = ("status", "stall", "malformed", "drop", "empty", "hang")
 
 
 @dataclass
 class Reply:
-    kind: str = "text"  # text | status | stall | malformed | drop | empty
+    kind: str = "text"  # text | status | stall | malformed | drop | empty | hang
     content: Content = ""
     status: int = 200
     seconds: float = 0.0
@@ -57,6 +57,11 @@ def malformed() -> Reply:
 def drop() -> Reply:
     """Close the connection mid-reply."""
     return Reply("drop")
+
+
+def hang(seconds: float = 30.0) -> Reply:
+    """Start streaming, then stall mid-reply."""
+    return Reply("hang", seconds=seconds)
 
 
 def empty() -> Reply:
@@ -200,6 +205,8 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._malformed(stream)
             elif reply.kind == "drop":
                 self._drop(stream)
+            elif reply.kind == "hang":
+                self._hang(reply.seconds, stream)
             elif reply.kind == "empty":
                 self._send(Reply("text", ""), body, stream)
             else:
@@ -249,6 +256,12 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b'{"id": "x", "choi')
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
+
+        def _hang(self, seconds: float, stream: bool) -> None:
+            if stream:
+                self._sse_headers()
+                self._event(_chunk("fake-model", {"role": "assistant", "content": "Kroenig argues"}))
+            self._stall(seconds)
 
         def _sse_headers(self) -> None:
             self.send_response(200)

@@ -22,6 +22,7 @@ from fake_openai import (
     drop,
     empty,
     first_words,
+    hang,
     malformed,
     passages_in,
     prompt_text,
@@ -160,6 +161,15 @@ def test_enforce_quotes_unsupported_sentences_and_best_sentence():
     assert "A deal later could hold." in result.citations[0].quote  # the sentence the quote came from
 
 
+def test_a_quote_spanning_sentences_is_checked_whole():
+    passage = _passage(1, "Peace now would reward aggression. A deal later could hold. Talks are not weakness.")
+    good = "She writes \u201cPeace now would reward aggression. A deal later could hold.\u201d [1]"
+    forged = "She writes \u201cPeace now would reward aggression. A deal now is wise.\u201d [1]"
+    assert not enforce(good, [passage], {"a": passage.text}).notices
+    result = enforce(forged, [passage], {"a": passage.text})
+    assert "unverified quote" in result.text and any("quote not found" in n for n in result.notices)
+
+
 # -- the assistant against the fake server ---------------------------------------------------
 def test_good_cited_answer_streams_with_valid_citations(llm_assistant, fake_llm):
     streamed, answer = _stream(llm_assistant)
@@ -220,11 +230,12 @@ def test_reply_without_citations_falls_back_to_extractive(llm_assistant, fake_ll
         (empty(), "empty reply"),
         (status(500), "HTTP 500"),
         (status(401), "HTTP 401"),
-        (stall(30), "timed out"),
+        (stall(30), "timed out after 2 s"),
+        (hang(30), "timed out after 2 s"),
         (malformed(), "malformed response"),
         (drop(), "cut off"),
     ],
-    ids=["empty", "http500", "http401", "stall30s", "malformed", "dropped"],
+    ids=["empty", "http500", "http401", "stall30s", "stall-mid-stream", "malformed", "dropped"],
 )
 def test_endpoint_failures_fall_back_to_extractive(llm_assistant, fake_llm, reply, reason):
     fake_llm.push(reply)
