@@ -58,10 +58,34 @@ def named_articles(question: str, articles: list[Article]) -> list[str]:
     return hits if len(hits) < len(articles) else []
 
 
+_SOURCE_PHRASE = re.compile(
+    r",?\s*\b(according to|in|from|says?|said)\s+(the\s+)?(?P<src>[^,?.]{0,60}?)\s*"
+    r"\b(article|piece|essay|debate|dialogue|op-ed|column)\b",
+    re.IGNORECASE,
+)
+
+
+def strip_sources(text: str, names: list[str]) -> str:
+    """Drop "according to the Just Security article" and people's names: the filters carry them.
+
+    Left in, the outlet's words ("just", "security") pull in passages that merely use them.
+    """
+    text = _SOURCE_PHRASE.sub(" ", text)
+    for name in sorted(names, key=len, reverse=True):
+        parts = name.split()
+        for form in dict.fromkeys((name, f"{parts[0]} {parts[-1]}", parts[-1])):
+            text = re.sub(rf"\b{re.escape(form)}(['\u2019]s)?(?!\w)", " ", text)
+    text = re.sub(r",?\s*\baccording to\s*(?=[?.!]|$)", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def plan_query(question: str, people: list[str], articles: list[Article]) -> QueryPlan:
     text = _INSTRUCTION.sub("", question).strip() or question
     authors = named_people(question, people)
     ids = named_articles(question, articles)
+    if authors or ids:
+        outlets = [a.outlet for a in articles if a.id in ids and a.outlet]
+        text = strip_sources(text, authors + outlets) or text
     # Naming the people of an article already restricts to them; keep the article filter
     # only when it adds something (e.g. "the debate" with no names).
     if authors:
