@@ -169,12 +169,14 @@ def _debate_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> tuple[gr.
         with gr.Row():
             run = gr.Button("Find counterpoints and evidence", variant="primary", elem_id="counter-run")
             brief = gr.DownloadButton("Download brief (Markdown)", visible=False, elem_id="brief")
-        cards = _markdown(elem_id="cards")
+        note = _markdown(elem_id="counter-note")
         table = _table(CARD_HEADERS, "Evidence cards: click a row to open the passage", "cards-table",
                        ["13%", "30%", "15%", "42%"])
+        with gr.Accordion("The cards in full (as in the brief)", open=False):
+            cards = _markdown(elem_id="cards")
         cites = gr.State([])
     inputs = [claim, filters["authors"], filters["articles"]]
-    outputs = [cards, table, cites, brief]
+    outputs = [note, cards, table, cites, brief]
     run.click(h.counter_handler(api, downloads), inputs, outputs, **PRIVATE)
     claim.submit(h.counter_handler(api, downloads), inputs, outputs, **PRIVATE)
     return table, cites
@@ -182,7 +184,8 @@ def _debate_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> tuple[gr.
 
 def _library_tab(api: AppAPI) -> dict:
     with gr.Tab("Library", id="library"):
-        table = _table(LIBRARY_HEADERS, "Articles: click a row to edit it", "library-table")
+        table = _table(LIBRARY_HEADERS, "Articles: click a row to edit it", "library-table",
+                       ["22%", "28%", "17%", "15%", "8%", "10%"])
         with gr.Accordion("Add articles", open=True):
             files = gr.File(label="txt, md, html or pdf", file_count="multiple", elem_id="upload",
                             file_types=sorted(UPLOAD_SUFFIXES))

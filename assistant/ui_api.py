@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .core import Assistant, History, UsageError
-from .models import Answer, Citation, Counterpoints, Passage, Position, Summary
-from .ui_render import render_answer
+from .models import Answer, Citation, Counterpoints, Passage, Position, Positions, Summary
+from .ui_render import render_answer, renumber_positions
 
 log = logging.getLogger(__name__)
 Names = list[str] | None
@@ -78,10 +78,9 @@ class AppAPI:
         positions = self.compare_positions(answer, authors, articles)
         return render_answer(answer, self.model_name, positions), answer.model_dump()
 
-    def compare_positions(
-        self, answer: Answer, authors: list[str] | None = None, articles: list[str] | None = None
-    ) -> list[Position]:
-        """For a question comparing authors, the positions table shown inside the answer."""
+    def compare_positions(self, answer: Answer, authors: Names = None, articles: Names = None) -> list[Position]:
+        """For a question comparing authors, the positions table shown inside the answer
+        (citations numbered after the answer's own)."""
         assistant = self.scoped(authors, articles)
         if not answer.grounded or not hasattr(assistant, "positions"):
             return []
@@ -89,35 +88,38 @@ class AppAPI:
         if not plan.compare or len(plan.authors) == 1:
             return []
         try:
-            return self._positions(assistant, answer.question, authors, articles)
+            found = self._positions(assistant, answer.question)
         except Exception as exc:  # the answer itself stands; the table is a bonus
             log.warning("positions table failed: %s", exc)
-            answer.notices.append(f"positions table unavailable: {exc}")
+            answer.notices.append(f"Positions table unavailable: {exc}")
             return []
+        return renumber_positions(found, max((c.n for c in answer.citations), default=0))
 
     # -- jobs ----------------------------------------------------------------------------
-    def positions(
-        self, question: str, authors: list[str] | None = None, articles: list[str] | None = None
-    ) -> list[Position]:
-        return self._positions(self.scoped(authors, articles), question, authors, articles)
+    def positions(self, question: str, authors: Names = None, articles: Names = None) -> list[Position]:
+        return self._positions(self.scoped(authors, articles), question)
+
+    def positions_report(self, question: str, authors: Names = None, articles: Names = None) -> Positions:
+        """Positions with mode and notices, for the Positions view."""
+        assistant = self.scoped(authors, articles)
+        if hasattr(assistant, "positions_report"):
+            report: Positions = assistant.positions_report(question)
+        else:
+            report = Positions(question=question, positions=_call(assistant, "positions", question))
+        report.positions = _within_scope(assistant, report.positions)
+        return report
 
     @staticmethod
-    def _positions(assistant: Assistant, question: str, authors, articles) -> list[Position]:
-        result = _call(assistant, "positions", question)
-        positions = list(getattr(result, "positions", result))
-        if authors:
-            positions = [p for p in positions if p.author in authors]
-        if articles:
-            for p in positions:
-                p.citations = [c for c in p.citations if c.passage.article_id in articles]
-        return positions
+    def _positions(assistant: Assistant, question: str) -> list[Position]:
+        return _within_scope(assistant, list(_call(assistant, "positions", question)))
 
     def summarize(self, article: str | None = None, author: str | None = None) -> Summary:
         return _call(self.assistant, "summarize", article=article or None, author=author or None)
 
-    def counter(self, claim: str, authors: list[str] | None = None, articles: list[str] | None = None) -> Counterpoints:
-        result: Counterpoints = _call(self.scoped(authors, articles), "counter", claim)
-        keep = _passage_filter(authors, articles)
+    def counter(self, claim: str, authors: Names = None, articles: Names = None) -> Counterpoints:
+        assistant = self.scoped(authors, articles)
+        result: Counterpoints = _call(assistant, "counter", claim)
+        keep = _passage_filter(assistant.scope_authors, assistant.scope_articles)
         result.counterpoints = [c for c in result.counterpoints if keep(c.passage)]
         result.supporting = [c for c in result.supporting if keep(c.passage)]
         return result
@@ -134,6 +136,16 @@ def _call(assistant: Assistant, method: str, *args, **kwargs):
     if fn is None:
         raise FeatureMissing(f"{method} is not available in this build yet")
     return fn(*args, **kwargs)
+
+
+def _within_scope(assistant: Assistant, positions: list[Position]) -> list[Position]:
+    """Positions kept within the assistant's filters, whoever computed them."""
+    if assistant.scope_authors:
+        positions = [p for p in positions if p.author in assistant.scope_authors]
+    if assistant.scope_articles:
+        for p in positions:
+            p.citations = [c for c in p.citations if c.passage.article_id in assistant.scope_articles]
+    return positions
 
 
 def _passage_filter(authors: list[str] | None, articles: list[str] | None):

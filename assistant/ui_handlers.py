@@ -15,12 +15,15 @@ from .library import LibraryError, UploadResult, add_files, parse_authors, updat
 from .models import Answer, Citation, EvidenceCard, Passage
 from .ui_api import AppAPI
 from .ui_render import (
+    all_citations,
     brief_markdown,
     card_rows,
     citation_rows,
     esc_md,
     export_markdown,
     library_rows,
+    mode_badge,
+    notices_block,
     positions_rows,
     render_answer,
     render_counter,
@@ -86,9 +89,9 @@ def _finish(api: AppAPI, downloads: Downloads, answer: Answer, chat: list, turns
     positions = api.compare_positions(answer, authors, articles)
     chat[-1] = {"role": "assistant", "content": render_answer(answer, api.model_name, positions)}
     turns = list(turns or []) + [{"answer": answer.model_dump()}]
-    cites = [c.model_dump() for c in answer.citations]
+    shown = all_citations(answer, positions)
     export = downloads.write("conversation.md", export_markdown(turns, api.model_name))
-    return chat, turns, gr.update(value=citation_rows(answer.citations)), cites, export, ""
+    return chat, turns, gr.update(value=citation_rows(shown)), [c.model_dump() for c in shown], export, ""
 
 
 # -- opening passages ------------------------------------------------------------------------
@@ -119,12 +122,15 @@ def row_opener(api: AppAPI):
 def positions_handler(api: AppAPI):
     def run(question: str, authors: list, articles: list) -> tuple:
         try:
-            positions = api.positions(question, authors, articles)
+            report = api.positions_report(question, authors, articles)
         except UsageError as exc:
             raise _fail(exc) from exc
-        rows, cites = positions_rows(positions)
-        note = "" if positions else "*No author in the corpus takes a position on this.*"
-        return rows, [c.model_dump() if c else None for c in cites], note
+        rows, cites = positions_rows(report.positions)
+        note = [f"`{mode_badge(report.mode, api.model_name)}`"]
+        if not report.positions:
+            note.append("*No author in the corpus takes a position on this.*")
+        note.append(notices_block(report.notices))
+        return rows, [c.model_dump() if c else None for c in cites], "\n\n".join(n for n in note if n)
 
     return run
 
@@ -154,7 +160,10 @@ def counter_handler(api: AppAPI, downloads: Downloads):
         rows, cards = card_rows(result)
         brief = downloads.write("debate-brief.md", brief_markdown(result))
         cites = [_card_citation(card) for card in cards]
-        return render_counter(result, api.model_name), rows, cites, gr.update(value=brief, visible=True)
+        note = [f"`{mode_badge(result.mode, api.model_name)}` · {len(result.counterpoints)} counterpoints,"
+                f" {len(result.supporting)} supporting cards", notices_block(result.notices)]
+        return ("\n\n".join(n for n in note if n), render_counter(result, api.model_name), rows, cites,
+                gr.update(value=brief, visible=True))
 
     return run
 

@@ -91,13 +91,33 @@ def references_block(citations: Iterable[Citation], title: str = "References") -
     return f"**{title}**\n\n" + "  \n".join(lines) if lines else ""
 
 
+def renumber_positions(positions: list[Position], after: int) -> list[Position]:
+    """Positions whose citation numbers continue after the answer's own ([n] markers included),
+    so one references list and one sources table serve both."""
+    out, n = [], after
+    for pos in positions:
+        mapping, cites = {}, []
+        for c in pos.citations:
+            n += 1
+            mapping[c.n] = n
+            cites.append(c.model_copy(update={"n": n}))
+        summary = re.sub(r"\[(\d+)\]", lambda m, mp=mapping: f"[{mp.get(int(m.group(1)), m.group(1))}]", pos.summary)
+        out.append(pos.model_copy(update={"citations": cites, "summary": summary}))
+    return out
+
+
+def all_citations(answer: Answer, positions: list[Position] | None = None) -> list[Citation]:
+    return list(answer.citations) + [c for p in positions or [] for c in p.citations]
+
+
 def render_answer(answer: Answer, model_name: str = "", positions: list[Position] | None = None) -> str:
-    """The full chat message: badge, grounding mark, answer, positions table, footnotes, notices."""
+    """The full chat message: badge, grounding mark, answer, positions table, footnotes, notices.
+    `positions` must already be renumbered after the answer's citations (renumber_positions)."""
     parts = [header_line(answer.mode, model_name, answer.grounded), safe_markdown(answer.answer)]
     if positions:
-        parts.append(positions_markdown(positions))
-    if answer.citations:
-        parts.append("---\n" + references_block(answer.citations))
+        parts.append("**Positions**\n\n" + positions_markdown(positions))
+    if answer.citations or positions:
+        parts.append("---\n" + references_block(all_citations(answer, positions)))
     if answer.notices:
         parts.append(notices_block(answer.notices))
     return "\n\n".join(p for p in parts if p)
