@@ -202,7 +202,9 @@ class Assistant:
                 yield from self._not_addressed(question, standalone)
                 return
             passages = [h.passage for h in hits]
-            for item in llm.compose_stream(self.chat, standalone, passages, self.article_texts(), self.embedder.encode):
+            for item in llm.compose_stream(
+                self.chat, standalone, passages, self.article_texts(), self.embedder.encode, self.people()
+            ):
                 if isinstance(item, str):
                     shown = True
                     yield item

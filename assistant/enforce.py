@@ -121,23 +121,27 @@ def enforce(
     passages: list[Passage],
     article_texts: dict[str, str],
     encode: Encode | None = None,
+    people: list[str] | None = None,
 ) -> Enforced:
-    """Check and repair `text`, citing `passages` (numbered from 1)."""
-    result = Enforced(text="")
+    """Check and repair `text`, citing `passages` (numbered from 1).
+
+    With `people` (the corpus's known names), a sentence that names people may only cite
+    their passages: other markers are removed, and a sentence left with none is dropped.
+    """
+    checker = _Checker(passages, people or [])
     text, removed = clean_markers(text.strip(), len(passages))
     if removed:
         listed = ", ".join(f"[{n}]" for n in dict.fromkeys(removed))
-        result.notices.append(f"removed citation {listed}: the answer was given only {len(passages)} passages")
-    support: dict[int, list[str]] = {}
-    quoted: dict[int, list[str]] = {}
+        checker.result.notices.append(f"removed citation {listed}: the answer was given only {len(passages)} passages")
     pieces, last = [], 0
     for start, end in answer_sentence_spans(text):
         pieces.append(text[last:start])
-        pieces.append(_check_sentence(text[start:end], passages, support, quoted, result))
+        pieces.append(checker.sentence(text[start:end]))
         last = end
     pieces.append(text[last:])
-    text = "".join(pieces)
-    result.citations, failed = _citations(passages, support, quoted, article_texts, encode)
+    text = re.sub(r"[ \t]{2,}", " ", "".join(pieces))
+    result = checker.result
+    result.citations, failed = _citations(passages, checker.support, checker.quoted, article_texts, encode)
     if failed:
         text = rewrite_markers(text, lambda n: n not in failed)[0]
         result.notices.append(f"dropped citation {', '.join(f'[{n}]' for n in failed)}: no verifiable quote")
@@ -145,49 +149,71 @@ def enforce(
     return result
 
 
-def _check_sentence(
-    sentence: str,
-    passages: list[Passage],
-    support: dict[int, list[str]],
-    quoted: dict[int, list[str]],
-    result: Enforced,
-) -> str:
-    numbers = list(dict.fromkeys(cited_numbers(sentence)))
-    sentence = _check_quotes(sentence, [passages[n - 1] for n in numbers] or passages, numbers, quoted, result)
-    words = plain(sentence)
-    if not numbers:
-        if len(words.split()) >= MIN_SENTENCE_WORDS and not words.endswith(":"):
-            result.unsupported.append(words)
-            result.notices.append(f"unsupported (no citation): \u201c{_clip(words)}\u201d")
+class _Checker:
+    """Checks an answer sentence by sentence, collecting what each passage is cited for."""
+
+    def __init__(self, passages: list[Passage], people: list[str]) -> None:
+        self.passages = passages
+        self.people = people
+        self.result = Enforced(text="")
+        self.support: dict[int, list[str]] = {}  # passage n -> the sentences citing it
+        self.quoted: dict[int, list[str]] = {}  # passage n -> verified quotes taken from it
+
+    def sentence(self, sentence: str) -> str:
+        sentence = self._attribution(sentence)
+        numbers = list(dict.fromkeys(cited_numbers(sentence)))
+        sentence = self._quotes(sentence, numbers)
+        words = plain(sentence)
+        if not numbers:
+            if len(words.split()) >= MIN_SENTENCE_WORDS and not words.endswith(":"):
+                self.result.unsupported.append(words)
+                self.result.notices.append(f"unsupported (no citation): \u201c{_clip(words)}\u201d")
+            return sentence
+        for n in numbers:
+            self.support.setdefault(n, []).append(words)
         return sentence
-    for n in numbers:
-        support.setdefault(n, []).append(words)
-    return sentence
 
+    def _attribution(self, sentence: str) -> str:
+        named = {p for p in self.people if _names_person(plain(sentence), p)}
+        numbers = cited_numbers(sentence)
+        wrong = {n for n in numbers if named and self.passages[n - 1].author not in named}
+        if not wrong:
+            return sentence
+        fixed = rewrite_markers(sentence, lambda n: n not in wrong)[0]
+        who, listed = " or ".join(sorted(named)), ", ".join(f"[{n}]" for n in sorted(wrong))
+        if cited_numbers(fixed):
+            self.result.notices.append(f"removed citation {listed}: not the words of {who}")
+            return fixed
+        self.result.notices.append(f"removed a sentence crediting {who} with another author's words {listed}: "
+                                   f"\u201c{_clip(plain(sentence))}\u201d")
+        return ""
 
-def _check_quotes(
-    sentence: str,
-    candidates: list[Passage],
-    numbers: list[int],
-    quoted: dict[int, list[str]],
-    result: Enforced,
-) -> str:
-    def check(match: re.Match) -> str:
-        quote = match.group(1) or match.group(2) or ""
-        if len(quote.split()) < MIN_QUOTE_WORDS:
-            return match.group(0)
-        pairs = list(zip(numbers, candidates, strict=True)) if numbers else [(0, p) for p in candidates]
-        holders = [n for n, p in pairs if _quote_holds(quote, p.text)]
-        if holders:
+    def _quotes(self, sentence: str, numbers: list[int]) -> str:
+        # Quotes are checked against the passages cited in their sentence (any, if none is cited).
+        pairs = [(n, self.passages[n - 1]) for n in numbers] or [(0, p) for p in self.passages]
+
+        def check(match: re.Match) -> str:
+            quote = match.group(1) or match.group(2) or ""
+            if len(quote.split()) < MIN_QUOTE_WORDS:
+                return match.group(0)
+            holders = [n for n, p in pairs if _quote_holds(quote, p.text)]
             for n in holders:
                 if n:
-                    quoted.setdefault(n, []).append(quote)
-            return match.group(0)
-        where = ", ".join(f"[{n}]" for n in numbers) or "any passage"
-        result.notices.append(f"quote not found in {where}: \u201c{_clip(quote)}\u201d")
-        return quote + UNVERIFIED
+                    self.quoted.setdefault(n, []).append(quote)
+            if holders:
+                return match.group(0)
+            where = ", ".join(f"[{n}]" for n in numbers) or "any passage"
+            self.result.notices.append(f"quote not found in {where}: \u201c{_clip(quote)}\u201d")
+            return quote + UNVERIFIED
 
-    return QUOTE.sub(check, sentence)
+        return QUOTE.sub(check, sentence)
+
+
+def _names_person(sentence: str, person: str) -> bool:
+    """The sentence names `person` by full name or surname ("Kroenig's" counts)."""
+    parts = person.split()
+    names = [person] + ([parts[-1]] if len(parts) > 1 else [])
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names)
 
 
 def _quote_holds(quote: str, text: str) -> bool:

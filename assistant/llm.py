@@ -203,6 +203,7 @@ def compose_stream(
     passages: list[Passage],
     article_texts: dict[str, str],
     encode: Encode | None = None,
+    people: list[str] | None = None,
 ) -> Iterator[str | Answer]:
     """Stream the model's answer (unknown [n] filtered out), then the enforced Answer.
 
@@ -219,7 +220,7 @@ def compose_stream(
     tail = marker_filter.flush()
     if tail:
         yield tail
-    result = enforce("".join(raw), passages, article_texts, encode)
+    result = enforce("".join(raw), passages, article_texts, encode, people)
     if not result.citations:
         raise LLMError("reply had no valid citation")
     yield Answer(

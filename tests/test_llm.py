@@ -161,6 +161,20 @@ def test_enforce_quotes_unsupported_sentences_and_best_sentence():
     assert "A deal later could hold." in result.citations[0].quote  # the sentence the quote came from
 
 
+def test_a_sentence_naming_someone_may_only_cite_their_passages():
+    kroenig = _passage(1, "An early peace deal might be the worst possible outcome.", author="Matthew Kroenig")
+    ashford = _passage(2, "A negotiated settlement is the only realistic end to this war.", author="Emma Ashford")
+    texts = {"a": kroenig.text + " " + ashford.text}
+    answer = ("Ashford warns that a deal might be the worst outcome [1]. "
+              "Kroenig and Ashford disagree about a settlement [1][2]. Kroenig's view differs [1][2].")
+    result = enforce(answer, [kroenig, ashford], texts, people=["Emma Ashford", "Matthew Kroenig"])
+    assert "Ashford warns" not in result.text  # her name on his words: the sentence is dropped
+    assert "disagree about a settlement [1][2]." in result.text
+    assert "Kroenig's view differs [1]." in result.text
+    assert any("Emma Ashford" in n and "[1]" in n for n in result.notices)
+    assert any("not the words of Matthew Kroenig" in n for n in result.notices)
+
+
 def test_a_quote_spanning_sentences_is_checked_whole():
     passage = _passage(1, "Peace now would reward aggression. A deal later could hold. Talks are not weakness.")
     good = "She writes \u201cPeace now would reward aggression. A deal later could hold.\u201d [1]"
