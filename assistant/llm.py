@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 # Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client requires one.
 PLACEHOLDER_KEY = "not-needed"
+OPENAI_URL = "https://api.openai.com/v1"
 # A stream is cut off after this many read timeouts' worth of time in total, so a
 # server that trickles tokens forever cannot hold a request open.
 STREAM_BUDGET_READS = 6
@@ -43,7 +44,8 @@ def make_client(settings: Settings) -> openai.OpenAI:
     """The one OpenAI client: explicit connect/read timeouts, bounded retries."""
     return openai.OpenAI(
         api_key=settings.openai_api_key or PLACEHOLDER_KEY,
-        base_url=settings.openai_base_url or None,
+        # Explicit, so the client never picks up an OPENAI_BASE_URL the settings did not choose.
+        base_url=settings.openai_base_url or OPENAI_URL,
         timeout=openai.Timeout(settings.llm_timeout, connect=settings.llm_connect_timeout),
         max_retries=max(0, settings.llm_retries),
     )
