@@ -58,7 +58,10 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, openai.APITimeoutError) or "timeout" in type(exc).__name__.lower():
         return "timed out"
     if isinstance(exc, openai.APIConnectionError):
-        return "unreachable: connection failed"
+        cause = type(exc.__cause__).__name__ if exc.__cause__ else ""
+        if not cause or "Connect" in cause:  # refused, DNS, no route: nothing answered
+            return "unreachable: connection failed"
+        return f"connection lost mid-reply ({cause})"
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code} error"
     if isinstance(exc, ValueError | KeyError | IndexError | AttributeError | TypeError):

@@ -96,11 +96,12 @@ def test_retry_is_bounded(fake_llm, tmp_path):
 
 
 def test_non_streaming_completion(fake_llm, tmp_path):
-    fake_llm.push(text("A standalone question?"), empty())
+    fake_llm.push(text("A standalone question?"), empty(), malformed(), drop(), status(404))
     chat = ChatModel(llm_settings(tmp_path, fake_llm.url))
     assert chat.complete([{"role": "user", "content": "hi"}]) == "A standalone question?"
-    with pytest.raises(LLMError, match="empty reply"):
-        chat.complete([{"role": "user", "content": "hi"}])
+    for reason in ("empty reply", "malformed response", "connection lost", "HTTP 404"):
+        with pytest.raises(LLMError, match=reason):
+            chat.complete([{"role": "user", "content": "hi"}])
     assert fake_llm.chat_requests()[0]["model"] == "fake-model"
     assert not fake_llm.chat_requests()[0].get("stream")
 
