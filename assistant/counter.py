@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .citations import make_citation, sentences
+from . import jobs_llm
+from .citations import make_citation, quote_in, sentences
+from .enforce import QUOTE
 from .models import Counterpoints, EvidenceCard, Passage
 from .speakers import cached_encoder, cite_for, speaker_of, speakers
 
@@ -233,4 +235,77 @@ def brief(result: Counterpoints) -> str:
 
 def run(assistant: Assistant, claim: str) -> Counterpoints:
     """Evidence cards for and against `claim`: classified by the language model when configured."""
+    if jobs_llm.enabled(assistant):
+        return jobs_llm.with_fallback(
+            lambda: llm_counter(assistant, claim), lambda: extractive_counter(assistant, claim)
+        )
     return extractive_counter(assistant, claim)
+
+
+# -- with a language model -----------------------------------------------------------------------
+LLM_POOL = 10  # candidate passages the model classifies
+MAX_TAG_WORDS = 25
+LLM_NOTICE = "Sides and tags by the language model; card text and cites taken verbatim from the articles."
+
+
+def llm_counter(assistant: Assistant, claim: str) -> Counterpoints:
+    """The model classifies the candidates for/against and writes the tags; we build the cards.
+
+    Card text and cite come from the passage and its article, never from the model, so a
+    card cannot be misattributed; a tag that quotes words its passage does not contain is
+    replaced by the passage's own sentence.
+    """
+    text = assistant.plan(claim).text
+    found = candidates(assistant, text, negate(text))
+    score(found)
+    pool = best_per_passage(found, lambda s: s.relevance)[:LLM_POOL]
+    if not pool:
+        return Counterpoints(claim=claim, mode="llm", notices=["No passage in the corpus is relevant to this claim."])
+    passages = [s.passage for s in pool]
+    reply = jobs_llm.ask_json(assistant, "counter_classify", passages, claim=claim)
+    relation = {}
+    for item in reply.get("passages") or []:
+        if isinstance(item, dict) and str(item.get("n", "")).isdigit():
+            relation[int(item["n"])] = str(item.get("relation", "")).strip().lower()
+    taken: set[str] = set()
+    against = pick([s for i, s in enumerate(pool, 1) if relation.get(i) == "counter"], MAX_COUNTERPOINTS, taken)
+    support = pick([s for i, s in enumerate(pool, 1) if relation.get(i) == "support"], MAX_SUPPORTING, taken)
+    tags, notices = llm_tags(assistant, claim, against + support)
+
+    def tag(s: Sentence) -> str:
+        return tags.get(s.passage.id) or extractive_tag(s)
+
+    return Counterpoints(
+        claim=claim,
+        counterpoints=[x for s in against if (x := card(assistant, s, tag(s), claim))],
+        supporting=[x for s in support if (x := card(assistant, s, tag(s), None))],
+        mode="llm",
+        notices=[LLM_NOTICE] + notices,
+    )
+
+
+def llm_tags(assistant: Assistant, claim: str, chosen: list[Sentence]) -> tuple[dict[str, str], list[str]]:
+    """Model-written one-line tags by passage id; a failed call keeps the extractive tags."""
+    if not chosen:
+        return {}, []
+    try:
+        reply = jobs_llm.ask_json(assistant, "counter_tag", [s.passage for s in chosen], claim=claim)
+    except Exception as exc:  # tags are a nicety: the cards stand without them
+        return {}, [f"Tags: {jobs_llm.failure_notice(exc)}"]
+    tags: dict[str, str] = {}
+    for item in reply.get("tags") or []:
+        if not (isinstance(item, dict) and str(item.get("n", "")).isdigit()):
+            continue
+        n = int(item["n"])
+        if 1 <= n <= len(chosen) and (tag := valid_tag(str(item.get("tag", "")), chosen[n - 1].passage)):
+            tags[chosen[n - 1].passage.id] = tag
+    return tags, []
+
+
+def valid_tag(tag: str, passage: Passage) -> str:
+    """One line, short, and any quotation in it verbatim from the passage; else ""."""
+    tag = " ".join(tag.split()).strip()
+    if not tag or len(tag.split()) > MAX_TAG_WORDS:
+        return ""
+    quoted = [a or b for a, b in QUOTE.findall(tag)]
+    return tag if all(quote_in(q, passage.text) for q in quoted) else ""

@@ -10,18 +10,22 @@ are left out rather than padded with weak passages.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import jobs_llm
 from .citations import make_citation
+from .enforce import UNVERIFIED, cited_numbers, enforce
 from .extractive import Encode, best_quotes
-from .models import Citation, Position, Positions
+from .llm import LLMError
+from .models import Citation, Passage, Position, Positions
 from .retrieval import Hit, plan_search
-from .speakers import Speaker, cached_encoder, speaker_hits, speakers
+from .speakers import UNKNOWN_PREFIX, Speaker, cached_encoder, speaker_hits, speakers
 
 if TYPE_CHECKING:
     from .core import Assistant
@@ -53,17 +57,34 @@ class Row:
 
 
 def evidence(hits: list[Hit]) -> list[Hit]:
-    """The speaker's strongest 1-3 passages, or none when nothing is relevant enough."""
-    relevant = [h for h in hits if h.dense >= MIN_SIMILARITY]
-    if not relevant:
+    """The speaker's candidate evidence, or none when nothing is relevant enough."""
+    best = max((h.dense for h in hits), default=0.0)
+    if best < MIN_SIMILARITY:
         return []
-    best = max(h.dense for h in relevant)
-    return [h for h in relevant if h.dense >= best - EVIDENCE_MARGIN][:MAX_EVIDENCE]
+    return [h for h in hits if h.dense >= best - EVIDENCE_MARGIN]
+
+
+# "How do the authors differ on whether ...", "Do Ashford and Kroenig agree about ...",
+# "Where does Beebe stand on ...": the scaffolding of a comparison question names the job,
+# not the topic, and dilutes the similarity of every passage to the topic.
+_SCAFFOLD = re.compile(
+    r"^\s*(?:(?:how|where|what|why|in what ways?)\s+)?(?:do|does|did|would|will)\s+(?:\S+\s+){1,6}?"
+    r"(?:differ|disagree|agree|stand|think|feel|argue|say|view|see)\s+(?:on|about|over|regarding|with)?\s*"
+    r"(?:whether|if|the question of)?\s*",
+    re.IGNORECASE,
+)
+
+
+def topic(text: str) -> str:
+    """The question without comparison scaffolding (unchanged when little would be left)."""
+    stripped = _SCAFFOLD.sub("", text, count=1).strip()
+    return stripped if len(stripped.split()) >= 2 else text
 
 
 def gather(assistant: Assistant, question: str) -> tuple[str, list[Row], np.ndarray]:
     """The rows with relevant evidence, strongest speaker first (named authors only, if any)."""
     plan = assistant.plan(question)
+    plan.text = topic(plan.text)
     retriever = assistant.retriever
     vector = retriever.encode_query(plan.text)
     # The whole question first goes through the answer's grounding check, so a question
@@ -82,12 +103,25 @@ def gather(assistant: Assistant, question: str) -> tuple[str, list[Row], np.ndar
     return plan.text, rows, vector
 
 
+def strongest(hits: list[Hit], vector: np.ndarray, encode: Encode) -> list[tuple[Passage, str]]:
+    """The 1-3 strongest passages, each with its sentence closest to the question.
+
+    Strength is the passage's similarity plus its best sentence's: a passage vector
+    averages all its sentences, so a passage with one sentence squarely on the question
+    ("Russia is already the second-most sanctioned country") can rank below a vaguer one.
+    """
+    passages = [h.passage for h in hits]
+    quotes = best_quotes(passages, vector, encode)
+    scores = [h.dense + float(s) for h, s in zip(hits, encode(quotes) @ vector, strict=True)] if quotes else []
+    ranked = sorted(zip(passages, quotes, scores, strict=True), key=lambda t: -t[2])
+    return [(p, q) for p, q, _ in ranked[:MAX_EVIDENCE]]
+
+
 def cite_rows(rows: list[Row], vector: np.ndarray, encode: Encode, texts: dict[str, str]) -> None:
     """Number every row's citations in one sequence (rows are shown together)."""
     n = 0
     for row in rows:
-        passages = [h.passage for h in row.hits]
-        for passage, quote in zip(passages, best_quotes(passages, vector, encode), strict=True):
+        for passage, quote in strongest(row.hits, vector, encode):
             citation = make_citation(n + 1, quote, passage, texts.get(passage.article_id, ""))
             if citation:
                 row.citations.append(citation)
@@ -184,7 +218,81 @@ def _rule() -> str:
 
 def run(assistant: Assistant, question: str) -> Positions:
     """Positions for `question`: by the language model when configured, else extractive."""
+    if jobs_llm.enabled(assistant):
+        return order_result(jobs_llm.with_fallback(
+            lambda: llm_positions(assistant, question), lambda: extractive_positions(assistant, question)
+        ))
     return order_result(extractive_positions(assistant, question))
+
+
+# -- with a language model ------------------------------------------------------------------
+LLM_STANCES = {"support", "oppose", "mixed", "unclear"}
+LLM_NOTICE = "Stances and summaries by the language model; every quote checked against its author's passages."
+
+
+def llm_positions(assistant: Assistant, question: str) -> Positions:
+    """The extractive rows, with stance and summary proposed by the model and then checked.
+
+    The model sees exactly the rows' cited passages, numbered as their citations are, so
+    a row may only keep markers of its own passages. A summary that quotes words not in
+    the author's own passages, or credits them with someone else's, is not shown: the row
+    keeps its extractive summary and the stance "unclear".
+    """
+    result = extractive_positions(assistant, question)
+    result.mode, result.notices = "llm", [LLM_NOTICE]
+    cited = sorted((c for p in result.positions for c in p.citations), key=lambda c: c.n)
+    if not cited:
+        return result
+    passages = [c.passage for c in cited]
+    reply = jobs_llm.ask_json(assistant, "positions", passages, question=question)
+    proposals = reply.get("positions")
+    if not isinstance(proposals, list):
+        raise LLMError("malformed reply: no positions list")
+    people = [p.author for p in result.positions if not p.author.startswith(UNKNOWN_PREFIX)]
+    encode, texts = cached_encoder(assistant.embedder), assistant.article_texts()
+    for position in result.positions:
+        proposal = _proposal_for(position.author, proposals)
+        if proposal is None:
+            position.stance = "unclear"
+            continue
+        summary, notes = checked_summary(str(proposal.get("summary", "")), position, passages, people, encode, texts)
+        result.notices += [f"{position.author}: {n}" for n in notes]
+        if summary:
+            stance = str(proposal.get("stance", "")).strip().lower()
+            position.stance, position.summary = (stance if stance in LLM_STANCES else "unclear"), summary
+        else:
+            position.stance = "unclear"
+    return result
+
+
+def _proposal_for(label: str, proposals: list[Any]) -> dict | None:
+    """The model's row for `label`: same name or surname, or the same unknown-author label."""
+    wanted = label.lower()
+    surname = wanted.split()[-1]
+    for proposal in proposals:
+        if not isinstance(proposal, dict):
+            continue
+        name = str(proposal.get("author", "")).strip().lower()
+        if name == wanted or (not wanted.startswith(UNKNOWN_PREFIX.lower()) and name.split()[-1:] == [surname]):
+            return proposal
+    return None
+
+
+def checked_summary(
+    text: str, position: Position, passages: list[Passage], people: list[str], encode: Encode, texts: dict[str, str]
+) -> tuple[str, list[str]]:
+    """The model's summary for one row after the checks, or "" when it cannot be shown."""
+    text = " ".join(text.split())
+    text, notes = jobs_llm.drop_misattributed(text, passages, people)
+    own = sorted(c.n for c in position.citations)
+    if set(cited_numbers(text)) - set(own):
+        notes.append("removed citations of passages that are not this author's words")
+    local = jobs_llm.renumber(text, {n: i for i, n in enumerate(own, 1)})
+    enforced = enforce(local, [passages[n - 1] for n in own], texts, encode)
+    if UNVERIFIED in enforced.text or not enforced.citations:
+        notes.append("the model's summary was not shown: it quoted words not in this author's passages")
+        return "", notes
+    return jobs_llm.renumber(enforced.text, {i: n for i, n in enumerate(own, 1)}), notes
 
 
 def order_result(result: Positions) -> Positions:

@@ -21,9 +21,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import jobs_llm, prompts
 from .citations import make_citation, normalize, sentence_spans
 from .core import UsageError
+from .enforce import enforce
 from .extractive import Encode
+from .llm import LLMError
 from .models import Citation, Passage, Summary
 from .speakers import Speaker, cached_encoder, speaker_of, speakers, unknown_label
 
@@ -231,4 +234,68 @@ def corpus_summary(assistant: Assistant, encode: Encode, texts: dict[str, str]) 
 
 def run(assistant: Assistant, article: str | None = None, author: str | None = None) -> Summary:
     """A summary of the scope: map-reduce by the language model when configured, else extractive."""
+    if article and author:
+        raise UsageError("summarize one article or one author, not both")
+    if jobs_llm.enabled(assistant):
+        scope, passages = llm_scope(assistant, article, author)  # bad input is a usage error, not a fallback
+        return jobs_llm.with_fallback(
+            lambda: llm_summary(assistant, scope, passages),
+            lambda: extractive_summary(assistant, article=article, author=author),
+        )
     return extractive_summary(assistant, article=article, author=author)
+
+
+# -- with a language model: map-reduce ---------------------------------------------------------
+MAP_BATCH = 8  # passages per map call: small enough for any context window
+LLM_NOTICE = "Summary by the language model; every sentence's citations checked against the passages."
+
+
+def llm_scope(assistant: Assistant, article: str | None, author: str | None) -> tuple[str, list[Passage]]:
+    """The scope's name and passages (in document order): the model sees nothing else."""
+    if article:
+        scope, passages, _ = article_scope(assistant, article)
+    elif author:
+        scope, passages, _ = author_scope(assistant, author)
+    else:
+        scope = "corpus"
+        passages = [p for s in speakers(assistant.retriever) for p in speaker_passages(assistant, s)]
+    return scope, sorted(passages, key=lambda p: (p.article_id, p.start))
+
+
+def llm_summary(assistant: Assistant, scope: str, passages: list[Passage]) -> Summary:
+    """Map: summarise batches of passages, each checked; reduce: combine, checked again.
+
+    The partial summaries carry global [n] markers (the scope's passages numbered from 1),
+    and the final text is enforced against the same numbered passages, so a reduced
+    sentence can only cite passages of the scope, with quotes verified; a sentence that
+    credits a named person with another's passage is removed before that.
+    """
+    if not passages:
+        return Summary(scope=scope, summary="Nothing to summarize in this scope.", mode="llm")
+    encode, texts = cached_encoder(assistant.embedder), assistant.article_texts()
+    people = sorted({p.author for p in passages if p.author})
+    notices: list[str] = []
+    partials = []
+    for first in range(0, len(passages), MAP_BATCH):
+        batch = passages[first : first + MAP_BATCH]
+        nonce = prompts.new_nonce()
+        reply = assistant.chat.complete(prompts.messages(
+            "summarize_map", nonce, scope=scope, passages=prompts.fence_passages(batch, nonce)
+        ))
+        text, notes = jobs_llm.drop_misattributed(reply, batch, people)
+        checked = enforce(text, batch, texts, encode)
+        notices += notes + checked.notices
+        partials.append(jobs_llm.renumber(checked.text, {i: first + i for i in range(1, len(batch) + 1)}))
+    text = partials[0] if len(partials) == 1 else reduce(assistant, scope, partials)
+    text, notes = jobs_llm.drop_misattributed(text, passages, people)
+    final = enforce(text, passages, texts, encode)
+    if not final.citations:
+        raise LLMError("summary had no valid citation")
+    return Summary(scope=scope, summary=final.text, citations=final.citations, mode="llm",
+                   notices=[LLM_NOTICE] + notices + notes + final.notices)
+
+
+def reduce(assistant: Assistant, scope: str, partials: list[str]) -> str:
+    nonce = prompts.new_nonce()
+    summaries = prompts.fence_text("\n\n".join(partials))
+    return assistant.chat.complete(prompts.messages("summarize_reduce", nonce, scope=scope, summaries=summaries))

@@ -1,0 +1,226 @@
+"""The three jobs with a language model: the scripted OpenAI-compatible server of issue 3.
+
+The model's replies are functions of the request (they cite the passages the product
+actually sent), so the tests check what the product does with good replies, with a
+reply that attributes a quote to the wrong author, and with a failing endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fake_openai import first_words, passages_in, prompt_text, status, text
+
+from assistant.citations import normalize, quote_in
+from assistant.jobs_llm import drop_misattributed, parse_json
+from assistant.speakers import UNKNOWN_PREFIX
+from assistant.summaries import MAP_BATCH, llm_scope
+
+PEACE = "Would an early peace deal between Russia and Ukraine do more harm than good?"
+CLAIM = "Ukraine can win back all of its territory by force."
+
+
+def by_author(body: dict) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for p in passages_in(body):
+        groups.setdefault(p["author"], []).append(p)
+    return groups
+
+
+def positions_reply(body: dict, wrong: str | None = None, victim: str | None = None) -> str:
+    """One row per author, quoting their first passage; optionally `wrong` quotes `victim`."""
+    groups = by_author(body)
+    rows = []
+    for i, (author, ps) in enumerate(groups.items()):
+        label = author if author != "unknown" else f"unknown author ({ps[0]['outlet']})"
+        source = groups[victim][0] if author == wrong and victim in groups else ps[0]
+        summary = f"{label.split()[-1]} argues that \u201c{first_words(source['text'])}\u201d [{source['n']}]."
+        stance = ["support", "oppose", "mixed"][i % 3]
+        rows.append({"author": label, "stance": stance, "summary": summary, "passages": [int(ps[0]["n"])]})
+    return json.dumps({"positions": rows})
+
+
+def summary_reply(body: dict) -> str:
+    prompt = prompt_text(body)
+    if "<<<SUMMARIES" in prompt:  # reduce: keep the partial summaries as they are
+        return re.search(r"<<<SUMMARIES \w+>>>\n(.*)\n<<<END SUMMARIES", prompt, re.DOTALL).group(1)
+    return " ".join(
+        f"{(p['author'] if p['author'] != 'unknown' else 'The author').split()[-1]} writes "
+        f"\u201c{first_words(p['text'])}\u201d [{p['n']}]."
+        for p in passages_in(body)[:3]
+    )
+
+
+def counter_reply(body: dict) -> str:
+    passages = passages_in(body)
+    if "evidence-card tags" in prompt_text(body):
+        tags = [{"n": int(p["n"]), "tag": f"Model tag {p['n']}"} for p in passages]
+        tags[0]["tag"] = 'Says "words that are nowhere in the passage"'
+        return json.dumps({"tags": tags})
+    relation = ["counter", "support", "neither"]
+    return json.dumps({"passages": [
+        {"n": int(p["n"]), "relation": relation[i % 3], "why": "scripted"} for i, p in enumerate(passages)
+    ]})
+
+
+def own_words_only(result) -> None:
+    for p in result.positions:
+        for c in p.citations:
+            if p.author.startswith(UNKNOWN_PREFIX):
+                assert c.passage.author is None
+            else:
+                assert c.passage.author == p.author
+
+
+# -- positions ------------------------------------------------------------------------------
+def test_llm_positions_label_stances_and_cite_own_words(llm_assistant, fake_llm):
+    fake_llm.default = text(positions_reply)
+    result = llm_assistant.positions_report(PEACE)
+    assert result.mode == "llm" and len(result.positions) >= 4
+    assert {p.stance for p in result.positions} <= {"support", "oppose", "mixed", "unclear"}
+    order = [p.stance for p in result.positions]
+    assert order == sorted(order, key=["support", "oppose", "mixed", "unclear"].index)
+    own_words_only(result)
+    for p in result.positions:
+        if p.stance != "unclear":
+            assert "argues that" in p.summary
+            assert {int(n) for n in re.findall(r"\[(\d+)\]", p.summary)} <= {c.n for c in p.citations}
+
+
+def test_llm_quote_attributed_to_the_wrong_author_never_reaches_the_user(llm_assistant, fake_llm):
+    """The model credits Ashford with Kroenig's words (citing his passage): not shown."""
+    fake_llm.default = text(lambda body: positions_reply(body, wrong="Emma Ashford", victim="Matthew Kroenig"))
+    result = llm_assistant.positions_report(PEACE)
+    rows = {p.author: p for p in result.positions}
+    ashford, kroenig = rows["Emma Ashford"], rows["Matthew Kroenig"]
+    kroenig_words = normalize(first_words(kroenig.citations[0].passage.text))
+    assert kroenig_words not in normalize(ashford.summary)
+    assert ashford.stance == "unclear" and "argues that" not in ashford.summary
+    assert any(n.startswith("Emma Ashford:") for n in result.notices)
+    assert kroenig.stance != "unclear" and "argues that" in kroenig.summary
+    own_words_only(result)
+
+
+def test_llm_quote_of_another_author_under_own_marker_is_rejected(llm_assistant, fake_llm):
+    """Kroenig's words, but citing one of Ashford's own passages: the quote check catches it."""
+
+    def reply(body: dict) -> str:
+        data = json.loads(positions_reply(body))
+        groups = by_author(body)
+        kroenig = first_words(groups["Matthew Kroenig"][0]["text"])
+        for row in data["positions"]:
+            if row["author"] == "Emma Ashford":
+                row["summary"] = f"She says \u201c{kroenig}\u201d [{groups['Emma Ashford'][0]['n']}]."
+        return json.dumps(data)
+
+    fake_llm.default = text(reply)
+    ashford = {p.author: p for p in llm_assistant.positions_report(PEACE).positions}["Emma Ashford"]
+    assert ashford.stance == "unclear" and "She says" not in ashford.summary
+
+
+def test_llm_positions_fall_back_when_the_endpoint_fails(llm_assistant, fake_llm):
+    fake_llm.default = status(500)
+    result = llm_assistant.positions_report(PEACE)
+    assert result.mode == "extractive" and {p.stance for p in result.positions} == {"unlabeled"}
+    assert "Language model failed" in result.notices[0]
+
+
+def test_llm_positions_fall_back_on_a_reply_that_is_not_json(llm_assistant, fake_llm):
+    fake_llm.default = text("I think everyone disagrees.")
+    result = llm_assistant.positions_report(PEACE)
+    assert result.mode == "extractive" and "malformed" in result.notices[0]
+
+
+# -- summaries ------------------------------------------------------------------------------
+def test_llm_author_summary_map_reduce_cites_only_that_author(llm_assistant, fake_llm):
+    fake_llm.default = text(summary_reply)
+    summary = llm_assistant.summarize(author="Acton")
+    assert summary.mode == "llm" and summary.scope == "author:James M. Acton"
+    count = len(llm_scope(llm_assistant, None, "Acton")[1])
+    maps = -(-count // MAP_BATCH)
+    assert len(fake_llm.chat_requests()) == maps + (maps > 1), "one call per batch, and a reduce"
+    assert summary.citations and all(c.passage.author == "James M. Acton" for c in summary.citations)
+    texts = llm_assistant.article_texts()
+    for c in summary.citations:
+        assert quote_in(c.quote, texts[c.passage.article_id])
+    for sentence in re.split(r"(?<=\.)\s+", summary.summary):
+        assert re.search(r"\[\d+\]", sentence), sentence
+
+
+def test_llm_article_summary_drops_a_misattributed_sentence(llm_assistant, fake_llm):
+    def reply(body: dict) -> str:
+        if "<<<SUMMARIES" in prompt_text(body):
+            return summary_reply(body)
+        ashford = [p for p in passages_in(body) if p["author"] == "Emma Ashford"]
+        if not ashford:
+            return summary_reply(body)
+        p = ashford[0]
+        return f"Kroenig writes \u201c{first_words(p['text'])}\u201d [{p['n']}]. " + summary_reply(body)
+
+    fake_llm.default = text(reply)
+    summary = llm_assistant.summarize(article="fp-debate-peace-deal")
+    assert summary.mode == "llm"
+    authors = {c.n: c.passage.author for c in summary.citations}
+    for sentence in re.split(r"(?<=\.)\s+", summary.summary):
+        if sentence.startswith("Kroenig writes"):
+            assert {authors[int(n)] for n in re.findall(r"\[(\d+)\]", sentence)} == {"Matthew Kroenig"}
+    assert any("another author" in n for n in summary.notices)
+    assert {c.passage.article_id for c in summary.citations} == {"fp-debate-peace-deal"}
+
+
+def test_llm_corpus_summary_reduces_several_batches(llm_assistant, fake_llm):
+    fake_llm.default = text(summary_reply)
+    summary = llm_assistant.summarize()
+    assert summary.mode == "llm" and summary.scope == "corpus"
+    assert "<<<SUMMARIES" in prompt_text(fake_llm.chat_requests()[-1]), "the last call is the reduce"
+    assert len({c.passage.article_id for c in summary.citations}) >= 3
+
+
+def test_llm_summary_unknown_author_is_still_a_usage_error(llm_assistant, fake_llm):
+    import pytest
+
+    from assistant.core import UsageError
+
+    with pytest.raises(UsageError):
+        llm_assistant.summarize(author="Nobody")
+    assert fake_llm.chat_requests() == []
+
+
+# -- counterpoints ---------------------------------------------------------------------------
+def test_llm_counter_classifies_and_tags_cards(llm_assistant, fake_llm):
+    fake_llm.default = text(counter_reply)
+    result = llm_assistant.counter(CLAIM)
+    assert result.mode == "llm" and result.counterpoints and result.supporting
+    articles = {a.id: a for a in llm_assistant.articles()}
+    tags = [c.tag for c in result.counterpoints + result.supporting]
+    assert any(t.startswith("Model tag") for t in tags)
+    assert not any("nowhere in the passage" in t for t in tags), "a tag with an invented quote is replaced"
+    for card in result.counterpoints + result.supporting:
+        article = articles[card.passage.article_id]
+        assert card.text == card.passage.text and quote_in(card.text, article.text)
+        assert card.cite.author == (card.passage.author or card.cite.author)
+        assert card.cite.outlet == article.outlet
+
+
+def test_llm_counter_falls_back_when_the_endpoint_fails(llm_assistant, fake_llm):
+    fake_llm.default = status(503)
+    result = llm_assistant.counter(CLAIM)
+    assert result.mode == "extractive" and result.counterpoints
+    assert "Language model failed" in result.notices[0]
+
+
+# -- helpers --------------------------------------------------------------------------------
+def test_parse_json_accepts_fenced_and_wrapped_replies():
+    assert parse_json('```json\n{"a": 1}\n```') == {"a": 1}
+    assert parse_json('Here you go: {"a": [1, 2]} hope it helps') == {"a": [1, 2]}
+
+
+def test_drop_misattributed_keeps_correct_and_removes_wrong(assistant):
+    kroenig = next(p for p in assistant.retriever.snapshot().passages if p.author == "Matthew Kroenig")
+    ashford = next(p for p in assistant.retriever.snapshot().passages if p.author == "Emma Ashford")
+    people = ["Emma Ashford", "Matthew Kroenig"]
+    text, notes = drop_misattributed("Kroenig warns of a bad deal [1]. Ashford agrees [1].", [kroenig, ashford], people)
+    assert text == "Kroenig warns of a bad deal [1]." and notes
+    text, _ = drop_misattributed("Ashford and Kroenig disagree [1][2].", [kroenig, ashford], people)
+    assert text == "Ashford and Kroenig disagree [1][2]."
