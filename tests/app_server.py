@@ -60,3 +60,16 @@ def running_app(tmp: Path, **env_extra: str):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+_shared: dict[str, tuple[str, Path]] = {}
+
+
+def shared_app(request, tmp_path_factory) -> tuple[str, Path]:
+    """One app process for the whole test session (the app and browser tests share it):
+    started on first use, stopped when the session ends."""
+    if "app" not in _shared:
+        manager = running_app(tmp_path_factory.mktemp("app"))
+        _shared["app"] = manager.__enter__()
+        request.session.config.add_cleanup(lambda: manager.__exit__(None, None, None))
+    return _shared["app"]

@@ -8,7 +8,7 @@ import shutil
 import tomllib
 
 import pytest
-from app_server import free_port, running_app
+from app_server import free_port, shared_app
 from conftest import CORPUS, make_settings
 from gradio_client import Client
 
@@ -35,9 +35,9 @@ def _has(name: str) -> bool:
 
 # -- the real app over HTTP ---------------------------------------------------------------
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("app")) as (url, _corpus):
-        yield Client(url, verbose=False)
+def client(request, tmp_path_factory):
+    url, _corpus = shared_app(request, tmp_path_factory)
+    return Client(url, verbose=False)
 
 
 def test_named_endpoints_are_exposed(client):
@@ -52,6 +52,14 @@ def test_ask_returns_markdown_and_answer_json(client):
     assert "References" in markdown and "`extractive`" in markdown
     for citation in answer.citations:
         assert citation.quote in citation.passage.text
+
+
+@pytest.mark.skipif(not _has("positions"), reason="Assistant.positions (issue 4) not in this build")
+def test_comparison_answer_includes_positions_table(client):
+    markdown, data = client.predict(ANSWERABLE, api_name="/ask")
+    assert "| Author | Stance | Position | Evidence |" in markdown
+    after = len(data["citations"]) + 1
+    assert f"**&#91;{after}&#93;**" in markdown  # table evidence numbered after the answer's citations
 
 
 def test_ask_unanswerable_is_marked_not_grounded(client):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_server import ROOT, running_app
+from app_server import ROOT, shared_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,9 +38,8 @@ XSS_HTML = """<!doctype html><html><head><title>Lighthouse keepers and drone esc
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("browser")) as (url, _corpus):
-        yield url
+def app_url(request, tmp_path_factory):
+    return shared_app(request, tmp_path_factory)[0]
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +132,25 @@ def test_hostile_upload_never_executes(page, tmp_path):
     assert page.locator("#passage svg, #passage img").count() == 0
     assert page.dialogs == []
 
+
+
+def test_positions_evidence_and_debate_brief(page):
+    page.get_by_role("tab", name="Positions").click()
+    page.locator("#positions-question textarea").fill("Should the West negotiate with Putin now?")
+    page.locator("#positions-run").click()
+    evidence = page.locator("#positions-table [data-testid='cell-0-3']")
+    evidence.wait_for()
+    author = page.locator("#positions-table [data-testid='cell-0-0']").inner_text().strip()
+    evidence.click()
+    page.locator("#passage mark").wait_for()
+    assert author in page.locator("#passage .pv-speaker").inner_text()
+
+    page.get_by_role("tab", name="Debate prep").click()
+    page.locator("#claim textarea").fill("Negotiating with Putin now would reward aggression.")
+    page.locator("#counter-run").click()
+    page.locator("#cards-table [data-testid='cell-0-3']").wait_for()
+    with page.expect_download() as download:
+        page.locator("#brief").click()
+    brief = Path(download.value.path()).read_text()
+    assert brief.startswith("# Debate brief") and "Counterpoints" in brief
+    assert page.dialogs == []
