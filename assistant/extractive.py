@@ -80,7 +80,8 @@ def render(citations: list[Citation], compare: bool) -> str:
     """Markdown grouped by speaker: who argues what, each quote with its [n]."""
     by_author: dict[str, list[Citation]] = {}
     for c in citations:
-        by_author.setdefault(c.passage.author or f"Unknown author ({c.passage.outlet or 'unknown outlet'})", []).append(c)
+        voice = c.passage.author or f"Unknown author ({c.passage.outlet or 'unknown outlet'})"
+        by_author.setdefault(voice, []).append(c)
     lead = (
         "Where the authors stand, in their own words:"
         if compare and len(by_author) > 1

@@ -22,12 +22,21 @@ _INSTRUCTION = re.compile(
 )
 
 
+_SUMMARY = re.compile(
+    r"\b(summar(y|ise|ize|ising|izing)|main (argument|point|claim)s?|overall (argument|view|position)|"
+    r"gist|thesis|key points?|central (argument|claim))\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class QueryPlan:
     text: str  # what retrieval searches for (instructions stripped)
     authors: list[str] = field(default_factory=list)  # people named in the question
     article_ids: list[str] = field(default_factory=list)  # articles named (by outlet, title, "the debate")
     compare: bool = False
+    summary: bool = False  # asks for the gist of a scope, not for one fact
+    counter: bool = False  # asks for evidence against a claim
 
 
 def _mentions(question: str, name: str) -> bool:
@@ -91,4 +100,11 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
     if authors:
         ids = []
     compare = len(authors) > 1 or bool(_COMPARE.search(question))
-    return QueryPlan(text=text, authors=authors, article_ids=ids, compare=compare)
+    return QueryPlan(
+        text=text,
+        authors=authors,
+        article_ids=ids,
+        compare=compare,
+        summary=bool(_SUMMARY.search(question)),
+        counter=bool(_INSTRUCTION.match(question)) and text != question,
+    )

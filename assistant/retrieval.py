@@ -4,8 +4,8 @@ The BM25 side is derived from the Chroma collection (never a second source of
 truth) and rebuilt when the store's generation token changes, so several
 processes sharing one Chroma server stay consistent.
 
-Fusion is written here rather than taken from llama-index's QueryFusionRetriever
-because the retrieval must push author/article filters into both sides and apply
+Fusion (weighted reciprocal rank fusion) is written here rather than taken from
+llama-index's QueryFusionRetriever because the retrieval must push author/article filters into both sides and apply
 per-author quotas for comparison questions, which that class does not offer, and
 its async machinery costs more than the whole search budget on this corpus.
 """
@@ -26,8 +26,14 @@ from index.store import Store
 from .models import Article, Passage
 from .query import QueryPlan
 
-RRF_K = 60
 CANDIDATES = 40
+SENTENCE_CANDIDATES = 120
+PASSAGE_WEIGHT = 0.3  # dense score = 0.3 passage similarity + 0.7 best-sentence similarity
+RRF_K = 60
+# BM25 votes at 0.3 of the dense ranking: on this corpus it mostly breaks ties between
+# near-equal dense matches; at equal weight its noise outvotes clearly better dense hits.
+LEXICAL_WEIGHT = 0.3
+AUTHOR_PENALTY = 3  # in comparisons, each earlier pick of an author moves their next passage down 3 ranks
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -99,6 +105,16 @@ class HybridRetriever:
     def invalidate(self) -> None:
         self._snapshot = None
 
+    def scope_centroid(self, authors: list[str] | None, article_ids: list[str] | None) -> np.ndarray:
+        """The mean direction of a scope's passages: what the scope is mostly about."""
+        snap = self.snapshot()
+        if authors:
+            mask = self._allowed(snap, authors, article_ids, ("body",))
+            vectors = self.store.passage_vectors([snap.passages[i].id for i in np.flatnonzero(mask)])
+        else:
+            vectors = self.store.article_vectors(article_ids or None)
+        return unit(vectors.mean(axis=0)) if len(vectors) else np.zeros(0)
+
     def encode_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
 
@@ -142,17 +158,30 @@ class HybridRetriever:
         return mask
 
     def _dense(self, snap: Snapshot, vector, authors, article_ids, allowed) -> dict[int, float]:
+        """Blend of whole-passage and best-sentence similarity (both from Chroma).
+
+        A question usually matches one sentence of a passage; the passage vector alone
+        dilutes it with the passage's other sentences, the sentence alone loses context.
+        """
         clauses = []
         if authors:
             clauses.append({"author": {"$in": list(authors)}})
         if article_ids:
             clauses.append({"article_id": {"$in": list(article_ids)}})
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        whole = dict(self.store.query(vector, CANDIDATES, where))
+        best_sentence: dict[str, float] = {}
+        for pid, similarity in self.store.query_sentences(vector, SENTENCE_CANDIDATES, where):
+            best_sentence.setdefault(pid, similarity)
+        floor = min(whole.values(), default=0.0)
         out: dict[int, float] = {}
-        for pid, similarity in self.store.query(vector, CANDIDATES, where):
+        for pid in whole.keys() | best_sentence.keys():
             i = snap.position.get(pid)  # None: a stale passage of an interrupted run
-            if i is not None and (allowed is None or allowed[i]):
-                out[i] = similarity
+            if i is None or (allowed is not None and not allowed[i]):
+                continue
+            passage_sim = whole.get(pid, floor)
+            sentence_sim = best_sentence.get(pid, passage_sim)
+            out[i] = PASSAGE_WEIGHT * passage_sim + (1 - PASSAGE_WEIGHT) * sentence_sim
         return out
 
     def _lexical(self, snap: Snapshot, query: str, allowed) -> dict[int, float]:
@@ -167,10 +196,11 @@ class HybridRetriever:
 
     @staticmethod
     def _fuse(snap: Snapshot, dense: dict[int, float], lexical: dict[int, float], k: int) -> list[Hit]:
+        """Weighted reciprocal rank fusion; BM25's ranking votes with LEXICAL_WEIGHT."""
         fused: dict[int, float] = defaultdict(float)
-        for ranking in (dense, lexical):
+        for weight, ranking in ((1.0, dense), (LEXICAL_WEIGHT, lexical)):
             for rank, i in enumerate(sorted(ranking, key=ranking.get, reverse=True)):
-                fused[i] += 1.0 / (RRF_K + rank + 1)
+                fused[i] += weight / (RRF_K + rank + 1)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         return [
             Hit(
@@ -181,6 +211,10 @@ class HybridRetriever:
             )
             for i in best
         ]
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def interleave(groups: list[list[Hit]], k: int) -> list[Hit]:
@@ -195,12 +229,21 @@ def interleave(groups: list[list[Hit]], k: int) -> list[Hit]:
     return out[:k]
 
 
-def diversify(hits: list[Hit], k: int) -> list[Hit]:
-    """Best-first, but each author's (or unsigned article's) next passage waits its turn."""
-    groups: dict[str, list[Hit]] = {}
-    for hit in hits:
-        groups.setdefault(hit.passage.author or hit.passage.article_id, []).append(hit)
-    return interleave(list(groups.values()), k)
+def diversify(hits: list[Hit], k: int, penalty: int = AUTHOR_PENALTY) -> list[Hit]:
+    """Re-rank so that each passage already taken from an author (or unsigned article)
+    moves that author's next passage `penalty` ranks down: a much stronger second
+    passage still beats a weak first passage of someone else."""
+    taken: dict[str, int] = defaultdict(int)
+    effective = []
+    for rank, hit in enumerate(hits):  # hits are best first, so an author's picks come in order
+        voice = _voice(hit.passage)
+        effective.append((rank + penalty * taken[voice], rank, hit))
+        taken[voice] += 1
+    return [hit for _, _, hit in sorted(effective, key=lambda e: e[:2])][:k]
+
+
+def _voice(p: Passage) -> str:
+    return p.author or p.article_id
 
 
 def plan_search(
@@ -210,18 +253,32 @@ def plan_search(
     kinds: tuple[str, ...] = ("body", "bio"),
     vector: np.ndarray | None = None,
 ) -> list[Hit]:
-    """Search following the question's plan: named authors get their own quota."""
+    """Search following the question's plan.
+
+    - Named authors each get their own quota, so none crowds out the others.
+    - A summary request ("Summarize Acton's argument") names no topic: its query is
+      pulled towards the centroid of the scope, so the most central passages come first,
+      and BM25 (which would match the word "argument") stays out.
+    - A request for counterpoints searches with the claim *and* its negation: evidence
+      against a claim is phrased like its denial more than like the claim.
+    - A comparison without names spreads the results over authors (soft diversity).
+    """
     vector = retriever.encode_query(plan.text) if vector is None else vector
+    query = plan.text
+    if plan.summary:
+        centroid = retriever.scope_centroid(plan.authors or None, plan.article_ids or None)
+        if centroid.size:
+            vector, query, kinds = unit(vector + 2 * centroid), "", ("body",)
+    elif plan.counter:
+        from .counter import negate  # the counterpoint job owns the negation rules
+
+        vector = unit(vector + retriever.encode_query(negate(plan.text)))
+        kinds = ("body",)
+    filters = {"article_ids": plan.article_ids or None, "vector": vector, "kinds": kinds}
     if len(plan.authors) > 1:
-        groups = [
-            retriever.search(plan.text, k, authors=[a], article_ids=plan.article_ids or None, vector=vector, kinds=kinds)
-            for a in plan.authors
-        ]
+        groups = [retriever.search(query, k, authors=[a], **filters) for a in plan.authors]
         return interleave(groups, k)
     authors = plan.authors or None
-    article_ids = plan.article_ids or None
-    if plan.compare:
-        hits = retriever.search(plan.text, k * 4, authors=authors, article_ids=article_ids, vector=vector, kinds=kinds)
-        return diversify(hits, k)
-    return retriever.search(plan.text, k, authors=authors, article_ids=article_ids, vector=vector, kinds=kinds)
-
+    if plan.compare or plan.counter:
+        return diversify(retriever.search(query, k * 4, authors=authors, **filters), k)
+    return retriever.search(query, k, authors=authors, **filters)

@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
+from assistant.citations import sentences
 from assistant.models import Article, FileError, IndexReport, Passage
 
 from .embeddings import Embedder
 from .metadata import METADATA_FILE, ArticleMeta, load_metadata
 from .pipeline import content_hash, prepare_article
 from .readers import SUPPORTED_SUFFIXES, ReadError, check_file
-from .store import Store
+from .store import SentenceVectors, Store
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +232,7 @@ def _embed_and_store(
     prepared: list[tuple[Article, list[Passage], bool]],
     progress: Progress | None,
 ) -> None:
-    """Embed all new passages in large batches (the model is fastest that way), then write."""
+    """Embed each article's passages and their sentences in large batches, then write it."""
     total = sum(len(ps) for _, ps, _ in prepared)
     done = 0
     if progress:
@@ -244,4 +245,15 @@ def _embed_and_store(
             done += len(batch)
             if progress:
                 progress(done, total, article.title or article.id)
-        store.put_article(article, passages, np.vstack(vectors))
+        store.put_article(article, passages, np.vstack(vectors), _sentence_vectors(embedder, passages))
+
+
+def _sentence_vectors(embedder: Embedder, passages: list[Passage]) -> SentenceVectors:
+    """One vector per sentence: a question usually matches one sentence of a passage."""
+    owners, authors, texts = [], [], []
+    for p in passages:
+        for sentence in sentences(p.text):
+            owners.append(p.id)
+            authors.append(p.author)
+            texts.append(sentence)
+    return SentenceVectors(owners, authors, embedder.encode(texts, batch_size=EMBED_BATCH))

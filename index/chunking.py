@@ -19,7 +19,7 @@ from assistant.citations import sentence_spans
 
 from .attribution import Segment
 
-PASSAGE_WORDS = 110
+PASSAGE_WORDS = 200
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The Chroma store: the single source of truth for articles, passages and vectors.
 
-Two collections: `passages` (text, metadata, vector per passage) and `articles`
-(cleaned text and metadata per article). An article record is written *after*
+Three collections: `passages` (text, metadata, vector per passage), `sentences`
+(a vector per sentence of each passage, for sentence-level matching) and
+`articles` (cleaned text and metadata per article). An article record is written *after*
 its passages and names the version (content hash) of the passages that count;
 passages of any other version are invisible to readers and garbage-collected by
 the next index run. That ordering is what makes a `kill -9` mid-index harmless.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,18 @@ from assistant.models import Article, Passage
 from assistant.settings import Settings
 
 PASSAGES = "passages"
+SENTENCES = "sentences"
 ARTICLES = "articles"
 _GET_BATCH = 5000
+
+
+@dataclass
+class SentenceVectors:
+    """The vectors of the sentences of an article's passages, each with its passage id."""
+
+    passage_ids: list[str]
+    authors: list[str | None]
+    vectors: np.ndarray
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
@@ -87,6 +99,7 @@ class Store:
         self.client = client
         space = {"hnsw": {"space": "cosine"}}
         self.passages = client.get_or_create_collection(PASSAGES, configuration=space, embedding_function=None)
+        self.sentences = client.get_or_create_collection(SENTENCES, configuration=space, embedding_function=None)
         self.articles = client.get_or_create_collection(ARTICLES, embedding_function=None)
 
     @classmethod
@@ -115,8 +128,11 @@ class Store:
             return None
         return _article_from_record(rows["ids"][0], rows["documents"][0], rows["metadatas"][0])
 
-    def put_article(self, article: Article, passages: list[Passage], vectors: np.ndarray) -> None:
+    def put_article(
+        self, article: Article, passages: list[Passage], vectors: np.ndarray, sentences: SentenceVectors
+    ) -> None:
         """Write passages first, then the article record that makes them visible, then drop old ones."""
+        self._put_sentences(article, sentences)
         for i in range(0, len(passages), _GET_BATCH):
             batch = passages[i : i + _GET_BATCH]
             self.passages.upsert(
@@ -133,26 +149,43 @@ class Store:
             metadatas=[_article_metadata(article)],
             embeddings=[centroid],
         )
-        self.passages.delete(
-            where={"$and": [{"article_id": article.id}, {"version": {"$ne": article.content_hash}}]}
-        )
+        stale = {"$and": [{"article_id": article.id}, {"version": {"$ne": article.content_hash}}]}
+        self.passages.delete(where=stale)
+        self.sentences.delete(where=stale)
+
+    def _put_sentences(self, article: Article, sentences: SentenceVectors) -> None:
+        for i in range(0, len(sentences.passage_ids), _GET_BATCH):
+            owners = sentences.passage_ids[i : i + _GET_BATCH]
+            authors = sentences.authors[i : i + _GET_BATCH]
+            self.sentences.upsert(
+                ids=[f"{pid}#{i + j}" for j, pid in enumerate(owners)],
+                metadatas=[
+                    {"passage_id": pid, "article_id": article.id, "author": a or "", "version": article.content_hash}
+                    for pid, a in zip(owners, authors)
+                ],
+                embeddings=sentences.vectors[i : i + _GET_BATCH],
+            )
 
     def delete_article(self, article_id: str) -> None:
         """Remove the article record first (its passages vanish from readers), then the passages."""
         self.articles.delete(ids=[article_id])
         self.passages.delete(where={"article_id": article_id})
+        self.sentences.delete(where={"article_id": article_id})
 
     def collect_garbage(self, live: dict[str, str]) -> int:
-        """Delete passages left by an interrupted run: of unknown articles or stale versions."""
-        rows = self.passages.get(include=["metadatas"])
-        stale = [
-            pid
-            for pid, meta in zip(rows["ids"], rows["metadatas"])
-            if live.get(meta["article_id"]) != meta["version"]
-        ]
-        for i in range(0, len(stale), _GET_BATCH):
-            self.passages.delete(ids=stale[i : i + _GET_BATCH])
-        return len(stale)
+        """Delete passages and sentences left by an interrupted run: unknown articles or stale versions."""
+        removed = 0
+        for collection in (self.passages, self.sentences):
+            rows = collection.get(include=["metadatas"])
+            stale = [
+                rid
+                for rid, meta in zip(rows["ids"], rows["metadatas"])
+                if live.get(meta["article_id"]) != meta["version"]
+            ]
+            for i in range(0, len(stale), _GET_BATCH):
+                collection.delete(ids=stale[i : i + _GET_BATCH])
+            removed += len(stale)
+        return removed
 
     # -- passages ---------------------------------------------------------------------
     def all_passages(self, live: dict[str, str]) -> list[Passage]:
@@ -175,6 +208,23 @@ class Store:
             query_embeddings=[vector], n_results=n, where=where, include=["distances"]
         )
         return [(pid, 1.0 - dist) for pid, dist in zip(rows["ids"][0], rows["distances"][0])]
+
+    def query_sentences(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) for the sentences nearest to the query, best first."""
+        n = min(n, self.sentences.count())
+        if n <= 0:
+            return []
+        rows = self.sentences.query(query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"])
+        return [(meta["passage_id"], 1.0 - dist) for meta, dist in zip(rows["metadatas"][0], rows["distances"][0])]
+
+    def passage_vectors(self, ids: list[str]) -> np.ndarray:
+        rows = self.passages.get(ids=ids, include=["embeddings"])
+        return np.asarray(rows["embeddings"], dtype=np.float32)
+
+    def article_vectors(self, ids: list[str] | None = None) -> np.ndarray:
+        """Each article's centroid (the mean of its passage vectors, stored with the article)."""
+        rows = self.articles.get(ids=ids, include=["embeddings"])
+        return np.asarray(rows["embeddings"], dtype=np.float32)
 
     def count_passages(self) -> int:
         return self.passages.count()
