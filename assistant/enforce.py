@@ -7,7 +7,8 @@ Used by every language-model composer (answers, positions, summaries, counterpoi
   sentence; a quote that is not there loses its quotation marks, is marked and reported;
 - each cited passage gets a Citation whose quote is its sentence that best supports the
   sentences citing it, built through the shared check (`make_citation`);
-- sentences without any citation are reported as unsupported.
+- sentences without any citation are reported as unsupported;
+- given the corpus's names, a sentence naming people may only cite their passages.
 """
 
 from __future__ import annotations
@@ -251,6 +252,8 @@ def best_sentences(
     encode: Encode | None,
 ) -> list[str]:
     """For each passage, its sentence(s) that best support the answer sentences citing it."""
+    if not passages:
+        return []
     groups = [sentences(p.text) or [p.text] for p in passages]
     scores = _similarities(groups, claims, encode)
     out = []
