@@ -284,3 +284,21 @@ def test_scoped_filters_restrict_answers(assistant):
     _markdown, data = api.ask("What should the United States do?", None, None, ["carnegie-negotiate-with-putin"])
     assert {c["passage"]["article_id"] for c in data["citations"]} == {"carnegie-negotiate-with-putin"}
     assert assistant.scope_articles == []  # the shared assistant itself stays unfiltered
+
+
+# -- the chat view's handler with a language model (the fake OpenAI server) ----------------
+def test_chat_streams_llm_answer_with_model_badge_and_passes_history(llm_assistant, fake_llm):
+    from assistant.ui_handlers import Downloads, chat_handler
+
+    respond = chat_handler(AppAPI(llm_assistant), Downloads())
+    first = list(respond("What does Kroenig argue about a peace deal?", [], [], [], []))
+    assert len(first) >= 2  # text deltas shown before the final answer
+    chat, turns, _sources, cites, export, _box = first[-1]
+    assert f"`{llm_assistant.settings.llm_model}`" in chat[-1]["content"]
+    assert turns[0]["answer"]["mode"] == "llm" and cites
+    assert "## References" in open(export, encoding="utf-8").read()
+    fake_llm.reset()
+    second = list(respond("Why does he think so?", chat, turns, [], []))
+    assert len(second[-1][1]) == 2
+    sent = " ".join(str(r) for r in fake_llm.chat_requests())
+    assert "What does Kroenig argue about a peace deal?" in sent  # the history reached the model

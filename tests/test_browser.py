@@ -97,6 +97,10 @@ def test_ask_click_citation_shows_highlighted_passage(page):
     assert box["y"] < view["y"] + view["height"] and box["y"] + box["height"] > view["y"], "highlight not in view"
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    exported = Path(download.value.path()).read_text()
+    assert "## Q1. How do Ashford and Kroenig differ" in exported and "## References" in exported
     assert page.dialogs == []
 
 
@@ -154,3 +158,18 @@ def test_positions_evidence_and_debate_brief(page):
     brief = Path(download.value.path()).read_text()
     assert brief.startswith("# Debate brief") and "Counterpoints" in brief
     assert page.dialogs == []
+
+
+def test_library_row_opens_editor_and_edit_is_saved(page):
+    page.get_by_role("tab", name="Library").click()
+    row = page.locator("#library-table [data-testid='cell-0-0']")
+    row.wait_for()
+    article_id = row.inner_text().strip()
+    row.click()
+    title = page.locator("#edit-title textarea, #edit-title input").first
+    page.wait_for_function("id => document.querySelector('#edit-article input').value.includes(id)", arg=article_id)
+    title.fill("A Retitled Article <b>bold</b>")
+    page.locator("#edit-save").click()
+    page.locator("#library-status").get_by_text("re-indexed").wait_for()
+    assert "A Retitled Article <b>bold</b>" in page.locator("#library-table").inner_text()
+    assert page.locator("#library-table b").count() == 0
