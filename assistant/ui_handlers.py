@@ -44,7 +44,8 @@ class Downloads:
         self.folder = Path(tempfile.mkdtemp(prefix="assistant-app-"))
 
     def write(self, name: str, text: str) -> str:
-        path = self.folder / name
+        """A fresh file per call, so concurrent sessions never overwrite each other's download."""
+        path = Path(tempfile.mkdtemp(dir=self.folder)) / name
         path.write_text(text, encoding="utf-8")
         return str(path)
 
@@ -68,21 +69,19 @@ def chat_handler(api: AppAPI, downloads: Downloads):
         if not question:
             raise gr.Error("Type a question first.")
         chat = list(chat or []) + [{"role": "user", "content": esc_md(question)}, {"role": "assistant", "content": "…"}]
+        streamed = ""
         try:
             for item in api.stream(question, _history(turns), authors, articles):
                 if isinstance(item, Answer):
                     yield _finish(api, downloads, item, chat, turns, authors, articles)
                 else:
-                    chat[-1] = {"role": "assistant", "content": safe_markdown(_append(chat[-1]["content"], item))}
+                    streamed += item
+                    chat[-1] = {"role": "assistant", "content": safe_markdown(streamed)}
                     yield chat, turns, gr.skip(), gr.skip(), gr.skip(), ""
         except UsageError as exc:
             raise _fail(exc) from exc
 
     return respond
-
-
-def _append(shown: str, delta: str) -> str:
-    return delta if shown == "…" else shown + delta
 
 
 def _finish(api: AppAPI, downloads: Downloads, answer: Answer, chat: list, turns: list, authors, articles) -> tuple:

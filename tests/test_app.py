@@ -293,6 +293,7 @@ def test_chat_streams_llm_answer_with_model_badge_and_passes_history(llm_assista
     respond = chat_handler(AppAPI(llm_assistant), Downloads())
     first = list(respond("What does Kroenig argue about a peace deal?", [], [], [], []))
     assert len(first) >= 2  # text deltas shown before the final answer
+    assert all("&amp;amp;" not in update[0][-1]["content"] for update in first)  # escaped once, not per delta
     chat, turns, _sources, cites, export, _box = first[-1]
     assert f"`{llm_assistant.settings.llm_model}`" in chat[-1]["content"]
     assert turns[0]["answer"]["mode"] == "llm" and cites
