@@ -217,7 +217,7 @@ def _wire_library(api: AppAPI, lib: dict, view_outputs: list) -> None:
     lib["save"].click(h.save_metadata(api), form, [lib["status"], *view_outputs],
                       concurrency_limit=1, concurrency_id="index", **PRIVATE)
     lib["delete"].click(h.delete(api), [lib["article"], lib["confirm"]],
-                        [lib["status"], lib["confirm"], lib["article"], *view_outputs],
+                        [lib["status"], lib["confirm"], *view_outputs],
                         concurrency_limit=1, concurrency_id="index", **PRIVATE)
 
 

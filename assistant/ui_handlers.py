@@ -172,12 +172,14 @@ def _card_citation(card: EvidenceCard) -> dict:
 
 
 # -- library ---------------------------------------------------------------------------------
-def library_view(api: AppAPI) -> tuple:
+def library_view(api: AppAPI, clear_selection: bool = False) -> tuple:
+    """Updates for the library table, the article pickers and the filters after a change."""
     articles = api.assistant.articles()
     ids = [(f"{a.id}", a.id) for a in sorted(articles, key=lambda a: a.id)]
+    picked = {"value": None} if clear_selection else {}
     return (
         library_rows(articles),
-        gr.update(choices=ids),
+        gr.update(choices=ids, **picked),
         gr.update(choices=api.people()),
         gr.update(choices=api.article_choices()),
         gr.update(choices=api.article_choices()),
@@ -256,6 +258,6 @@ def delete(api: AppAPI):
             message = api.assistant.delete_article(article_id)
         except (UsageError, RuntimeError, OSError) as exc:
             raise _fail(exc) from exc
-        return (f"🗑️ {esc_md(message)}", False, None, *library_view(api))
+        return (f"🗑️ {esc_md(message)}", False, *library_view(api, clear_selection=True))
 
     return run

@@ -173,3 +173,23 @@ def test_library_row_opens_editor_and_edit_is_saved(page):
     page.locator("#library-status").get_by_text("re-indexed").wait_for()
     assert "A Retitled Article <b>bold</b>" in page.locator("#library-table").inner_text()
     assert page.locator("#library-table b").count() == 0
+
+
+def test_upload_then_delete_through_the_ui(page, tmp_path):
+    article = tmp_path / "tugboats.md"
+    article.write_text("# Tugboat crews in winter\n\nBy Wilma Hawser\n\n"
+                       "Tugboat crews in the frozen harbour break the ice for the grain ships every morning.\n")
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#upload input[type=file]").set_input_files([str(article)])
+    page.locator("#upload-run").click()
+    page.locator("#upload-status").get_by_text("Index:").wait_for()
+    library = page.locator("#library-table")
+    library.get_by_text("Tugboat crews in winter").first.wait_for()
+    library.get_by_text("Tugboat crews in winter").first.click()
+    page.wait_for_function("() => document.querySelector('#edit-title textarea, #edit-title input')"
+                           ".value.includes('Tugboat')")
+    page.locator("#delete-confirm input").check()
+    page.locator("#delete").click()
+    page.locator("#library-status").get_by_text(".trash").wait_for()
+    page.wait_for_function("() => !document.querySelector('#library-table').innerText.includes('Tugboat')")
+    assert page.dialogs == []
