@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -33,6 +34,7 @@ from .ui_render import (
 )
 
 log = logging.getLogger(__name__)
+Handler = Callable[..., Any]  # a Gradio event function
 PROGRESS = gr.Progress()  # Gradio swaps in a live tracker for a parameter defaulting to one
 
 
@@ -63,7 +65,7 @@ def _history(turns: list[dict]) -> list[dict[str, str]]:
     return out
 
 
-def chat_handler(api: AppAPI, downloads: Downloads):
+def chat_handler(api: AppAPI, downloads: Downloads) -> Callable[..., Iterator[tuple]]:
     def respond(question: str, chat: list, turns: list, authors: list, articles: list) -> Iterator[tuple]:
         question = (question or "").strip()
         if not question:
@@ -109,7 +111,7 @@ def _passage_html(api: AppAPI, passage: Passage, quote: str) -> str:
     return render_passage(passage, article, quote)
 
 
-def row_opener(api: AppAPI):
+def row_opener(api: AppAPI) -> Handler:
     def open_row(citations: list, evt: gr.SelectData) -> str:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         return _open_citation(api, citations or [], int(row))
@@ -118,7 +120,7 @@ def row_opener(api: AppAPI):
 
 
 # -- jobs ------------------------------------------------------------------------------------
-def positions_handler(api: AppAPI):
+def positions_handler(api: AppAPI) -> Handler:
     def run(question: str, authors: list, articles: list) -> tuple:
         try:
             report = api.positions_report(question, authors, articles)
@@ -134,7 +136,7 @@ def positions_handler(api: AppAPI):
     return run
 
 
-def summary_handler(api: AppAPI):
+def summary_handler(api: AppAPI) -> Handler:
     def run(scope: str, article: str | None, author: str | None) -> tuple:
         try:
             if scope == "Article" and not article:
@@ -150,7 +152,7 @@ def summary_handler(api: AppAPI):
     return run
 
 
-def counter_handler(api: AppAPI, downloads: Downloads):
+def counter_handler(api: AppAPI, downloads: Downloads) -> Handler:
     def run(claim: str, authors: list, articles: list) -> tuple:
         try:
             result = api.counter(claim, authors, articles)
@@ -187,7 +189,7 @@ def library_view(api: AppAPI, clear_selection: bool = False) -> tuple:
     )
 
 
-def upload_handler(api: AppAPI):
+def upload_handler(api: AppAPI) -> Handler:
     def run(files: list | None, progress: gr.Progress = PROGRESS) -> tuple:
         if not files:
             raise gr.Error("Choose one or more files to add.")
@@ -212,7 +214,7 @@ def _upload_report(result: UploadResult) -> str:
     return "  \n".join(lines) or "Nothing to add."
 
 
-def select_article(api: AppAPI):
+def select_article(api: AppAPI) -> Handler:
     def pick(evt: gr.SelectData) -> tuple:
         row = evt.row_value if getattr(evt, "row_value", None) else None
         article_id = row[0] if row else None
@@ -231,7 +233,7 @@ def _fill_form(api: AppAPI, article_id: str | None) -> tuple:
     return article_id, a.title, ", ".join(a.authors), a.outlet, a.date
 
 
-def save_metadata(api: AppAPI):
+def save_metadata(api: AppAPI) -> Handler:
     def run(article_id: str, title: str, authors: str, outlet: str, date: str) -> tuple:
         if not article_id:
             raise gr.Error("Pick an article to edit.")
@@ -248,7 +250,7 @@ def save_metadata(api: AppAPI):
     return run
 
 
-def delete(api: AppAPI):
+def delete(api: AppAPI) -> Handler:
     def run(article_id: str, confirm: bool) -> tuple:
         if not article_id:
             raise gr.Error("Pick an article to delete.")
