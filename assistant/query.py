@@ -94,7 +94,10 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
     ids = named_articles(question, articles)
     if authors or ids:
         outlets = [a.outlet for a in articles if a.id in ids and a.outlet]
-        text = strip_sources(text, authors + outlets) or text
+        stripped = strip_sources(text, authors + outlets)
+        # "Who is Emma Ashford?" is about the name itself: keep it when little else is left.
+        if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2:
+            text = stripped
     # Naming the people of an article already restricts to them; keep the article filter
     # only when it adds something (e.g. "the debate" with no names).
     if authors:

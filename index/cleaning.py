@@ -151,19 +151,29 @@ def clean(raw: str, title: str | None = None) -> CleanedText:
     return result
 
 
+# Pull quotes are searched for as substrings of longer paragraphs only in texts up to
+# this size (the search is quadratic); longer texts only drop exact repeats of sentences.
+_PULL_QUOTE_SCAN_CHARS = 2_000_000
+
+
 def _drop_repeats(lines: list[str], removed: list[str]) -> list[str]:
-    """Drop repeated paragraphs (keep the first) and pull quotes (a sentence repeated alone)."""
-    sentence_set: set[str] = set()
-    for line in lines:
-        parts = sentences(_strip_label(line))
-        if len(parts) > 1:
-            sentence_set.update(normalize(s) for s in parts)
+    """Drop repeated paragraphs (keep the first) and pull quotes: a sentence, or the
+    tail of one, shown again alone ("If Ukraine can hold its own ..., too.")."""
+    multi = [normalize(_strip_label(line)) for line in lines if len(sentences(_strip_label(line))) > 1]
+    sentence_set = {normalize(s) for line in lines for s in sentences(_strip_label(line))}
+    scan = sum(len(m) for m in multi) <= _PULL_QUOTE_SCAN_CHARS
+
+    def is_pull_quote(key: str) -> bool:
+        if len(key.split()) < 5:
+            return False
+        return any(key in m for m in multi) if scan else key in sentence_set
+
     seen: set[str] = set()
     out = []
     for line in lines:
         key = normalize(_strip_label(line))
-        is_pull_quote = len(sentences(_strip_label(line))) == 1 and key in sentence_set
-        if key in seen or (is_pull_quote and len(key.split()) >= 5):
+        single = len(sentences(_strip_label(line))) == 1
+        if key in seen or (single and is_pull_quote(key)):
             removed.append(line)
             continue
         seen.add(key)

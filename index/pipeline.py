@@ -14,7 +14,7 @@ from .metadata import ArticleMeta, slugify
 from .readers import ReadError, read_file
 
 # Bump when cleaning, attribution or chunking change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
