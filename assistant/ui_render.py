@@ -36,13 +36,14 @@ def esc_md(text: object) -> str:
 
 
 def safe_markdown(markdown: str) -> str:
-    """Markdown written by a composer (which embeds corpus quotes) with all HTML escaped;
-    blockquote markers at the start of a line are kept so the layout survives."""
+    """Markdown written by a composer (which embeds corpus quotes) with all HTML escaped and
+    Markdown links/images disabled; blockquote markers at the start of a line are kept."""
     lines = []
     for line in (markdown or "").splitlines():
         match = _BLOCKQUOTE.match(line)
         prefix = match.group(1) if match else ""
-        lines.append(prefix + html.escape(line[len(prefix) :], quote=True).replace("`", "&#96;"))
+        body = html.escape(line[len(prefix) :], quote=True).replace("`", "&#96;")
+        lines.append(prefix + body.replace("](", "&#93;("))  # no links or images smuggled in by quotes
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from assistant.library import add_files, check_upload, delete_article, safe_file
 from assistant.models import Answer
 from assistant.ui import build_app, launch_options, parse_auth
 from assistant.ui_api import AppAPI, normalise_history
-from assistant.ui_render import esc_html, export_markdown, render_answer, render_passage
+from assistant.ui_render import esc_html, export_markdown, render_answer, render_passage, safe_markdown
 
 ANSWERABLE = "How do Ashford and Kroenig differ on a peace deal?"
 UNANSWERABLE = "What is the best recipe for sourdough bread?"
@@ -259,6 +259,8 @@ def test_escaping_of_corpus_text():
     out = esc_html(hostile)
     for bad in ("<script", "<img", "${", "{{", '"'):
         assert bad not in out
+    markdown = safe_markdown('> “quote <b>x</b> [a](javascript:alert(1)) ![t](http://evil/t.png)” [1]')
+    assert markdown.startswith("> ") and "](" not in markdown and "<b>" not in markdown and "[1]" in markdown
 
 
 def test_answer_rendering_and_export(assistant):
