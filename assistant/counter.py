@@ -1,22 +1,27 @@
 """Debate prep: evidence cards for and against a claim, each a verbatim, fully cited passage.
 
-Offline method (no language model), and why it works as well as it does:
+Offline method (no language model), and why it works as far as it does:
 1. Retrieve for the claim *and* for its negation ("X would reward Y" / "X would not
-   reward Y"). Passages that rebut a claim often share few words with it but many with
-   its denial, so the union finds evidence the claim alone would miss.
-2. Score every sentence of those passages by relevance, cos(s, claim), and by contrast,
-   cos(s, negation) - cos(s, claim). Claim and negation differ only in the negation, so
-   their difference is the "denial" direction in embedding space: a sentence leaning
-   towards the denial rather than the claim gets a positive contrast. Alone this is a weak
-   signal (a sentence embedding is mostly topic), so:
-3. aggregate the contrast per speaker, weighted by relevance. Opinion writers argue one
-   line throughout a piece, so an author's many relevant sentences average out the noise
-   of any single one, and the camp of the author is the better guide to a passage's side
-   than the passage alone ("prefer authors whose passages stand against it").
-A passage's score against the claim is its relevance plus its own and its author's
-(standardised) contrast; counterpoints are the best such passages, at most two per
-speaker; supporting cards are the most relevant passages of the speakers leaning the
-other way. With a language model each candidate is classified for/against instead.
+   reward Y", see `negate`). Passages that rebut a claim often share more with its
+   denial than with the claim, so the union finds evidence the claim alone would miss.
+2. Score every relevant sentence (cos(s, claim) >= MIN_SIMILARITY) of those passages:
+   - contrast, cos(s, negation) - cos(s, claim): claim and negation differ only in the
+     negation, so their difference is the "denial" direction in embedding space; a
+     sentence leaning towards the denial gets a positive contrast;
+   - polarity: a denial word ("not", "cannot", "unlikely", "daunting") where the claim
+     has none, or the reverse: the surface sign of a contradiction;
+   - rebuttal: the sentence is followed by one opening "But"/"However"/"Yet": the
+     concession-rebuttal move, the most explicit way an author answers a claim.
+3. Aggregate per speaker (their "lean"): opinion writers argue one line throughout a
+   piece, so an author's many relevant sentences average out the noise of single ones
+   ("prefer authors whose passages stand against it").
+A passage's score against the claim is its best sentence's relevance plus these signals;
+counterpoints are the best passages, at most two per speaker; supporting cards are the
+most relevant remaining passages that do not stand against it.
+
+Limits, measured: sentence embeddings mostly encode topic, so (1) and (2) are weak signals
+and (3) only mildly helps; on the dev set 3 of the 4 gold counterpoint spans are found
+offline (see README). With a language model each candidate is classified for/against.
 """
 
 from __future__ import annotations
@@ -80,15 +85,22 @@ def negate(claim: str) -> str:
 # Words that deny, doubt or limit what they are said of. A sentence on the claim's topic whose
 # polarity differs from the claim's (it has such a word and the claim has none, or the reverse)
 # is the classic surface sign of a contradiction (de Marneffe et al., "Finding Contradictions
-# in Text", 2008: polarity and hedging features); "But"/"however" mark the concession-rebuttal
-# move ("Any deal will reward Russia in some sense. But that is the nature of war").
+# in Text", 2008: polarity features). Only denial words count: contrastive connectives are
+# too common in argument to mean anything alone, and are read as a rebuttal below.
 _POLARITY = re.compile(
-    r"\b(not|no|never|nor|neither|none|cannot|\w+n't|impossible|unlikely|unrealistic|doubt\w*|dubious|"
-    r"fail\w*|wrong|mistake\w*|daunting|difficult|hard|costly|limited|risk\w*|danger\w*|but|however|yet|"
-    r"although|though|despite)\b",
+    r"\b(not|no|never|nor|neither|none|cannot|\w+n[\'\u2019]t|impossible|unlikely|unrealistic|doubt\w*|dubious|"
+    r"fail\w*|wrong|mistake\w*|daunting|stalemate|futile)\b",
+    re.IGNORECASE,
+)
+# "Any peace treaty will necessarily reward Russia in some sense. But that is the nature of
+# war": a sentence close to the claim followed by one opening with a contrastive connective
+# is the concession-rebuttal move, the most explicit way an author answers a claim.
+_REBUTTAL_START = re.compile(
+    r"^[\"'\u201c\u2018(]*(but|however|yet|still|nevertheless|nonetheless|that said|even so|then again)\b",
     re.IGNORECASE,
 )
 POLARITY_WEIGHT = 1.0  # in standard deviations of relevance
+REBUTTAL_WEIGHT = 2.5  # above a denial word plus a standard deviation of contrast: the most explicit signal
 LEAN_WEIGHT = 0.5
 
 
@@ -104,6 +116,7 @@ class Sentence:
     relevance: float  # cos(sentence, claim)
     contrast: float  # cos(sentence, negation) - cos(sentence, claim)
     flipped: bool  # polarity differs from the claim's
+    rebutted: bool = False  # the next sentence answers it ("But ...")
     against: float = 0.0  # how strongly it stands against the claim (set by `score`)
 
 
@@ -128,10 +141,12 @@ def candidates(assistant: Assistant, claim: str, negation: str) -> list[Sentence
         vectors = encode(parts)
         relevance = vectors @ claim_vector
         contrast = vectors @ negation_vector - relevance
-        for text, r, x in zip(parts, relevance, contrast, strict=True):
+        for i, (text, r, x) in enumerate(zip(parts, relevance, contrast, strict=True)):
             if r >= MIN_SIMILARITY:
                 flipped = polarity(text) != claim_polarity
-                found.append(Sentence(passage, labels.get(speaker.key, speaker), text, float(r), float(x), flipped))
+                rebutted = i + 1 < len(parts) and _REBUTTAL_START.match(parts[i + 1]) is not None
+                found.append(Sentence(passage, labels.get(speaker.key, speaker), text, float(r), float(x), flipped,
+                                      rebutted))
     return found
 
 
@@ -145,7 +160,11 @@ def score(found: list[Sentence]) -> dict[str, float]:
         return {}
     relevance = _standard(np.array([s.relevance for s in found]))
     contrast = _standard(np.array([s.contrast for s in found]))
-    own = relevance + contrast + POLARITY_WEIGHT * np.array([s.flipped for s in found])
+    # A conceded-then-rebutted sentence restates the claim, so its own polarity and contrast
+    # say "for"; the rebuttal that follows is what counts.
+    own = relevance + np.array([
+        REBUTTAL_WEIGHT if s.rebutted else x + POLARITY_WEIGHT * s.flipped for s, x in zip(found, contrast, strict=True)
+    ])
     keys = sorted({s.speaker.key for s in found})
     lean_raw = np.array([np.mean([o for s, o in zip(found, own, strict=True) if s.speaker.key == k]) for k in keys])
     lean = dict(zip(keys, _standard(lean_raw) if len(keys) > 1 else np.zeros(1), strict=True))
