@@ -18,7 +18,7 @@ from assistant.models import Citation
 from index.metadata import load_metadata
 from index.pipeline import content_hash, prepare_article
 
-from .conftest import CORPUS, make_settings
+from conftest import CORPUS, make_settings
 
 DEBATE = "fp-debate-peace-deal"
 ASHFORD, KROENIG = "Emma Ashford", "Matthew Kroenig"
