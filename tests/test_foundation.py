@@ -11,14 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, make_settings
 
 from assistant import Assistant, UsageError
 from assistant.citations import make_citation, normalize, quote_in, verify_citations
 from assistant.models import Citation
 from index.metadata import load_metadata
 from index.pipeline import content_hash, prepare_article
-
-from conftest import CORPUS, make_settings
 
 DEBATE = "fp-debate-peace-deal"
 ASHFORD, KROENIG = "Emma Ashford", "Matthew Kroenig"
