@@ -162,14 +162,20 @@ def score(found: list[Sentence]) -> dict[str, float]:
     contrast = _standard(np.array([s.contrast for s in found]))
     # A conceded-then-rebutted sentence restates the claim, so its own polarity and contrast
     # say "for"; the rebuttal that follows is what counts.
-    own = relevance + np.array([
+    signal = np.array([
         REBUTTAL_WEIGHT if s.rebutted else x + POLARITY_WEIGHT * s.flipped for s, x in zip(found, contrast, strict=True)
     ])
+    # The lean averages the signals only, weighted by relevance: an author whose sentences
+    # closest to the claim carry no sign of denial is restating it, i.e. leans *for* it.
     keys = sorted({s.speaker.key for s in found})
-    lean_raw = np.array([np.mean([o for s, o in zip(found, own, strict=True) if s.speaker.key == k]) for k in keys])
+    lean_raw = np.array([
+        np.average([g for s, g in zip(found, signal, strict=True) if s.speaker.key == k],
+                   weights=[s.relevance for s in found if s.speaker.key == k])
+        for k in keys
+    ])
     lean = dict(zip(keys, _standard(lean_raw) if len(keys) > 1 else np.zeros(1), strict=True))
-    for s, o in zip(found, own, strict=True):
-        s.against = float(o + LEAN_WEIGHT * lean[s.speaker.key])
+    for s, r, g in zip(found, relevance, signal, strict=True):
+        s.against = float(r + g + LEAN_WEIGHT * lean[s.speaker.key])
     return lean
 
 
