@@ -15,7 +15,7 @@ from index.store import Store
 
 from . import extractive, grounding
 from .models import Answer, Article, Counterpoints, IndexReport, Passage, Position, Positions, Summary
-from .query import QueryPlan, plan_query
+from .query import QueryPlan, follow_up_question, plan_query
 from .retrieval import Hit, HybridRetriever, plan_search
 from .settings import Settings
 
@@ -177,9 +177,19 @@ class Assistant:
         if self.settings.llm_enabled:
             yield from self._llm_stream(question, history)
             return
-        answer = self.extractive_answer(question)
+        standalone = self._offline_follow_up(question, history)
+        answer = self.extractive_answer(standalone)
+        if standalone != question:
+            answer.question = question
+            answer.notices.insert(0, f"Follow-up read as: \u201c{standalone}\u201d")
         yield answer.answer
         yield answer
+
+    def _offline_follow_up(self, question: str, history: History) -> str:
+        from .llm import history_turns
+
+        previous = [text for role, text in history_turns(history) if role == "user"]
+        return follow_up_question(question, previous[-1] if previous else None, self.people())
 
     # -- language-model answers -----------------------------------------------------------
     @cached_property

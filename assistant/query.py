@@ -111,3 +111,27 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
         summary=bool(_SUMMARY.search(question)),
         counter=bool(_INSTRUCTION.match(question)) and text != question,
     )
+
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|what about|how about|so|also|then)\b|\b(he|she|they|them|his|her|their|it|that|this|those)\b",
+    re.IGNORECASE,
+)
+
+
+def follow_up_question(question: str, previous: str | None, people: list[str]) -> str:
+    """Without a language model, a follow-up borrows the topic of the previous question.
+
+    "And what does Kroenig say?" after "What does Ashford think of a negotiated settlement?"
+    becomes "And what does Kroenig say? What does think of a negotiated settlement?": the
+    follow-up's names replace the earlier ones, its topic words come from the earlier turn.
+    A question that stands on its own (no pronoun or "and ...", enough words) is unchanged.
+    """
+    if not previous:
+        return question
+    named = named_people(question, people)
+    own_words = re.findall(r"[A-Za-z]{4,}", strip_sources(question, named))
+    if len(own_words) >= 4 and not _FOLLOW_UP.search(question):
+        return question
+    topic = strip_sources(previous, named_people(previous, people)) if named else previous
+    return f"{question.rstrip()} {topic}"

@@ -283,3 +283,18 @@ def test_cli_bad_input_exits_2_with_one_line(fresh_data, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_offline_follow_up_borrows_the_previous_topic(assistant):
+    history = [
+        {"role": "user", "content": "What does Emma Ashford think about a negotiated settlement?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    answer = assistant.ask("And what does Kroenig say?", history)
+    assert answer.grounded and answer.question == "And what does Kroenig say?"
+    assert {c.passage.author for c in answer.citations} == {KROENIG}
+    assert any(n.startswith("Follow-up read as") for n in answer.notices)
+    pronoun = assistant.ask("Why does she think so?", [("What does Emma Ashford think about a settlement?", "...")])
+    assert {c.passage.author for c in pronoun.citations} == {ASHFORD}
+    alone = assistant.ask("What concessions did Moscow demand from the West in January 2022?", history)
+    assert not any(n.startswith("Follow-up read as") for n in alone.notices)
