@@ -268,7 +268,7 @@ def run(assistant: Assistant, claim: str) -> Counterpoints:
 
 
 # -- with a language model -----------------------------------------------------------------------
-LLM_POOL = 10  # candidate passages the model classifies
+LLM_POOL = 12  # candidate passages the model classifies
 MAX_TAG_WORDS = 25
 LLM_NOTICE = "Sides and tags by the language model; card text and cites taken verbatim from the articles."
 
@@ -283,7 +283,8 @@ def llm_counter(assistant: Assistant, claim: str) -> Counterpoints:
     text = assistant.plan(claim).text
     found = candidates(assistant, text, negate(text))
     score(found)
-    pool = best_per_passage(found, lambda s: s.relevance)[:LLM_POOL]
+    # The most relevant passages, at most two per speaker, so every voice gets classified.
+    pool = pick(best_per_passage(found, lambda s: s.relevance), LLM_POOL, set())
     if not pool:
         return Counterpoints(claim=claim, mode="llm", notices=["No passage in the corpus is relevant to this claim."])
     passages = [s.passage for s in pool]
