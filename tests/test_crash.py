@@ -1,8 +1,9 @@
 """Issue 7: `kill -9` a real `assistant index` at several points; the index must still answer.
 
 Each round starts a real indexing process on a corpus with new, changed and removed
-files, waits until it is writing to Chroma (the data dir's files change), lets it run
-a little longer (a different delay each round) and kills it with SIGKILL. A copy of
+files, watches its progress bar (stderr on a pseudo-terminal) and kills it with SIGKILL
+while it reads, at several points while it embeds and writes articles, and during the
+final clean-up. A copy of
 the data dir must then answer search and ask with every passage an exact slice of a
 visible article (old or new state, never a broken mix). The last round runs to the
 end and must report consistent counts with no orphaned passages.
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
+import select
 import signal
 import subprocess
 import time
@@ -33,57 +37,73 @@ from assistant import Assistant
 
 pytestmark = pytest.mark.slow
 
-DELAYS = [0.0, 0.5, 1.5, 3.0]  # seconds after the first write transaction in Chroma
+# Where each round is killed: once the progress bar shows this fraction of the passages
+# embedded. Articles are written one by one as they are embedded, so 0.0 lands before the
+# first write, 0.3 and 0.7 between and during writes, 1.0 in the last write, the removals
+# and the clean-up. ("reading" would kill while files are read and cleaned.)
+ROUNDS = [("embedding", 0.0), ("embedding", 0.3), ("embedding", 0.7), ("embedding", 1.0)]
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+_FRACTION = re.compile(r"(\d+)/(\d+)")
 
 
-def _journal(chroma: Path) -> tuple[int, int, int] | None:
-    """SQLite's rollback journal (or WAL): it exists, non-empty, while a write transaction is open."""
-    for name in ("chroma.sqlite3-journal", "chroma.sqlite3-wal"):
-        try:
-            st = (chroma / name).stat()
-        except FileNotFoundError:
-            continue
-        if st.st_size > 0:
-            return (st.st_ino, st.st_size, st.st_mtime_ns)
-    return None
-
-
-def _kill_while_writing(env: dict[str, str], data: Path, delay: float, cwd: Path) -> tuple[str, float]:
-    """Start `assistant index`, SIGKILL it `delay` s after its first write; returns (outcome, seconds)."""
-    chroma = data / "chroma"
-    # A killed writer leaves a hot journal behind; the next writer rolls it back on open.
-    # The first *new* non-empty journal marks this process's first real write.
-    stale = _journal(chroma)
-    started = time.monotonic()
+def _kill_at(env: dict[str, str], phase: str, fraction: float, cwd: Path) -> tuple[str, str]:
+    """Start `assistant index` with its stderr on a pseudo-terminal (so the progress bar is drawn),
+    watch the bar, and SIGKILL the process at the chosen point. Returns (outcome, last bar line)."""
+    master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [ASSISTANT_BIN, "index", "--json"], env=env, cwd=str(cwd), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
+        [ASSISTANT_BIN, "index", "--json"], env={**env, "TERM": "xterm", "COLUMNS": "160"}, cwd=str(cwd),
+        stdout=subprocess.DEVNULL, stderr=slave, stdin=subprocess.DEVNULL, start_new_session=True,
     )
+    os.close(slave)
+    buffer, last = "", ""
     try:
-        deadline = started + 120
-        while time.monotonic() < deadline and proc.poll() is None and _journal(chroma) in (None, stale):
-            time.sleep(0.005)
-        time.sleep(delay)
-        if proc.poll() is not None:
-            return f"finished (exit {proc.returncode}) before the kill", time.monotonic() - started
-        os.killpg(proc.pid, signal.SIGKILL)  # the process group this test started, nothing else
-        proc.wait(timeout=30)
-        return "killed", time.monotonic() - started
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the process closed the terminal (it exited)
+                chunk = b""
+            if not chunk:
+                if proc.poll() is not None:
+                    break
+                continue
+            buffer = (buffer + _ANSI.sub("", chunk.decode("utf-8", "replace")))[-4000:]
+            for line in reversed(re.split(r"[\r\n]", buffer)):
+                match = _FRACTION.search(line)
+                if not match:
+                    continue
+                last = line.strip()
+                done, total = int(match.group(1)), int(match.group(2))
+                in_reading = line.lstrip().startswith("reading ")
+                if (phase == "reading" and in_reading) or (
+                    phase == "embedding" and not in_reading and total and done >= fraction * total
+                ):
+                    os.killpg(proc.pid, signal.SIGKILL)  # the process group this test started
+                    proc.wait(timeout=30)
+                    return "killed", last
+                break
+        return f"finished (exit {proc.wait(timeout=30)}) before the kill", last
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+        os.close(master)
 
 
 def _mutate(corpus: Path, round_no: int) -> None:
     """New, changed and removed files for the next round, so every write path gets interrupted."""
     paras = corpus_paragraphs()
     gen = sorted(corpus.glob("gen_*.txt"))
-    for path in gen[round_no::5][:4]:  # changed: a new paragraph appended
+    for path in gen[round_no::4][:3]:  # changed: a new paragraph appended
         path.write_text(path.read_text() + f"\n\nA correction appended in round {round_no} to {path.stem}.\n")
     if gen:
         gen[-1 - round_no].unlink()  # removed
-    for j in range(6):  # added
+    for j in range(4):  # added
         body = "\n\n".join(paras[(round_no * 7 + j * 3 + k) % len(paras)] for k in range(6))
         (corpus / f"new_{round_no}_{j}.txt").write_text(
             f"A fresh column {round_no}-{j} about the war\n\nBy Round Writer\n\n{body}\n\nFinal line {round_no}-{j}.\n"
@@ -91,7 +111,7 @@ def _mutate(corpus: Path, round_no: int) -> None:
 
 
 def test_kill_minus_nine_during_indexing_leaves_a_working_index(tmp_path):
-    corpus = generated_corpus(tmp_path / "corpus", n=12)
+    corpus = generated_corpus(tmp_path / "corpus", n=8)
     data = tmp_path / "data"
     # The old state: the whole corpus indexed once (in-process, quick).
     first = Assistant(make_settings(data, corpus), auto_index=False).index()
@@ -99,14 +119,18 @@ def test_kill_minus_nine_during_indexing_leaves_a_working_index(tmp_path):
     env = subprocess_env(data, corpus)
 
     outcomes = []
-    for round_no, delay in enumerate(DELAYS):
+    previous = assert_consistent(snapshot_copy(data, tmp_path / "before"))
+    for round_no, (phase, fraction) in enumerate(ROUNDS):
         _mutate(corpus, round_no)
-        outcome, seconds = _kill_while_writing(env, data, delay, tmp_path)
+        outcome, bar = _kill_at(env, phase, fraction, tmp_path)
         counts = assert_consistent(snapshot_copy(data, tmp_path / f"after_kill_{round_no}"))
         assert counts["articles"] > 0
-        outcomes.append((delay, outcome, round(seconds, 1), counts))
-    print("kill rounds:", outcomes)
-    assert sum(o[1] == "killed" for o in outcomes) >= 3, outcomes
+        outcomes.append((phase, fraction, outcome, bar, counts, counts != previous))
+        previous = counts
+    print("kill rounds:", *outcomes, sep="\n  ")
+    assert sum(o[2] == "killed" for o in outcomes) >= 3, outcomes
+    # The kills landed while articles were being written, not only before any write.
+    assert any(changed for *_, changed in outcomes[1:]), outcomes
 
     # The next run completes and reports consistent counts: every good file, no orphans.
     proc = run_cli(["index", "--json"], env, timeout=300)
