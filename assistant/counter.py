@@ -27,6 +27,7 @@ offline (see README). With a language model each candidate is classified for/aga
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -179,7 +180,7 @@ def score(found: list[Sentence]) -> dict[str, float]:
     return lean
 
 
-def best_per_passage(found: list[Sentence], key) -> list[Sentence]:
+def best_per_passage(found: list[Sentence], key: Callable[[Sentence], float]) -> list[Sentence]:
     """Each passage once, represented by its sentence ranking highest by `key`, best first."""
     best: dict[str, Sentence] = {}
     for s in sorted(found, key=key, reverse=True):

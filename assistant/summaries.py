@@ -15,6 +15,7 @@ article's only from that article, so the scope cannot leak.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,6 +69,16 @@ def units(passages: list[Passage]) -> list[Unit]:
     return out
 
 
+# A sentence opening with an anaphor or a connective ("Indeed, he ...", "Rather, its goal
+# ...", "(Conversely, ...") leans on the sentence before it, which a summary may not show.
+_DANGLING = re.compile(
+    r"^[(\"'\u201c]*(indeed|rather|conversely|moreover|furthermore|however|but|and|so|thus|hence|"
+    r"he|she|they|it|this|these|that|those|his|her|their|its)\b",
+    re.IGNORECASE,
+)
+DANGLING_PENALTY = 0.1
+
+
 def salience(vectors: np.ndarray, titles: np.ndarray | None) -> np.ndarray:
     """Centrality, plus similarity to the article's title when it has one.
 
@@ -82,11 +93,14 @@ def salience(vectors: np.ndarray, titles: np.ndarray | None) -> np.ndarray:
     return score
 
 
-def select(vectors: np.ndarray, lengths: list[int], budget: int, titles: np.ndarray | None = None) -> list[int]:
+def select(
+    vectors: np.ndarray, lengths: list[int], budget: int, titles: np.ndarray | None = None,
+    penalty: np.ndarray | None = None,
+) -> list[int]:
     """Indices of salient, non-redundant sentences fitting `budget` words (MMR)."""
     if not len(lengths):
         return []
-    centrality = salience(vectors, titles)
+    centrality = salience(vectors, titles) - (0 if penalty is None else penalty)
     chosen: list[int] = []
     used = 0
     candidates = set(range(len(lengths)))
@@ -124,7 +138,8 @@ def pick_units(passages: list[Passage], budget: int, encode: Encode) -> list[Uni
     titles = {p.article_id: p.title for p in passages}
     vectors = encode([u.text for u in candidates])
     title_scores = title_similarity(candidates, vectors, titles, encode)
-    return [candidates[i] for i in select(vectors, [u.words for u in candidates], budget, title_scores)]
+    penalty = np.array([DANGLING_PENALTY * bool(_DANGLING.match(u.text)) for u in candidates])
+    return [candidates[i] for i in select(vectors, [u.words for u in candidates], budget, title_scores, penalty)]
 
 
 def cite_units(picked: list[Unit], texts: dict[str, str], first_n: int = 1) -> list[Citation]:
