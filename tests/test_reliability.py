@@ -10,6 +10,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -297,20 +298,50 @@ def test_two_indexers_on_one_data_dir(tmp_path):
     assert report.articles == 2 and report.unchanged == 2 and report.chunks == counts["visible"] == counts["stored"]
 
 
-def test_no_secrets_in_logs(fresh_data, tmp_path):
-    """OPENAI_API_KEY never appears on stdout or stderr, whatever the log level."""
+DEBUG_RUN = """
+import logging, sys
+logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+for name in list(logging.root.manager.loggerDict):
+    logging.getLogger(name).setLevel(logging.DEBUG)
+from assistant import Assistant
+a = Assistant()
+a.index()
+for question in sys.argv[1:]:
+    answer = a.ask(question)
+    print(answer.mode, len(answer.citations), answer.notices, file=sys.stderr)
+    print(answer.model_dump_json())
+"""
+
+
+def test_no_secrets_in_logs(fresh_data, fake_llm, tmp_path):
+    """OPENAI_API_KEY never appears on stdout or stderr: the CLI as shipped, and the library with every
+    logger (openai, httpx, ours) at DEBUG, on success and on model errors."""
+    from fake_openai import status
+
     sentinel = "sk-test-SENTINEL-9f8e7d6c5b4a"
     env = subprocess_env(
-        fresh_data, OPENAI_API_KEY=sentinel, OPENAI_BASE_URL="http://127.0.0.1:9/v1",  # nothing listens there
-        ASSISTANT_LLM_TIMEOUT="2", ASSISTANT_LLM_CONNECT_TIMEOUT="1", ASSISTANT_LLM_RETRIES="0",
-        LOGLEVEL="DEBUG", ASSISTANT_LOG_LEVEL="DEBUG", OPENAI_LOG="debug", HTTPX_LOG_LEVEL="debug",
+        fresh_data, OPENAI_API_KEY=sentinel, OPENAI_BASE_URL=fake_llm.url, ASSISTANT_LLM_MODEL="fake-model",
+        ASSISTANT_LLM_TIMEOUT="3", ASSISTANT_LLM_CONNECT_TIMEOUT="1", ASSISTANT_LLM_RETRIES="0",
+        OPENAI_LOG="debug",
     )
-    proc = run_cli(["ask", "What does Matthew Kroenig think an early peace deal would lead to?", "--json"], env)
-    assert sentinel not in proc.stdout and sentinel not in proc.stderr
-    assert proc.returncode in (0, 1), proc.stderr[-2000:]
-    if proc.returncode == 0:
-        answer = json.loads(proc.stdout)
-        assert answer["citations"], "with the model unreachable the answer falls back to cited extracts"
+    question = "What does Matthew Kroenig think an early peace deal would lead to?"
+    fake_llm.push(status(401))  # an authentication error, the classic place for a key to leak
+    cli = run_cli(["ask", question, "--json"], env)
+    assert cli.returncode == 0, cli.stderr[-2000:]
+    assert json.loads(cli.stdout)["citations"]
+    fake_llm.push(status(401), status(500))
+    debug = subprocess.run(
+        [sys.executable, "-c", DEBUG_RUN, question, question, question], env=env, cwd=str(tmp_path),
+        capture_output=True, text=True, timeout=180,
+    )
+    assert debug.returncode == 0, debug.stderr[-3000:]
+    assert "DEBUG" in debug.stderr and len(debug.stdout.splitlines()) == 3
+    assert any(json.loads(line)["mode"] == "llm" for line in debug.stdout.splitlines())
+    headers = [{k.lower(): v for k, v in r["headers"].items()} for r in fake_llm.requests]
+    assert headers and all(h.get("authorization") == f"Bearer {sentinel}" for h in headers)  # the key was used
+    for output in (cli.stdout, cli.stderr, debug.stdout, debug.stderr):
+        assert sentinel not in output
+        assert sentinel[-10:] not in output, "not even a fragment of the key"
 
 
 def test_ui_listens_on_localhost_by_default():
@@ -325,3 +356,23 @@ def test_oversized_text_is_refused_before_reading(tmp_path, size):
     big.write_bytes(_real_text(size))
     with pytest.raises(ReadError, match="file too large"):
         read_file(big)
+
+
+HOSTILE_NAMES = [
+    "../../escape.txt", "..\\..\\win.md", "/etc/passwd.txt", "sub/../../x.md", ".hidden.txt", "....//....//x.txt",
+    "nul\x00byte.txt", "x.txt\n.sh", "\u202eexe.txt", "CON", "", ".", "..", "~/.ssh/authorized_keys.txt",
+    "a" * 500 + ".html", "file:///etc/shadow.pdf", "%2e%2e%2fescape.txt", "名前.md",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_upload_names_never_escape_the_corpus(tmp_path, name):
+    """Whatever name the browser sends, the saved file is a plain, visible file directly in the corpus dir."""
+    library = pytest.importorskip("assistant.library")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    safe = library.safe_filename(name)
+    target = (corpus / safe).resolve()
+    assert target.parent == corpus.resolve()
+    assert safe and not safe.startswith(".") and "\x00" not in safe and "/" not in safe and "\\" not in safe
+    assert len(safe) <= 100 and safe.isascii() and safe.isprintable()
