@@ -11,6 +11,7 @@ the next index run. That ordering is what makes a `kill -9` mid-index harmless.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,24 +96,54 @@ def _article_from_record(aid: str, text: str, meta: dict[str, Any]) -> Article:
 class Store:
     """Typed access to the two collections; all Chroma calls of the product go through here."""
 
-    def __init__(self, client: chromadb.ClientAPI) -> None:
-        self.client = client
+    def __init__(self, client: chromadb.ClientAPI, settings: Settings | None = None) -> None:
+        self.settings = settings
+        self._seen_generation: str | None = None
+        self._reopen_lock = threading.Lock()
+        self._attach(client)
+
+    def _attach(self, client: chromadb.ClientAPI) -> None:
         space = {"hnsw": {"space": "cosine"}}
         self.passages = client.get_or_create_collection(PASSAGES, configuration=space, embedding_function=None)
         self.sentences = client.get_or_create_collection(SENTENCES, configuration=space, embedding_function=None)
         self.articles = client.get_or_create_collection(ARTICLES, embedding_function=None)
+        self.client = client
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
-        return cls(make_client(settings))
+        return cls(make_client(settings), settings)
 
     # -- generation: a token that changes whenever the visible content changes --------
     def generation(self) -> str:
         meta = self.client.get_collection(ARTICLES, embedding_function=None).metadata or {}
-        return str(meta.get("generation", ""))
+        generation = str(meta.get("generation", ""))
+        seen, self._seen_generation = self._seen_generation, generation
+        if seen is not None and generation != seen:
+            self._reload_if_embedded()
+        return generation
 
     def bump_generation(self) -> None:
-        self.articles.modify(metadata={"generation": uuid.uuid4().hex})
+        generation = uuid.uuid4().hex
+        self.articles.modify(metadata={"generation": generation})
+        self._seen_generation = generation  # our own change: nothing to reload
+
+    def _reload_if_embedded(self) -> None:
+        """Another process changed an embedded (on-disk) index: reopen it.
+
+        The embedded client keeps each collection's vector index in memory and never
+        re-reads what another process wrote, so without this a long-running app would
+        see new articles in listings but never in dense search (and could write back a
+        stale vector index). A Chroma server has one copy of the index: nothing to do."""
+        if self.settings is None or self.settings.chroma_host:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._reopen_lock:
+            identifier = str(Path(self.settings.data) / "chroma")
+            with SharedSystemClient._refcount_lock:
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
+                SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            self._attach(make_client(self.settings))
 
     # -- articles ---------------------------------------------------------------------
     def list_articles(self, with_text: bool = True) -> list[Article]:

@@ -374,3 +374,25 @@ def test_upload_names_never_escape_the_corpus(tmp_path, name):
     assert target.parent == corpus.resolve()
     assert safe and not safe.startswith(".") and "\x00" not in safe and "/" not in safe and "\\" not in safe
     assert len(safe) <= 100 and safe.isascii() and safe.isprintable()
+
+
+def test_long_running_process_sees_another_processes_index_run(fresh_data, tmp_path):
+    """`python app.py` running while `assistant index` runs in another terminal: the app's next search
+    finds the new article by meaning too (the embedded client's vector index is reopened), not only by words."""
+    app_side = Assistant(make_settings(fresh_data), auto_index=False)
+    query = "protected bicycle lanes on main streets"
+    assert all(p.article_id.startswith(("fp-", "ni-", "carnegie", "js-", "qi-")) for p in app_side.search(query))
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "bikes.txt").write_text(
+        "Bicycles belong on main streets\n\nBy Dana Planner\n\nProtected bicycle lanes on main streets bring more "
+        "customers to shops, not fewer, according to every study of the matter.\n\nShop owners overestimate how "
+        "many of their customers arrive by car, and underestimate the ones who walk or cycle.\n"
+    )
+    proc = run_cli(["index", str(extra), "--json"], subprocess_env(fresh_data))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["added"] == 1
+    hits = app_side.search_hits(query, k=3)
+    assert hits[0].passage.article_id == "bicycles-belong-on-main-streets"
+    assert hits[0].dense > 0.5, "found by the vector index, not only by BM25"
+    assert len(app_side.articles()) == 6
