@@ -25,7 +25,13 @@ def read_text_file(path: Path) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252/latin-1 for legacy files; binary junk is refused."""
+    """UTF-8 (with or without BOM), UTF-16 with a BOM (Windows "Unicode" text), else Windows-1252/latin-1
+    for legacy files; binary junk is refused."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return decode_text(data.decode("utf-16").encode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ReadError("binary content, not text (invalid UTF-16)") from exc
     if b"\x00" in data[:8192]:
         raise ReadError("binary content, not text")
     try:

@@ -80,6 +80,17 @@ Critics reply that nostalgia is no policy, and that the old caf\u00e9s excluded 
 Still, the \u00e9lan of a shared table is hard to recreate with a comment section.
 """
 
+UTF16_TEXT = """Why the \u201cfour-day week\u201d deserves a fair trial
+
+By Jo\u00e3o Trabalho
+
+Firms that tried a four-day week report that output held steady while sick days fell. The trials were small, \
+but the results were consistent across sectors \u2014 from software to manufacturing.
+
+Sceptics point out that the firms volunteered, and that volunteers are not a random sample. A fair trial would \
+assign the shorter week to some public offices at random and compare them with the rest.
+"""
+
 HTML_DOC = f"""<!doctype html>
 <html><head><title>The quiet case for night trains</title>
 <style>body {{ color: red; }} .x::after {{ content: "{STYLE_SENTINEL}"; }}</style>
@@ -119,6 +130,7 @@ def make_dirty_corpus(root: Path) -> dict[str, str]:
     (root / "c_latin1.txt").write_bytes(LATIN1_TEXT.encode("latin-1"))
     (root / "d_page.html").write_text(HTML_DOC, encoding="utf-8")
     (root / "e_report.pdf").write_bytes(make_pdf(PDF_LINES))
+    (root / "f_windows_unicode.txt").write_bytes(UTF16_TEXT.replace("\n", "\r\n").encode("utf-16"))
     (root / "empty.txt").write_bytes(b"")
     (root / "empty.pdf").write_bytes(b"")
     (root / "whitespace.md").write_bytes(b"  \n\n \t \n")
@@ -178,18 +190,19 @@ def test_dirty_corpus_via_cli(fresh_data, tmp_path):
     dups = _by_name(report["duplicates"])
     assert list(dups) == ["b_same_article_renamed.md"], dups
     assert "a_article.txt" in dups["b_same_article_renamed.md"]
-    assert report["added"] == 4, report  # article, latin-1, HTML, PDF
-    assert report["articles"] == 5 + 4
+    assert report["added"] == 5, report  # article, latin-1, HTML, PDF, UTF-16
+    assert report["articles"] == 5 + 5
     assert elapsed < 120, "a 20 MB file must not stall the indexer"
 
-    after = assert_consistent(snapshot_copy(fresh_data, tmp_path / "after"), expect_articles=9)
+    after = assert_consistent(snapshot_copy(fresh_data, tmp_path / "after"), expect_articles=10)
     assert report["chunks"] == after["visible"] == after["stored"]
     a = Assistant(make_settings(tmp_path / "after"), auto_index=False)
     sources = {Path(x.source).name: x for x in a.articles()}
-    assert {"a_article.txt", "c_latin1.txt", "d_page.html", "e_report.pdf"} <= set(sources)
+    assert {"a_article.txt", "c_latin1.txt", "d_page.html", "e_report.pdf", "f_windows_unicode.txt"} <= set(sources)
     assert {Path(p).name for p in CORPUS.glob("*.txt")} <= set(sources), "previously indexed articles lost"
     # latin-1 decoded as text, not mojibake
     assert "caf\u00e9s" in sources["c_latin1.txt"].text and "Fa\u00dfbinder" in sources["c_latin1.txt"].text
+    assert "sectors \u2014 from software" in sources["f_windows_unicode.txt"].text
     # Script, style and event-handler content never becomes article or passage text.
     html = sources["d_page.html"]
     assert "night train" in html.text.lower() or "sleeper" in html.text.lower()
@@ -202,8 +215,8 @@ def test_dirty_corpus_via_cli(fresh_data, tmp_path):
 
     # Running again changes nothing (the bad files are still reported, nothing is dropped).
     report2 = a.index([dirty])
-    assert report2.unchanged == 4 and report2.added == report2.updated == report2.removed == 0
-    assert report2.articles == 9 and len(report2.errors) == len(expected_errors)
+    assert report2.unchanged == 5 and report2.added == report2.updated == report2.removed == 0
+    assert report2.articles == 10 and len(report2.errors) == len(expected_errors)
 
 
 def test_nothing_indexable_exits_nonzero(fresh_data, tmp_path):
