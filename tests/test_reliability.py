@@ -355,8 +355,9 @@ def test_no_secrets_in_logs(fresh_data, fake_llm, tmp_path):
         assert sentinel[-10:] not in output, "not even a fragment of the key"
 
 
-def test_ui_listens_on_localhost_by_default():
-    assert Settings(_env_file=None).host == "127.0.0.1"
+def test_ui_listens_on_localhost_by_default(monkeypatch):
+    monkeypatch.delenv("ASSISTANT_HOST", raising=False)
+    assert Settings(_env_file=None).host == "127.0.0.1"  # the real listener is checked in test_app_concurrency
 
 
 @pytest.mark.parametrize("size", [MAX_TEXT_BYTES + 1])
