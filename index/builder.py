@@ -144,15 +144,15 @@ def _build(
 ) -> IndexReport:
     report = IndexReport()
     stored = {a.id: a for a in store.list_articles(with_text=False)}
-    if rebuild:
-        for article_id in list(stored):
-            store.delete_article(article_id)
-        stored = {}
+    # --rebuild redoes every file but replaces the articles one at a time, like any update, and
+    # drops the rest at the end: a crash mid-rebuild leaves each article old or new, never an
+    # emptied index.
+    previous = {} if rebuild else stored
     files = discover(paths, report.errors)
-    jobs, kept_sources = _plan(files, stored, report)
+    jobs, kept_sources = _plan(files, previous, report)
 
     prepared: list[tuple[Article, list[Passage], bool]] = []
-    taken_ids = {a.id: a.source for a in stored.values()}
+    taken_ids = {a.id: a.source for a in previous.values()}
     for n, job in enumerate(jobs):
         if progress:
             progress(n, len(jobs), f"reading {job.path.name}")
@@ -170,7 +170,7 @@ def _build(
             continue
         article, passages = _unique_id(article, passages, taken_ids)
         taken_ids[article.id] = article.source
-        is_update = any(a.source == article.source for a in stored.values())
+        is_update = any(a.source == article.source for a in previous.values())
         prepared.append((article, passages, is_update))
         kept_sources.add(article.source)
 
@@ -185,7 +185,9 @@ def _build(
     for article in stored.values():
         if article.id in new_ids:
             continue  # replaced in place by put_article
-        if article.source in rebuilt_sources:
+        if rebuild:
+            store.delete_article(article.id)  # not rebuilt: the rebuilt index does not hold it
+        elif article.source in rebuilt_sources:
             store.delete_article(article.id)  # same file, new id (metadata edit)
         elif article.source in kept_sources or _had_error(article.source, report):
             continue  # unchanged, or broken now: keep the last good version

@@ -42,16 +42,17 @@ pytestmark = pytest.mark.slow
 # first write, 0.3 and 0.7 between and during writes, 1.0 in the last write, the removals
 # and the clean-up. ("reading" would kill while files are read and cleaned.)
 ROUNDS = [("embedding", 0.0), ("embedding", 0.3), ("embedding", 0.7), ("embedding", 1.0)]
+REBUILD_AT = 0.5  # then `assistant index --rebuild`, killed half-way: articles are replaced one at a time
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 _FRACTION = re.compile(r"(\d+)/(\d+)")
 
 
-def _kill_at(env: dict[str, str], phase: str, fraction: float, cwd: Path) -> tuple[str, str]:
+def _kill_at(env: dict[str, str], phase: str, fraction: float, cwd: Path, *extra: str) -> tuple[str, str]:
     """Start `assistant index` with its stderr on a pseudo-terminal (so the progress bar is drawn),
     watch the bar, and SIGKILL the process at the chosen point. Returns (outcome, last bar line)."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [ASSISTANT_BIN, "index", "--json"], env={**env, "TERM": "xterm", "COLUMNS": "160"}, cwd=str(cwd),
+        [ASSISTANT_BIN, "index", "--json", *extra], env={**env, "TERM": "xterm", "COLUMNS": "160"}, cwd=str(cwd),
         stdout=subprocess.DEVNULL, stderr=slave, stdin=subprocess.DEVNULL, start_new_session=True,
     )
     os.close(slave)
@@ -131,6 +132,13 @@ def test_kill_minus_nine_during_indexing_leaves_a_working_index(tmp_path):
     assert sum(o[2] == "killed" for o in outcomes) >= 3, outcomes
     # The kills landed while articles were being written, not only before any write.
     assert any(changed for *_, changed in outcomes[1:]), outcomes
+
+    # A rebuild killed half-way still holds every article (old or rebuilt), not an emptied index.
+    outcome, bar = _kill_at(env, "embedding", REBUILD_AT, tmp_path, "--rebuild")
+    counts = assert_consistent(snapshot_copy(data, tmp_path / "after_rebuild_kill"))
+    print("rebuild:", outcome, bar, counts)
+    if outcome == "killed":
+        assert counts["articles"] >= previous["articles"], (previous, counts)
 
     # The next run completes and reports consistent counts: every good file, no orphans.
     proc = run_cli(["index", "--json"], env, timeout=300)

@@ -410,3 +410,19 @@ def test_long_running_process_sees_another_processes_index_run(fresh_data, tmp_p
     assert hits[0].passage.article_id == "bicycles-belong-on-main-streets"
     assert hits[0].dense > 0.5, "found by the vector index, not only by BM25"
     assert len(app_side.articles()) == 6
+
+
+def test_rebuild_replaces_in_place_and_drops_the_rest(corpus_copy, tmp_path):
+    """`--rebuild` rebuilds every file and keeps nothing else (same result as before), but writes
+    article by article so an interrupted rebuild never leaves an emptied index (tests/test_crash.py)."""
+    data = tmp_path / "data"
+    a = Assistant(make_settings(data, corpus_copy), auto_index=False)
+    assert a.index([corpus_copy]).articles == 5
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "solo.txt").write_text(LATIN1_TEXT, encoding="utf-8")
+    assert a.index([other]).articles == 6
+    report = a.index([corpus_copy], rebuild=True)
+    assert (report.added, report.updated, report.unchanged, report.articles) == (5, 0, 0, 5), report
+    counts = assert_consistent(snapshot_copy(data, tmp_path / "check"), expect_articles=5)
+    assert report.chunks == counts["visible"] == counts["stored"]
