@@ -207,12 +207,15 @@ class Store:
         """Delete passages and sentences left by an interrupted run: unknown articles or stale versions."""
         removed = 0
         for collection in (self.passages, self.sentences):
-            rows = collection.get(include=["metadatas"])
-            stale = [
-                rid
-                for rid, meta in zip(rows["ids"], rows["metadatas"])
-                if live.get(meta["article_id"]) != meta["version"]
-            ]
+            stale = []
+            # Paged: one unbounded get() fails ("too many SQL variables") past ~250k records.
+            for offset in range(0, collection.count(), _GET_BATCH):
+                rows = collection.get(include=["metadatas"], limit=_GET_BATCH, offset=offset)
+                stale += [
+                    rid
+                    for rid, meta in zip(rows["ids"], rows["metadatas"])
+                    if live.get(meta["article_id"]) != meta["version"]
+                ]
             for i in range(0, len(stale), _GET_BATCH):
                 collection.delete(ids=stale[i : i + _GET_BATCH])
             removed += len(stale)
