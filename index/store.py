@@ -248,7 +248,9 @@ class Store:
         n = min(n, self.sentences.count())
         if n <= 0:
             return []
-        rows = self.sentences.query(query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"])
+        rows = self.sentences.query(
+            query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"]
+        )
         return [(meta["passage_id"], 1.0 - dist) for meta, dist in zip(rows["metadatas"][0], rows["distances"][0])]
 
     def passage_vectors(self, ids: list[str]) -> np.ndarray:
