@@ -38,10 +38,10 @@ from assistant import Assistant
 pytestmark = pytest.mark.slow
 
 # Where each round is killed: once the progress bar shows this fraction of the passages
-# embedded. Articles are written one by one as they are embedded, so 0.0 lands before the
-# first write, 0.3 and 0.7 between and during writes, 1.0 in the last write, the removals
-# and the clean-up. ("reading" would kill while files are read and cleaned.)
-ROUNDS = [("embedding", 0.0), ("embedding", 0.3), ("embedding", 0.7), ("embedding", 1.0)]
+# embedded. Articles are written one by one as they are embedded, so 0.3 and 0.7 land
+# between and during writes, 1.0 in the last write, the removals and the clean-up
+# (0.0 would land before the first write; "reading" while files are read and cleaned).
+ROUNDS = [("embedding", 0.3), ("embedding", 0.7), ("embedding", 1.0)]
 REBUILD_AT = 0.5  # then `assistant index --rebuild`, killed half-way: articles are replaced one at a time
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 _FRACTION = re.compile(r"(\d+)/(\d+)")
@@ -129,9 +129,9 @@ def test_kill_minus_nine_during_indexing_leaves_a_working_index(tmp_path):
         outcomes.append((phase, fraction, outcome, bar, counts, counts != previous))
         previous = counts
     print("kill rounds:", *outcomes, sep="\n  ")
-    assert sum(o[2] == "killed" for o in outcomes) >= 3, outcomes
+    assert sum(o[2] == "killed" for o in outcomes) >= len(ROUNDS) - 1, outcomes  # 1.0 may finish first
     # The kills landed while articles were being written, not only before any write.
-    assert any(changed for *_, changed in outcomes[1:]), outcomes
+    assert any(o[5] for o in outcomes if o[2] == "killed"), outcomes
 
     # A rebuild killed half-way still holds every article (old or rebuilt), not an emptied index.
     outcome, bar = _kill_at(env, "embedding", REBUILD_AT, tmp_path, "--rebuild")
