@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from conftest import CORPUS, ROOT, make_settings
@@ -38,29 +36,10 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 120, cwd: Pat
     )
 
 
-def cli_json(args: list[str], env: dict[str, str], timeout: float = 120) -> dict:
-    proc = run_cli([*args, "--json"], env, timeout)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited early with code {proc.returncode}")
-        with socket.socket() as s:
-            s.settimeout(0.5)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
 
 
 def stop(proc: subprocess.Popen, grace: float = 10) -> None:
