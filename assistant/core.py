@@ -259,7 +259,7 @@ class Assistant:
             self.is_grounded(hits, plan),
             plan.compare,
             vector,
-            self.embedder.encode,
+            self.retriever.sentence_encoder([h.passage for h in hits]),
             self.article_texts(),
         )
 

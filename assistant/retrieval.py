@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import bm25s
@@ -23,6 +24,7 @@ import Stemmer
 from index.embeddings import Embedder
 from index.store import Store
 
+from .citations import sentences
 from .models import Article, Passage
 from .query import QueryPlan
 
@@ -57,6 +59,7 @@ class Snapshot:
         self.articles = {a.id: a for a in articles}
         self.passages = passages
         self.position = {p.id: i for i, p in enumerate(passages)}
+        self.kinds = np.array([p.kind for p in passages])
         self.by_author: dict[str, np.ndarray] = _group(passages, lambda p: p.author)
         self.by_article: dict[str, np.ndarray] = _group(passages, lambda p: p.article_id)
         self.people = sorted({p.author for p in passages if p.author} | {n for a in articles for n in a.authors})
@@ -115,6 +118,24 @@ class HybridRetriever:
             vectors = self.store.article_vectors(article_ids or None)
         return unit(vectors.mean(axis=0)) if len(vectors) else np.zeros(0)
 
+    def sentence_encoder(self, passages: list[Passage]) -> Callable[[list[str]], np.ndarray]:
+        """An encoder for the sentences of `passages` that reads their vectors from the store
+        (written at index time) and only runs the model for any other text."""
+        known: dict[str, np.ndarray] = {}
+        stored = self.store.sentence_vectors([p.id for p in passages])
+        for p in passages:
+            parts, vectors = sentences(p.text), stored.get(p.id)
+            if vectors is not None and len(vectors) == len(parts):
+                known.update(zip(parts, vectors))
+
+        def encode(texts: list[str]) -> np.ndarray:
+            missing = [t for t in dict.fromkeys(texts) if t not in known]
+            if missing:
+                known.update(zip(missing, self.embedder.encode(missing)))
+            return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+
+        return encode
+
     def encode_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
 
@@ -154,7 +175,7 @@ class HybridRetriever:
                 keep[snap.by_article.get(aid, np.array([], dtype=int))] = True
             mask &= keep
         if set(kinds) != {"body", "bio"}:
-            mask &= np.array([p.kind in kinds for p in snap.passages])
+            mask &= np.isin(snap.kinds, kinds)
         return mask
 
     def _dense(self, snap: Snapshot, vector, authors, article_ids, allowed) -> dict[int, float]:

@@ -253,6 +253,19 @@ class Store:
         )
         return [(meta["passage_id"], 1.0 - dist) for meta, dist in zip(rows["metadatas"][0], rows["distances"][0])]
 
+    def sentence_vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
+        """Passage id -> its sentences' vectors, in sentence order (as written at index time)."""
+        if not passage_ids:
+            return {}
+        rows = self.sentences.get(where={"passage_id": {"$in": passage_ids}}, include=["embeddings", "metadatas"])
+        grouped: dict[str, list[tuple[int, np.ndarray]]] = {}
+        for rid, meta, vector in zip(rows["ids"], rows["metadatas"], rows["embeddings"]):
+            grouped.setdefault(meta["passage_id"], []).append((int(rid.rsplit("#", 1)[1]), vector))
+        return {
+            pid: np.asarray([v for _, v in sorted(items, key=lambda t: t[0])], dtype=np.float32)
+            for pid, items in grouped.items()
+        }
+
     def passage_vectors(self, ids: list[str]) -> np.ndarray:
         rows = self.passages.get(ids=ids, include=["embeddings"])
         return np.asarray(rows["embeddings"], dtype=np.float32)
