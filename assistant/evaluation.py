@@ -25,11 +25,13 @@ import argparse
 import json
 import logging
 import os
+import platform
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from statistics import mean
 from typing import Any
@@ -380,7 +382,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     ours = evaluate(open_assistant(args.data, args.corpus), questions)
     vanilla = None if args.no_vanilla else evaluate_vanilla(args.corpus, questions)
-    print(f"Dev set: {len(questions)} questions ({args.dev.name}); top {K}; {time.perf_counter() - started:.0f} s\n")
+    print(
+        f"Dev set: {len(questions)} questions ({args.dev.name}); top {K}; {time.perf_counter() - started:.0f} s; "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}\n"
+    )
     print(table(ours, vanilla))
     misses = ours.misses + (vanilla.misses if vanilla else [])
     if misses:

@@ -72,7 +72,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"Python {m['python']}, torch {m['torch']} ({m['torch_threads']} threads, OMP_WAIT_POLICY="
         f"{m['OMP_WAIT_POLICY']}), chromadb {m['chromadb']}; load average at start "
         f"{', '.join(map(str, m['load_average_at_start']))}, at end "
-        f"{', '.join(map(str, m.get('load_average_at_end', [])))}. `make bench`, {r['duration_s']:.0f} s.",
+        f"{', '.join(map(str, m.get('load_average_at_end', [])))}. Commit {r.get('commit', '?')}; "
+        f"`make bench` took {r['duration_s']:.0f} s.",
         "",
         "| latency | passages | p50 / p95 ms |",
         "|---|---:|---:|",
@@ -89,7 +90,8 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         "| cost | value |",
         "|---|---:|",
-        f"| add one article ({add['article_passages']} passages) to {add['index_passages']:,} passages: total "
+        f"| add one article ({add['article_passages']} passages, {add.get('encoded_texts', '?')} texts encoded) "
+        f"to {add['index_passages']:,} passages: total "
         f"| {add['index_s']:.2f} s |",
         f"| ... of which its own encoding | {add['own_encoding_s']:.2f} s |",
         f"| ... first search after it (derived BM25 rebuilt) | {add['first_search_after_s']:.2f} s |",
@@ -129,6 +131,7 @@ def plot(r: dict[str, Any], path: Path) -> None:
     ax.axhline(seed["query_encode_ms"]["p50"], color="grey", ls=":", label="query encoding alone p50")
     ax.axhline(40, color="red", ls="-.", lw=0.8, label="target at 100k: 40 ms")
     ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.set_xlabel("passages in the index")
     ax.set_ylabel("latency (ms)")
     ax.set_title(f"Search latency vs index size ({r['date'][:10]}, {r['machine']['cores']} cores)")

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +43,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     queries = [q.question for q in load_dev()]
-    results: dict[str, Any] = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine()}
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git_commit(),
+        "machine": machine(),
+    }
     step("index build throughput")
     results["build"], dirs = seed.build_throughput(CORPUS, workdir)
     step("seed corpus latency, vanilla LlamaIndex")
@@ -56,6 +61,17 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     step("add one article")
     results["add_article"] = scale.add_one_article(big, CORPUS / ADDED_ARTICLE, queries)
     return results
+
+
+def git_commit() -> str:
+    """The commit measured, with "+dirty" when the working tree had uncommitted changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + (
+        "+dirty" if git("status", "--porcelain", "--untracked-files=no") else ""
+    )
 
 
 def step(message: str) -> None:

@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from assistant.citations import sentences
 from assistant.core import Assistant
 from index.store import Store
 
@@ -109,13 +110,15 @@ def add_one_article(assistant: Assistant, source: Path, queries: list[str]) -> d
         target.write_text(source.read_text(encoding="utf-8") + "\n\nAdded for the benchmark.\n", encoding="utf-8")
         index_s, report = timed(lambda: assistant.index([folder]))
         refresh_s, _ = timed(lambda: assistant.search(queries[0], 5))
-        texts = _passages_of(assistant, target.name)
+        passages = _passages_of(assistant, target.name)
+        texts = _encoded_by_build(assistant, passages)
         encode_s = min(timed(lambda: assistant.embedder.encode(texts))[0] for _ in range(2))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {
         "index_passages": assistant.store.count_passages(),
-        "article_passages": len(texts),
+        "article_passages": len(passages),
+        "encoded_texts": len(texts),
         "added": report.added,
         "index_s": round(index_s, 3),
         "own_encoding_s": round(encode_s, 3),
@@ -128,3 +131,10 @@ def _passages_of(assistant: Assistant, file_name: str) -> list[str]:
     snap = assistant.retriever.snapshot()
     ids = {a.id for a in snap.articles.values() if Path(a.source).name == file_name}
     return [p.text for p in snap.passages if p.article_id in ids]
+
+
+def _encoded_by_build(assistant: Assistant, passages: list[str]) -> list[str]:
+    """What the build encodes for these passages: them, and their sentences when the store keeps those."""
+    if not hasattr(assistant.store, "sentences"):
+        return passages
+    return passages + [s for t in passages for s in sentences(t)]
