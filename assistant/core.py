@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +44,8 @@ class Assistant:
         self.settings = settings or Settings()
         self.auto_index = auto_index
         self._indexed_once = False
+        self._ready_lock = threading.Lock()
+        self._ready_done = threading.Event()
         self.scope_authors: list[str] = []  # filters set by scoped(): questions stay within them
         self.scope_articles: list[str] = []
 
@@ -60,13 +63,20 @@ class Assistant:
         return HybridRetriever(self.store, self.embedder)
 
     def _ready(self) -> None:
-        """Build the index from the default corpus on first use of an empty store."""
-        if self._indexed_once or not self.auto_index:
+        """Build the index from the default corpus on first use of an empty store.
+
+        Callers arriving while that first build runs (the app warms up in a thread while
+        it already serves) wait for it instead of reading a half-built index.
+        """
+        if self._ready_done.is_set() or not self.auto_index:
             return
-        self._indexed_once = True
-        if not self.store.articles.count() and Path(self.settings.corpus).is_dir():
-            log.info("empty index: building it from %s", self.settings.corpus)
-            self.index()
+        with self._ready_lock:
+            if self._ready_done.is_set():
+                return
+            if not self._indexed_once and not self.store.articles.count() and Path(self.settings.corpus).is_dir():
+                log.info("empty index: building it from %s", self.settings.corpus)
+                self.index()
+            self._ready_done.set()
 
     # -- indexing -------------------------------------------------------------------------
     def index(
@@ -289,7 +299,7 @@ class Assistant:
         return counter.run(self, claim)
 
     def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
-        vocabulary = self.retriever.snapshot().bm25.vocab_dict
+        vocabulary = self.retriever.snapshot().vocabulary
         return grounding.is_grounded(hits, plan.text, vocabulary, plan.authors)
 
 

@@ -376,8 +376,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    # Scores do not depend on it; wall time does: spinning OpenMP threads stall on a busy 2-core machine.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     questions = load_dev(args.dev)
     started = time.perf_counter()
     ours = evaluate(open_assistant(args.data, args.corpus), questions)

@@ -68,6 +68,11 @@ class Snapshot:
             self.bm25.index(tokenize([_lexical_text(p) for p in passages]), show_progress=False)
 
     @property
+    def vocabulary(self) -> dict:
+        """The stemmed words of the corpus (BM25's vocabulary; empty for an empty index)."""
+        return getattr(self.bm25, "vocab_dict", None) or {}
+
+    @property
     def live(self) -> dict[str, str]:
         return {a.id: a.content_hash for a in self.articles.values()}
 

@@ -90,9 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    # Before torch loads (and inherited by app.py): OpenMP threads that spin while waiting make
-    # every encode 5-15x slower when the 2 cores are shared. Recorded with the machine facts.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="assistant-bench-"))
     try:

@@ -294,7 +294,8 @@ def test_offline_follow_up_borrows_the_previous_topic(assistant):
     assert answer.grounded and answer.question == "And what does Kroenig say?"
     assert {c.passage.author for c in answer.citations} == {KROENIG}
     assert any(n.startswith("Follow-up read as") for n in answer.notices)
-    pronoun = assistant.ask("Why does she think so?", [("What does Emma Ashford think about a negotiated settlement?", "...")])
+    earlier = [("What does Emma Ashford think about a negotiated settlement?", "...")]
+    pronoun = assistant.ask("Why does she think so?", earlier)
     assert {c.passage.author for c in pronoun.citations} == {ASHFORD}
     alone = assistant.ask("What concessions did Moscow demand from the West in January 2022?", history)
     assert not any(n.startswith("Follow-up read as") for n in alone.notices)
