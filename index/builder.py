@@ -143,6 +143,7 @@ def _build(
     store: Store, embedder: Embedder, paths: list[Path], rebuild: bool, progress: Progress | None
 ) -> IndexReport:
     report = IndexReport()
+    interrupted = store.begin_write()
     stored = {a.id: a for a in store.list_articles(with_text=False)}
     # --rebuild redoes every file but replaces the articles one at a time, like any update, and
     # drops the rest at the end: a crash mid-rebuild leaves each article old or new, never an
@@ -196,7 +197,9 @@ def _build(
             report.removed += 1
 
     live = {a.id: a.content_hash for a in store.list_articles(with_text=False)}
-    store.collect_garbage(live)
+    if interrupted:  # a clean build leaves no garbage: each write replaces or deletes its own
+        store.collect_garbage(live)
+    store.end_write()
     if prepared or report.removed or rebuild:
         store.bump_generation()
     report.articles = len(live)

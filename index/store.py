@@ -163,6 +163,8 @@ class Store:
         self, article: Article, passages: list[Passage], vectors: np.ndarray, sentences: SentenceVectors
     ) -> None:
         """Write passages first, then the article record that makes them visible, then drop old ones."""
+        known = self.articles.get(ids=[article.id], include=["metadatas"])
+        previous = known["metadatas"][0].get("content_hash") if known["ids"] else None
         self._put_sentences(article, sentences)
         for i in range(0, len(passages), _GET_BATCH):
             batch = passages[i : i + _GET_BATCH]
@@ -180,9 +182,11 @@ class Store:
             metadatas=[_article_metadata(article)],
             embeddings=[centroid],
         )
-        stale = {"$and": [{"article_id": article.id}, {"version": {"$ne": article.content_hash}}]}
-        self.passages.delete(where=stale)
-        self.sentences.delete(where=stale)
+        if previous is not None and previous != article.content_hash:
+            # A metadata-filtered delete scans the collection: only pay it on a real update.
+            stale = {"$and": [{"article_id": article.id}, {"version": {"$ne": article.content_hash}}]}
+            self.passages.delete(where=stale)
+            self.sentences.delete(where=stale)
 
     def _put_sentences(self, article: Article, sentences: SentenceVectors) -> None:
         for i in range(0, len(sentences.passage_ids), _GET_BATCH):
@@ -202,6 +206,17 @@ class Store:
         self.articles.delete(ids=[article_id])
         self.passages.delete(where={"article_id": article_id})
         self.sentences.delete(where={"article_id": article_id})
+
+    # -- write marker: set while a build runs, so the next build knows to collect garbage ----
+    def begin_write(self) -> bool:
+        """Mark the index as being written; True when the previous write never finished
+        (a killed build), whose leftovers `collect_garbage` must then remove."""
+        meta = self.client.get_collection(PASSAGES, embedding_function=None).metadata or {}
+        self.passages.modify(metadata={"write_in_progress": True})
+        return bool(meta.get("write_in_progress"))
+
+    def end_write(self) -> None:
+        self.passages.modify(metadata={"write_in_progress": False})
 
     def collect_garbage(self, live: dict[str, str]) -> int:
         """Delete passages and sentences left by an interrupted run: unknown articles or stale versions."""
