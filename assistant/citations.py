@@ -45,7 +45,7 @@ def quote_in(quote: str, text: str) -> bool:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 # A period after these does not end a sentence ("the U.S. Army", "Daniel R. DePetris").
-_ABBREVIATION = re.compile(
+ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Z]\.)+|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Jr|Sr|No|vs|Prof|Amb|Adm|Sgt|Capt)\.)$"
 )
 
@@ -60,7 +60,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION.search(text[max(start, match.start() - 12) : match.start()]):
+        if ABBREVIATION.search(text[max(start, match.start() - 12) : match.start()]):
             continue
         end = match.start() + len(match.group(0).rstrip())
         spans.append((start, end))

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .citations import _ABBREVIATION, make_citation, normalize, quote_in, sentences
+from .citations import ABBREVIATION, make_citation, normalize, quote_in, sentences
 from .models import Citation, Passage
+from .query import named_people
 
 Encode = Callable[[list[str]], np.ndarray]
 
@@ -101,7 +102,7 @@ def answer_sentence_spans(text: str) -> list[tuple[int, int]]:
         for match in _SENTENCE_END.finditer(line.group(0)):
             end = line.start() + match.end()
             period = line.start() + match.start()
-            if _ABBREVIATION.search(text[max(start, period - 12) : period + 1]):
+            if ABBREVIATION.search(text[max(start, period - 12) : period + 1]):
                 continue
             if any(a < match.end() < b for a, b in quotes):
                 continue
@@ -175,9 +176,7 @@ class _Checker:
         return sentence
 
     def _attribution(self, sentence: str) -> str:
-        named = {p for p in self.people if _names_person(plain(sentence), p)}
-        numbers = cited_numbers(sentence)
-        wrong = {n for n in numbers if named and self.passages[n - 1].author not in named}
+        wrong, named = misattributed(sentence, self.passages, self.people)
         if not wrong:
             return sentence
         fixed = rewrite_markers(sentence, lambda n: n not in wrong)[0]
@@ -210,11 +209,12 @@ class _Checker:
         return QUOTE.sub(check, sentence)
 
 
-def _names_person(sentence: str, person: str) -> bool:
-    """The sentence names `person` by full name or surname ("Kroenig's" counts)."""
-    parts = person.split()
-    names = [person] + ([parts[-1]] if len(parts) > 1 else [])
-    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names)
+def misattributed(sentence: str, passages: list[Passage], people: list[str]) -> tuple[set[int], set[str]]:
+    """The markers [n] of a sentence that credit the people it names with someone else's
+    passage, and those people. Shared by answers and by the jobs' model output."""
+    named = set(named_people(plain(sentence), people))
+    numbers = cited_numbers(sentence)
+    return {n for n in numbers if named and 1 <= n <= len(passages) and passages[n - 1].author not in named}, named
 
 
 def _quote_holds(quote: str, text: str) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import prompts
-from .enforce import MARKER, answer_sentence_spans, cited_numbers
+from .enforce import MARKER, answer_sentence_spans, cited_numbers, misattributed
 from .llm import LLMError, describe
 from .models import Passage
 
@@ -72,19 +72,6 @@ def with_fallback(run_llm: Callable[[], Any], run_offline: Callable[[], Any]) ->
 
 
 # -- attribution ------------------------------------------------------------------------------
-def _names(person: str) -> list[str]:
-    parts = person.split()
-    return [person] + ([parts[-1]] if len(parts) > 1 else [])
-
-
-def named_in(sentence: str, people: list[str]) -> set[str]:
-    """The people a sentence names, by full name or surname."""
-    return {
-        p for p in people
-        if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in _names(p))
-    }
-
-
 def drop_misattributed(text: str, passages: list[Passage], people: list[str]) -> tuple[str, list[str]]:
     """Remove citations that credit a named person with someone else's passage.
 
@@ -96,9 +83,7 @@ def drop_misattributed(text: str, passages: list[Passage], people: list[str]) ->
     pieces, last = [], 0
     for start, end in answer_sentence_spans(text):
         sentence = text[start:end]
-        named = named_in(MARKER.sub("", sentence), people)
-        numbers = cited_numbers(sentence)
-        wrong = {n for n in numbers if named and 1 <= n <= len(passages) and passages[n - 1].author not in named}
+        wrong, named = misattributed(sentence, passages, people)
         pieces.append(text[last:start])
         if wrong:
             fixed = _remove_markers(sentence, wrong)
