@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
     llm_model: str = Field("gpt-4o-mini", alias="ASSISTANT_LLM_MODEL")
-    llm_timeout: float = Field(20.0, alias="ASSISTANT_LLM_TIMEOUT")
+    # A stalled endpoint costs at most (1 + retries) x this before the extractive fallback:
+    # 10 s with one retry keeps every failure under 30 s.
+    llm_timeout: float = Field(10.0, alias="ASSISTANT_LLM_TIMEOUT")
     llm_connect_timeout: float = Field(3.0, alias="ASSISTANT_LLM_CONNECT_TIMEOUT")
     llm_retries: int = Field(1, alias="ASSISTANT_LLM_RETRIES")
 
