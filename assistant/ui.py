@@ -211,7 +211,7 @@ def _library_tab(api: AppAPI) -> dict:
 def _wire_library(api: AppAPI, lib: dict, view_outputs: list) -> None:
     form = [lib["article"], *lib["fields"]]
     lib["table"].select(h.select_article(api), None, form, **PRIVATE)
-    lib["article"].change(lambda a: h._fill_form(api, a)[1:], lib["article"], lib["fields"], **PRIVATE)
+    lib["article"].input(lambda a: h._fill_form(api, a)[1:], lib["article"], lib["fields"], **PRIVATE)
     lib["add"].click(h.upload_handler(api), lib["files"], [lib["upload_status"], lib["files"], *view_outputs],
                      concurrency_limit=1, concurrency_id="index", **PRIVATE)
     lib["save"].click(h.save_metadata(api), form, [lib["status"], *view_outputs],
