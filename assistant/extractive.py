@@ -20,6 +20,7 @@ NOT_ADDRESSED = (
 )
 EXTRACTIVE_NOTICE = "Extractive answer: verbatim passages, no language model configured."
 MIN_QUOTE_WORDS = 12
+RELEVANCE_MARGIN = 0.2  # cosine similarity below the best passage that still earns a citation
 
 Encode = Callable[[list[str]], np.ndarray]
 
@@ -49,6 +50,13 @@ def _span(group: list[str], first: int, last: int) -> str:
     # Consecutive sentences are separated by one space in the passage in nearly all
     # cases; the citation check still verifies the joined quote against the article.
     return " ".join(group[first : last + 1])
+
+
+def close_to_best(hits: list[Hit], margin: float = RELEVANCE_MARGIN) -> list[Hit]:
+    """The hits whose similarity is within `margin` of the best one: a clearly weaker
+    passage padded into an answer reads as evidence it is not."""
+    best = max((h.dense for h in hits), default=0.0)
+    return [h for h in hits if h.dense >= best - margin]
 
 
 def passage_label(p: Passage) -> str:
@@ -106,7 +114,7 @@ def compose(
 ) -> Answer:
     if not grounded or not hits:
         return Answer(question=question, answer=NOT_ADDRESSED, grounded=False, notices=[EXTRACTIVE_NOTICE])
-    citations = cite_passages(hits, query_vector, encode, article_texts)
+    citations = cite_passages(close_to_best(hits), query_vector, encode, article_texts)
     if not citations:
         return Answer(question=question, answer=NOT_ADDRESSED, grounded=False, notices=[EXTRACTIVE_NOTICE])
     return Answer(

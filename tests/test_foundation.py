@@ -299,3 +299,13 @@ def test_offline_follow_up_borrows_the_previous_topic(assistant):
     assert {c.passage.author for c in pronoun.citations} == {ASHFORD}
     alone = assistant.ask("What concessions did Moscow demand from the West in January 2022?", history)
     assert not any(n.startswith("Follow-up read as") for n in alone.notices)
+
+
+def test_extractive_answers_cite_only_passages_close_to_the_best(assistant):
+    from assistant.extractive import RELEVANCE_MARGIN, close_to_best
+
+    hits = assistant.search_hits("What does Matthew Kroenig think an early peace deal would lead to?", k=5)
+    kept = close_to_best(hits)
+    best = max(h.dense for h in hits)
+    assert kept and max(h.dense for h in kept) == best
+    assert all(h.dense >= best - RELEVANCE_MARGIN for h in kept) and len(kept) < len(hits)
