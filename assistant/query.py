@@ -135,3 +135,32 @@ def follow_up_question(question: str, previous: str | None, people: list[str]) -
         return question
     topic = strip_sources(previous, named_people(previous, people)) if named else previous
     return f"{question.rstrip()} {topic}"
+
+
+# Negation: the counterpoint search and the counterpoint job both look for a claim's denial.
+_NEGATED = [  # (pattern, replacement) removing a negation, tried in order
+    (r"\bcannot\b", "can"), (r"\bcan't\b", "can"), (r"\bwon't\b", "will"), (r"\b(\w+)n't\b", r"\1"),
+    (r"\b(not|never)\s+", ""), (r"\bno\b", "some"),
+]
+_AUXILIARY = re.compile(
+    r"\b(is|are|was|were|will|would|should|must|could|might|may|does|do|did|has|have|had|can)\b", re.IGNORECASE
+)
+
+
+def negate(claim: str) -> str:
+    """A small, rule-based negation: remove the claim's negation, or add one after its first auxiliary.
+
+    "Ukraine can win back its territory" -> "Ukraine cannot win back its territory";
+    "The U.S. should not talk" -> "The U.S. should talk"; with no auxiliary to hang the
+    negation on ("Sanctions work") -> "It is not true that sanctions work".
+    """
+    for pattern, replacement in _NEGATED:
+        negated, count = re.subn(pattern, replacement, claim, count=1, flags=re.IGNORECASE)
+        if count:
+            return negated
+    match = _AUXILIARY.search(claim)
+    if match:
+        word = match.group(0)
+        flipped = "cannot" if word.lower() == "can" else f"{word} not"
+        return claim[: match.start()] + flipped + claim[match.end() :]
+    return f"It is not true that {claim[:1].lower()}{claim[1:]}"

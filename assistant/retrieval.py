@@ -26,7 +26,7 @@ from index.store import Store
 
 from .citations import sentences
 from .models import Article, Passage
-from .query import QueryPlan
+from .query import QueryPlan, negate
 
 CANDIDATES = 40
 SENTENCE_CANDIDATES = 120
@@ -71,10 +71,6 @@ class Snapshot:
     def vocabulary(self) -> dict:
         """The stemmed words of the corpus (BM25's vocabulary; empty for an empty index)."""
         return getattr(self.bm25, "vocab_dict", None) or {}
-
-    @property
-    def live(self) -> dict[str, str]:
-        return {a.id: a.content_hash for a in self.articles.values()}
 
 
 def _lexical_text(p: Passage) -> str:
@@ -296,8 +292,6 @@ def plan_search(
         if centroid.size:
             vector, query, kinds = unit(vector + 2 * centroid), "", ("body",)
     elif plan.counter:
-        from .counter import negate  # the counterpoint job owns the negation rules
-
         vector = unit(vector + retriever.encode_query(negate(plan.text)))
         kinds = ("body",)
     filters = {"article_ids": plan.article_ids or None, "vector": vector, "kinds": kinds}

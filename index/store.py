@@ -153,12 +153,6 @@ class Store:
         articles = [_article_from_record(i, t or "", m) for i, t, m in zip(rows["ids"], texts, rows["metadatas"])]
         return sorted(articles, key=lambda a: a.source)
 
-    def get_article(self, article_id: str) -> Article | None:
-        rows = self.articles.get(ids=[article_id], include=["metadatas", "documents"])
-        if not rows["ids"]:
-            return None
-        return _article_from_record(rows["ids"][0], rows["documents"][0], rows["metadatas"][0])
-
     def put_article(
         self, article: Article, passages: list[Passage], vectors: np.ndarray, sentences: SentenceVectors
     ) -> None:
