@@ -29,6 +29,24 @@ _SUMMARY = re.compile(
 )
 
 
+# The words of a request that are its form, not a topic: what is left of "What is the main
+# argument of the article?" or "What does Acton propose?" once these go is nothing.
+_FORM_WORDS = re.compile(
+    r"\b(what|what's|which|who|whom|how|is|are|was|were|do|does|did|the|a|an|of|in|on|about|his|her|their|its|this|"
+    r"that|these|please|give|me|tell|us|article|piece|essay|op-ed|column|debate|dialogue|argument|arguments|case|view|"
+    r"views|position|positions|stance|point|points|main|overall|key|central|gist|thesis|claim|claims|summar\w*|make|"
+    r"makes|made|think|thinks|argue|argues|say|says|said|believe|believes|propose|proposes|recommend|recommends|"
+    r"suggest|suggests|want|wants|stand|stands)\b",
+    re.IGNORECASE,
+)
+
+
+def names_topic(text: str) -> bool:
+    """Whether a request names a topic beyond its form ("Summarize Acton's argument on sanctions"
+    does, "Summarize Acton's argument" does not)."""
+    return re.search(r"[A-Za-z]{3,}", _FORM_WORDS.sub(" ", text)) is not None
+
+
 @dataclass
 class QueryPlan:
     text: str  # what retrieval searches for (instructions stripped)
@@ -88,6 +106,15 @@ def strip_sources(text: str, names: list[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# "Whom does Acton suggest Biden send ...": once the name is stripped (the author filter
+# carries it), the reporting verb's frame is noise and its clause is the real question:
+# "Whom should Biden send ...". Phrased with "should", the question reads like the
+# recommendation it asks for, which is how the article words it.
+_REPORTED_PROPOSAL = re.compile(
+    r"\b(?:does|do|did)\s+(?:suggest|propose|recommend|urge|advise|advocate)s?\s+(?:that\s+)?(?=\w)", re.IGNORECASE
+)
+
+
 def plan_query(question: str, people: list[str], articles: list[Article]) -> QueryPlan:
     text = _INSTRUCTION.sub("", question).strip() or question
     authors = named_people(question, people)
@@ -97,7 +124,7 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
         stripped = strip_sources(text, authors + outlets)
         # "Who is Emma Ashford?" is about the name itself: keep it when little else is left.
         if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2:
-            text = stripped
+            text = _REPORTED_PROPOSAL.sub("should ", stripped)
     # Naming the people of an article already restricts to them; keep the article filter
     # only when it adds something (e.g. "the debate" with no names).
     if authors:
@@ -108,7 +135,8 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
         authors=authors,
         article_ids=ids,
         compare=compare,
-        summary=bool(_SUMMARY.search(question)),
+        # "What does Beebe propose?" names no topic: it asks for the gist of his piece.
+        summary=bool(_SUMMARY.search(question)) or (bool(authors or ids) and not names_topic(text)),
         counter=bool(_INSTRUCTION.match(question)) and text != question,
     )
 

@@ -26,7 +26,7 @@ from index.store import Store
 
 from .citations import sentences
 from .models import Article, Passage
-from .query import QueryPlan, negate
+from .query import QueryPlan, names_topic, negate
 
 CANDIDATES = 40
 SENTENCE_CANDIDATES = 120
@@ -110,14 +110,25 @@ class HybridRetriever:
         self._snapshot = None
 
     def scope_centroid(self, authors: list[str] | None, article_ids: list[str] | None) -> np.ndarray:
-        """The mean direction of a scope's passages: what the scope is mostly about."""
+        """What a scope is mostly about: the mean direction of its passages, pulled equally
+        towards its articles' titles (an opinion piece's headline states its thesis; the
+        summary job weighs titles for the same reason)."""
         snap = self.snapshot()
         if authors:
             mask = self._allowed(snap, authors, article_ids, ("body",))
-            vectors = self.store.passage_vectors([snap.passages[i].id for i in np.flatnonzero(mask)])
+            members = np.flatnonzero(mask)
+            vectors = self.store.passage_vectors([snap.passages[i].id for i in members])
+            scope = {snap.passages[i].article_id for i in members}
         else:
             vectors = self.store.article_vectors(article_ids or None)
-        return unit(vectors.mean(axis=0)) if len(vectors) else np.zeros(0)
+            scope = set(article_ids or snap.articles)
+        if not len(vectors):
+            return np.zeros(0)
+        centroid = unit(vectors.mean(axis=0))
+        titles = sorted({snap.articles[i].title for i in scope if i in snap.articles and snap.articles[i].title})
+        if titles:
+            centroid = unit(centroid + unit(self.embedder.encode(titles).mean(axis=0)))
+        return centroid
 
     def sentence_encoder(self, passages: list[Passage]) -> Callable[[list[str]], np.ndarray]:
         """An encoder for the sentences of `passages` that reads their vectors from the store
@@ -290,7 +301,10 @@ def plan_search(
     if plan.summary:
         centroid = retriever.scope_centroid(plan.authors or None, plan.article_ids or None)
         if centroid.size:
-            vector, query, kinds = unit(vector + 2 * centroid), "", ("body",)
+            # A request naming no topic ("Summarize Acton's argument") keeps only its scope's
+            # direction: the words of its form would only pull towards passages using them.
+            topical = vector if names_topic(plan.text) else 0
+            vector, query, kinds = unit(topical + 2 * centroid), "", ("body",)
     elif plan.counter:
         vector = unit(vector + retriever.encode_query(negate(plan.text)))
         kinds = ("body",)

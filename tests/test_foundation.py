@@ -20,7 +20,7 @@ from index.metadata import load_metadata
 from index.pipeline import content_hash, prepare_article
 
 DEBATE = "fp-debate-peace-deal"
-ASHFORD, KROENIG = "Emma Ashford", "Matthew Kroenig"
+ASHFORD, KROENIG, ACTON = "Emma Ashford", "Matthew Kroenig", "James M. Acton"
 
 
 def passages_of(assistant: Assistant, article_id: str):
@@ -197,6 +197,33 @@ def test_named_authors_steer_retrieval(assistant):
     assert {p.author for p in both} == {ASHFORD, KROENIG}
     compare = assistant.search("How do the authors differ on whether sanctions help end the war?", k=5)
     assert len({p.author or p.article_id for p in compare}) >= 3  # no single article crowds out the rest
+
+
+def test_a_reported_proposal_is_searched_as_the_recommendation_it_asks_for(assistant):
+    plan = assistant.plan("Whom does Acton suggest Biden send to negotiate with Russia?")
+    assert plan.authors == [ACTON] and plan.text == "Whom should Biden send to negotiate with Russia?"
+    top = assistant.search("Whom does Acton suggest Biden send to negotiate with Russia?", k=1)[0]
+    assert "Antony Blinken or CIA Director William Burns" in top.text
+
+
+@pytest.mark.parametrize(
+    ("question", "summary"),
+    [
+        ("What does Acton recommend?", True),  # no topic: the gist of his piece
+        ("What is the main argument of the Just Security article?", True),
+        ("Summarize Acton's argument on sanctions", True),
+        ("What does Acton recommend on sanctions?", False),
+        ("Who is George Beebe?", False),
+    ],
+)
+def test_a_request_without_a_topic_asks_for_the_gist(assistant, question, summary):
+    assert assistant.plan(question).summary is summary
+
+
+def test_a_summary_search_starts_with_the_thesis_its_title_states(assistant):
+    # Acton's headline: "To Support Zelensky, the United States Needs to Negotiate With Putin".
+    top = assistant.search("Summarize James Acton's argument.", k=1)[0]
+    assert "should support Zelensky in any diplomatic course he pursues" in top.text
 
 
 # -- answers ---------------------------------------------------------------------------------
