@@ -17,7 +17,9 @@ _DIALOGUE_WORDS = re.compile(r"\b(the debate|the dialogue|the exchange|the conve
 _INSTRUCTION = re.compile(
     r"^\s*(give|find|list|provide|show)?\s*(me\s+)?(some\s+)?(counterpoints?|counter-?arguments?|rebuttals?)"
     r"\s+(to|against|for)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*"
-    r"|^\s*(counter|rebut|refute)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*",
+    r"|^\s*(counter|rebut|refute)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*"
+    r"|^\s*what\s+(are|is)\s+(the\s+)?(main\s+|best\s+|strongest\s+)?(arguments?|objections?|counter-?arguments?|"
+    r"counterpoints?|case)\s+against\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*",
     re.IGNORECASE,
 )
 
@@ -71,12 +73,21 @@ def named_people(question: str, people: list[str]) -> list[str]:
     return found
 
 
+_PUBLISHED = r"(?:article|piece|essay|op-ed|column|analysis|report|commentary|debate)\b"
+
+
+def _short_outlet(question: str, outlet: str) -> bool:
+    """"The Carnegie piece", "the Quincy article": an outlet's first word, capitalised as a name
+    and followed by what it published (alone, "Foreign" or "Just" would be ordinary words)."""
+    return re.search(rf"\b{re.escape(outlet.split()[0])}\s+{_PUBLISHED}", question) is not None
+
+
 def named_articles(question: str, articles: list[Article]) -> list[str]:
     """Articles the question points at: "the National Interest piece", "the debate", a title."""
     hits = []
     for article in articles:
         outlet = re.sub(r"^(the)\s+", "", article.outlet, flags=re.IGNORECASE)
-        by_outlet = bool(outlet) and _mentions(question, outlet)
+        by_outlet = bool(outlet) and (_mentions(question, outlet) or _short_outlet(question, outlet))
         by_title = bool(article.title) and article.title.lower() in question.lower()
         by_form = len(article.speakers) >= 2 and _DIALOGUE_WORDS.search(question) is not None
         if by_outlet or by_title or by_form:
@@ -86,22 +97,29 @@ def named_articles(question: str, articles: list[Article]) -> list[str]:
 
 
 _SOURCE_PHRASE = re.compile(
-    r",?\s*\b(according to|in|from|says?|said)\s+(the\s+)?(?P<src>[^,?.]{0,60}?)\s*"
+    r",?\s*\b(according to|in|from|says?|said)\s+(the\s+)?(?P<src>(?:(?!\b(?:according to|in|from)\b)[^,?.]){0,60}?)\s*"
     r"\b(article|piece|essay|debate|dialogue|op-ed|column)\b",
     re.IGNORECASE,
 )
 
 
-def strip_sources(text: str, names: list[str]) -> str:
-    """Drop "according to the Just Security article" and people's names: the filters carry them.
+def strip_sources(text: str, names: list[str], outlets: tuple[str, ...] = ()) -> str:
+    """Drop "according to the Just Security article", outlets and people's names: the filters carry them.
 
     Left in, the outlet's words ("just", "security") pull in passages that merely use them.
+    A person is also named by first and last name or surname; an outlet by its full name
+    or by its first word before "piece", "article"... ("the Carnegie piece").
     """
     text = _SOURCE_PHRASE.sub(" ", text)
-    for name in sorted(names, key=len, reverse=True):
+    forms = []
+    for name in names:
         parts = name.split()
-        for form in dict.fromkeys((name, f"{parts[0]} {parts[-1]}", parts[-1])):
-            text = re.sub(rf"\b{re.escape(form)}(['\u2019]s)?(?!\w)", " ", text)
+        forms += [name, f"{parts[0]} {parts[-1]}", parts[-1]]
+    for outlet in outlets:
+        forms += [outlet, rf"{outlet.split()[0]}(?=\s+{_PUBLISHED})"]
+    for form in sorted(dict.fromkeys(forms), key=len, reverse=True):
+        pattern = form if "(?=" in form else re.escape(form)
+        text = re.sub(rf"\b(the\s+)?{pattern}(['\u2019]s)?(?!\w)", " ", text)
     text = re.sub(r",?\s*\baccording to\s*(?=[?.!]|$)", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -121,7 +139,7 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
     ids = named_articles(question, articles)
     if authors or ids:
         outlets = [a.outlet for a in articles if a.id in ids and a.outlet]
-        stripped = strip_sources(text, authors + outlets)
+        stripped = strip_sources(text, authors, tuple(re.sub(r"^the\s+", "", o, flags=re.IGNORECASE) for o in outlets))
         # "Who is Emma Ashford?" is about the name itself: keep it when little else is left.
         if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2:
             text = _REPORTED_PROPOSAL.sub("should ", stripped)

@@ -36,6 +36,9 @@ RRF_K = 60
 # near-equal dense matches; at equal weight its noise outvotes clearly better dense hits.
 LEXICAL_WEIGHT = 0.3
 AUTHOR_PENALTY = 3  # in comparisons, each earlier pick of an author moves their next passage down 3 ranks
+# Counterpoints come from every voice before a second from anyone: a debater wants the
+# range of objections (the debate-prep job caps each speaker for the same reason).
+COUNTER_PENALTY = 8
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -314,5 +317,6 @@ def plan_search(
         return interleave(groups, k)
     authors = plan.authors or None
     if plan.compare or plan.counter:
-        return diversify(retriever.search(query, k * 4, authors=authors, **filters), k)
+        penalty = COUNTER_PENALTY if plan.counter else AUTHOR_PENALTY
+        return diversify(retriever.search(query, k * 4, authors=authors, **filters), k, penalty)
     return retriever.search(query, k, authors=authors, **filters)
