@@ -279,6 +279,29 @@ class Store:
             for pid, items in grouped.items()
         }
 
+    def vectors_by_id(self, passage_ids: list[str], sentence_spans: list[tuple[int, int]]) -> dict[str, tuple]:
+        """Passage id -> (its vector, its sentences' vectors), fetched by id (no metadata scan).
+
+        `sentence_spans[k]` is (index of the passage's first sentence in its article, count):
+        sentence ids are `<passage id>#<index in the article>` (see `_put_sentences`).
+        """
+        sentence_ids = [f"{pid}#{first + n}" for pid, (first, count) in zip(passage_ids, sentence_spans)
+                        for n in range(count)]
+        passages = self.passages.get(ids=passage_ids, include=["embeddings"])
+        grouped: dict[str, list[tuple[int, np.ndarray]]] = {}
+        for start in range(0, len(sentence_ids), _GET_BATCH):
+            rows = self.sentences.get(ids=sentence_ids[start : start + _GET_BATCH], include=["embeddings"])
+            for sid, vector in zip(rows["ids"], rows["embeddings"]):
+                pid, n = sid.rsplit("#", 1)
+                grouped.setdefault(pid, []).append((int(n), vector))
+        return {
+            pid: (
+                np.asarray(vector, dtype=np.float32),
+                np.asarray([v for _, v in sorted(grouped.get(pid, []), key=lambda t: t[0])], dtype=np.float32),
+            )
+            for pid, vector in zip(passages["ids"], passages["embeddings"])
+        }
+
     def passage_vectors(self, ids: list[str]) -> np.ndarray:
         rows = self.passages.get(ids=ids, include=["embeddings"])
         return np.asarray(rows["embeddings"], dtype=np.float32)

@@ -192,6 +192,24 @@ def test_filters(assistant):
         assistant.search("sanctions", article="no-such-article")
 
 
+@pytest.mark.parametrize(("author", "article"), [("Kroenig", None), (None, "carnegie-negotiate-with-putin")])
+def test_small_filtered_scopes_are_scored_exactly_as_the_index_would(assistant, monkeypatch, author, article):
+    """A filtered search reads its scope's vectors by id and scores them in numpy (Chroma's
+    filtered query scans metadata); it must rank exactly as Chroma's own filtered query."""
+    from assistant import retrieval
+
+    question = "What would an early peace deal lead to, and what about sanctions?"
+    fetched = []
+    read = assistant.store.vectors_by_id
+    monkeypatch.setattr(assistant.store, "vectors_by_id", lambda *args: fetched.append(args) or read(*args))
+    exact = assistant.search_hits(question, k=6, author=author, article=article)
+    assert fetched, "the exact path was not taken"
+    monkeypatch.setattr(retrieval, "EXACT_SCOPE", 0)
+    by_chroma = assistant.search_hits(question, k=6, author=author, article=article)
+    assert [h.passage.id for h in exact] == [h.passage.id for h in by_chroma]
+    assert [h.dense for h in exact] == pytest.approx([h.dense for h in by_chroma], abs=1e-5)
+
+
 def test_named_authors_steer_retrieval(assistant):
     both = assistant.search("Do Ashford and Kroenig agree about keeping U.S. troops in Europe?", k=4)
     assert {p.author for p in both} == {ASHFORD, KROENIG}
