@@ -90,7 +90,6 @@ class Assistant:
         lock.parent.mkdir(parents=True, exist_ok=True)
         self._indexed_once = True
         report = build(self.store, self.embedder, paths, rebuild=rebuild, lock_path=lock, progress=progress)
-        self.retriever.invalidate()
         return report
 
     # -- reading --------------------------------------------------------------------------

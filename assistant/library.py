@@ -167,7 +167,6 @@ def delete_article(assistant: Assistant, article_id: str) -> str:
     article = assistant.article(article_id)
     assistant.store.delete_article(article.id)
     assistant.store.bump_generation()
-    assistant.retriever.invalidate()
     source = Path(article.source)
     if not (_in_corpus(assistant, article.source) and source.exists()):
         return f"removed {article.id} from the index (file {source.name} left in place: outside the corpus)"

@@ -35,6 +35,9 @@ RRF_K = 60
 # BM25 votes at 0.3 of the dense ranking: on this corpus it mostly breaks ties between
 # near-equal dense matches; at equal weight its noise outvotes clearly better dense hits.
 LEXICAL_WEIGHT = 0.3
+# When more than this share of the articles changed, a new snapshot reads every passage
+# (one paged scan) instead of reusing the old snapshot's and reading the rest by filter.
+INCREMENTAL_SHARE = 0.5
 # A filter leaving at most this many passages is scored exactly in numpy (see `_dense_exact`).
 EXACT_SCOPE = 2000
 AUTHOR_PENALTY = 3  # in comparisons, each earlier pick of an author moves their next passage down 3 ranks
@@ -120,13 +123,27 @@ class HybridRetriever:
             return snap
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                articles = self.store.list_articles()
-                live = {a.id: a.content_hash for a in articles}
-                self._snapshot = Snapshot(generation, articles, self.store.all_passages(live))
+                self._snapshot = self._load(generation, self._snapshot)
             return self._snapshot
 
-    def invalidate(self) -> None:
-        self._snapshot = None
+    def _load(self, generation: str, previous: Snapshot | None) -> Snapshot:
+        """A snapshot of the store; the passages of articles unchanged since `previous` (same
+        content hash, so the same passages) are reused and only the others are read.
+
+        Reading every passage takes about 6 s at 100k; after adding one article, reading its
+        passages takes milliseconds (BM25 is still re-indexed whole: bm25s has no updates).
+        """
+        articles = self.store.list_articles()
+        live = {a.id: a.content_hash for a in articles}
+        if previous is None:
+            return Snapshot(generation, articles, self.store.all_passages(live))
+        kept = {aid for aid, version in live.items()
+                if aid in previous.articles and previous.articles[aid].content_hash == version}
+        changed = [aid for aid in live if aid not in kept]
+        if len(changed) > INCREMENTAL_SHARE * len(live):
+            return Snapshot(generation, articles, self.store.all_passages(live))
+        reused = [p for p in previous.passages if p.article_id in kept]
+        return Snapshot(generation, articles, reused + self.store.passages_of(changed, live))
 
     def scope_centroid(self, authors: list[str] | None, article_ids: list[str] | None) -> np.ndarray:
         """What a scope is mostly about: the mean direction of its passages, pulled equally

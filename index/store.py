@@ -28,6 +28,7 @@ PASSAGES = "passages"
 SENTENCES = "sentences"
 ARTICLES = "articles"
 _GET_BATCH = 5000
+_FILTER_BATCH = 100  # article ids per filtered read
 
 
 @dataclass
@@ -64,6 +65,15 @@ def _passage_metadata(p: Passage, version: str) -> dict[str, Any]:
         "end": p.end,
         "version": version,
     }
+
+
+def _visible(rows: dict, live: dict[str, str]) -> list[Passage]:
+    """The passages of `rows` that belong to the live version of their article."""
+    return [
+        passage_from_record(pid, text, meta)
+        for pid, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"])
+        if live.get(meta["article_id"]) == meta["version"]
+    ]
 
 
 def passage_from_record(pid: str, text: str, meta: dict[str, Any], score: float = 0.0) -> Passage:
@@ -237,9 +247,15 @@ class Store:
         total = self.passages.count()
         for offset in range(0, total, _GET_BATCH):
             rows = self.passages.get(include=["metadatas", "documents"], limit=_GET_BATCH, offset=offset)
-            for pid, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"]):
-                if live.get(meta["article_id"]) == meta["version"]:
-                    out.append(passage_from_record(pid, text, meta))
+            out += _visible(rows, live)
+        return out
+
+    def passages_of(self, article_ids: list[str], live: dict[str, str]) -> list[Passage]:
+        """The visible passages of these articles only (a filtered read: for a few articles)."""
+        out: list[Passage] = []
+        for start in range(0, len(article_ids), _FILTER_BATCH):
+            where = {"article_id": {"$in": article_ids[start : start + _FILTER_BATCH]}}
+            out += _visible(self.passages.get(where=where, include=["metadatas", "documents"]), live)
         return out
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:

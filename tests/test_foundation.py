@@ -16,6 +16,7 @@ from conftest import CORPUS, make_settings
 from assistant import Assistant, UsageError
 from assistant.citations import make_citation, normalize, quote_in, verify_citations
 from assistant.models import Citation
+from assistant.retrieval import HybridRetriever, tokenize
 from index.metadata import load_metadata
 from index.pipeline import content_hash, prepare_article
 
@@ -167,6 +168,7 @@ def test_incremental_index(tmp_path, corpus_copy):
     assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 5, 0)
     assert again.chunks == first.chunks
 
+    assistant.retriever.snapshot()  # the snapshot the next one grows from
     beebe = corpus_copy / "004_72efb81101d669e7.txt"
     beebe.write_text(beebe.read_text(encoding="utf-8") + "\n\nA new closing paragraph about grain.\n", encoding="utf-8")
     (corpus_copy / "001_da8c7eaf3d9932b6.txt").unlink()
@@ -178,6 +180,28 @@ def test_incremental_index(tmp_path, corpus_copy):
     assert any("closing paragraph about grain" in p.text for p in assistant.search("grain closing paragraph", k=3))
     visible = assistant.retriever.snapshot().passages
     assert changed.chunks == len(visible)  # no orphans of the replaced or removed article
+
+
+def test_a_snapshot_after_a_change_reads_only_the_changed_articles(tmp_path, corpus_copy, monkeypatch):
+    assistant = Assistant(make_settings(tmp_path / "data", corpus_copy))
+    assistant.index()
+    assistant.retriever.snapshot()
+    beebe = corpus_copy / "004_72efb81101d669e7.txt"
+    beebe.write_text(beebe.read_text(encoding="utf-8") + "\n\nA new closing paragraph about grain.\n", encoding="utf-8")
+    (corpus_copy / "001_da8c7eaf3d9932b6.txt").unlink()
+    assistant.index()
+    read = []
+    passages_of = assistant.store.passages_of
+    monkeypatch.setattr(assistant.store, "all_passages", lambda live: pytest.fail("read every passage"))
+    monkeypatch.setattr(assistant.store, "passages_of", lambda ids, live: read.append(ids) or passages_of(ids, live))
+    grown = assistant.retriever.snapshot()
+    assert read == [["qi-beebe-direct-talks"]]
+    monkeypatch.undo()
+    scratch = HybridRetriever(assistant.store, assistant.embedder).snapshot()
+    assert {p.id: p for p in grown.passages} == {p.id: p for p in scratch.passages}
+    tokens = tokenize(["grain closing paragraph sanctions"])[0]
+    score = {s.passages[i].id: x for s in (grown,) for i, x in enumerate(s.bm25.get_scores(tokens))}
+    assert score == pytest.approx({scratch.passages[i].id: x for i, x in enumerate(scratch.bm25.get_scores(tokens))})
 
 
 # -- retrieval --------------------------------------------------------------------------------
