@@ -40,6 +40,7 @@ LEXICAL_WEIGHT = 0.3
 INCREMENTAL_SHARE = 0.5
 # A filter leaving at most this many passages is scored exactly in numpy (see `_dense_exact`).
 EXACT_SCOPE = 2000
+SCOPES_KEPT = 32  # the vectors of this many recent scopes stay in memory (with their snapshot)
 AUTHOR_PENALTY = 3  # in comparisons, each earlier pick of an author moves their next passage down 3 ranks
 # Counterpoints come from every voice before a second from anyone: a debater wants the
 # range of objections (the debate-prep job caps each speaker for the same reason).
@@ -72,6 +73,7 @@ class Snapshot:
         self.by_article: dict[str, np.ndarray] = _group(passages, lambda p: p.article_id)
         self.people = sorted({p.author for p in passages if p.author} | {n for a in articles for n in a.authors})
         self._sentence_spans: dict[str, dict[int, tuple[int, int]]] = {}
+        self.scope_vectors: dict[bytes, dict[str, tuple]] = {}  # filtered scope -> its vectors (oldest first)
         self.bm25 = bm25s.BM25()
         if passages:
             self.bm25.index(tokenize([_lexical_text(p) for p in passages]), show_progress=False)
@@ -263,7 +265,14 @@ class HybridRetriever:
         here costs a few milliseconds, and is exact where the index is approximate.
         """
         ids = [snap.passages[i].id for i in members]
-        vectors = self.store.vectors_by_id(ids, [snap.sentence_span(int(i)) for i in members])
+        key = members.tobytes()
+        vectors = snap.scope_vectors.get(key)
+        if vectors is None:  # a scope is usually searched again (the app's filters): keep its vectors
+            vectors = self.store.vectors_by_id(ids, [snap.sentence_span(int(i)) for i in members])
+            with self._lock:
+                snap.scope_vectors[key] = vectors
+                while len(snap.scope_vectors) > SCOPES_KEPT:
+                    snap.scope_vectors.pop(next(iter(snap.scope_vectors)))
         out: dict[int, float] = {}
         for i, pid in zip(members, ids, strict=True):
             if pid not in vectors:
