@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from assistant.core import Assistant
 from assistant.settings import Settings
@@ -16,4 +17,7 @@ demo = build_app(assistant)
 
 if __name__ == "__main__":
     assistant.articles()  # build the index (first run) and warm the retriever before serving
+    # The model loads while the server starts (about a second saved on the first answer);
+    # a question arriving meanwhile waits for it (see Assistant.embedder).
+    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
     demo.launch(**launch_options(settings))

