@@ -10,17 +10,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.builder import Progress, build
 from index.embeddings import Embedder, load_embedder
 from index.store import Store
 
 from . import extractive, grounding
+from .conversation import History, history_turns
 from .models import Answer, Article, Counterpoints, IndexReport, Passage, Position, Positions, Summary
 from .query import QueryPlan, follow_up_question, plan_query
 from .retrieval import Hit, HybridRetriever, plan_search
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from index.builder import Progress
+
     from .llm import ChatModel
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,6 @@ class UsageError(ValueError):
     """Bad input from the user (empty question, unknown article or author): exit code 2."""
 
 
-History = list[dict[str, str]] | list[tuple[str, str]] | None
 
 
 class Assistant:
@@ -93,6 +94,8 @@ class Assistant:
         lock = Path(self.settings.data) / "index.lock"
         lock.parent.mkdir(parents=True, exist_ok=True)
         self._indexed_once = True
+        from index.builder import build  # not at import time: serving a built index never needs it
+
         report = build(self.store, self.embedder, paths, rebuild=rebuild, lock_path=lock, progress=progress)
         return report
 
@@ -199,8 +202,6 @@ class Assistant:
         yield answer
 
     def _offline_follow_up(self, question: str, history: History) -> str:
-        from .llm import history_turns
-
         previous = [text for role, text in history_turns(history) if role == "user"]
         return follow_up_question(question, previous[-1] if previous else None, self.people())
 

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING
 
 import puremagic
 
-from index.builder import Progress
 from index.metadata import ArticleMeta, load_metadata, save_metadata
 from index.readers import ReadError, decode_text
 
 from .models import FileError, IndexReport
 
 if TYPE_CHECKING:
+    from index.builder import Progress
+
     from .core import Assistant
 
 UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}

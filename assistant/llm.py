@@ -17,6 +17,7 @@ import numpy as np
 import openai
 
 from . import prompts
+from .conversation import History, history_turns
 from .enforce import MarkerFilter, enforce
 from .models import Answer, Passage
 from .settings import Settings
@@ -33,7 +34,6 @@ HISTORY_TURNS = 6
 MAX_STANDALONE_CHARS = 600
 
 Encode = Callable[[list[str]], np.ndarray]
-History = list[dict[str, str]] | list[tuple[str, str]] | None
 
 
 class LLMError(RuntimeError):
@@ -141,33 +141,6 @@ def _delta_text(chunk: object) -> str:
 
 
 # -- follow-up questions ------------------------------------------------------------------
-def history_turns(history: History) -> list[tuple[str, str]]:
-    """Earlier turns as (role, text) pairs, from message dicts or (user, assistant) tuples."""
-    turns: list[tuple[str, str]] = []
-    for item in history or []:
-        if isinstance(item, dict):
-            text = _content_text(item.get("content"))
-            if text:
-                turns.append((str(item.get("role") or "user"), text))
-        elif isinstance(item, list | tuple) and len(item) == 2:
-            for role, content in zip(("user", "assistant"), item, strict=True):
-                text = _content_text(content)
-                if text:
-                    turns.append((role, text))
-    return turns
-
-
-def _content_text(content: object) -> str:
-    # Chat UIs send content as a string, or as a list of {"type": "text", "text": ...} parts.
-    if isinstance(content, str):
-        return content.strip()
-    if isinstance(content, dict):
-        return _content_text(content.get("text") or content.get("content"))
-    if isinstance(content, list | tuple):
-        return " ".join(t for t in (_content_text(c) for c in content) if t)
-    return ""
-
-
 def condense(chat: ChatModel, question: str, history: History) -> str:
     """The follow-up `question` rewritten as a standalone question, given the conversation."""
     turns = history_turns(history)[-2 * HISTORY_TURNS :]

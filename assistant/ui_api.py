@@ -10,7 +10,8 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from .core import Assistant, History, UsageError
+from .conversation import History
+from .core import Assistant, UsageError
 from .models import Answer, Citation, Counterpoints, Passage, Position, Positions, Summary
 from .ui_render import render_answer, renumber_positions
 

@@ -33,8 +33,9 @@ from fake_openai import (
 
 from assistant import Answer, Assistant, Passage
 from assistant.citations import quote_in
+from assistant.conversation import history_turns
 from assistant.enforce import MarkerFilter, clean_markers, enforce
-from assistant.llm import ChatModel, LLMError, history_turns, make_client
+from assistant.llm import ChatModel, LLMError, make_client
 from assistant.prompts import fence_passages, messages
 
 QUESTION = "What does Kroenig argue about an early peace deal?"
