@@ -223,11 +223,15 @@ def test_small_filtered_scopes_are_scored_exactly_as_the_index_would(assistant, 
     from assistant import retrieval
 
     question = "What would an early peace deal lead to, and what about sanctions?"
+    assistant.retriever.snapshot().scope_vectors.clear()  # earlier tests may have searched this scope
     fetched = []
     read = assistant.store.vectors_by_id
     monkeypatch.setattr(assistant.store, "vectors_by_id", lambda *args: fetched.append(args) or read(*args))
     exact = assistant.search_hits(question, k=6, author=author, article=article)
     assert fetched, "the exact path was not taken"
+    fetched.clear()
+    again = assistant.search_hits(question, k=6, author=author, article=article)
+    assert not fetched and [h.passage.id for h in again] == [h.passage.id for h in exact]  # the scope is kept
     monkeypatch.setattr(retrieval, "EXACT_SCOPE", 0)
     by_chroma = assistant.search_hits(question, k=6, author=author, article=article)
     assert [h.passage.id for h in exact] == [h.passage.id for h in by_chroma]
