@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.embeddings import Embedder, load_embedder
+from index.lock import LOCK_FILE
 from index.store import Store
 
 from . import extractive, grounding
@@ -84,6 +85,13 @@ class Assistant:
             self._ready_done.set()
 
     # -- indexing -------------------------------------------------------------------------
+    @property
+    def lock_path(self) -> Path:
+        """The index's writer lock file (see `index.lock`)."""
+        path = Path(self.settings.data) / LOCK_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
     def index(
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None
     ) -> IndexReport:
@@ -91,12 +99,10 @@ class Assistant:
         for path in paths:
             if not path.exists():
                 raise UsageError(f"no such file or directory: {path}")
-        lock = Path(self.settings.data) / "index.lock"
-        lock.parent.mkdir(parents=True, exist_ok=True)
         self._indexed_once = True
         from index.builder import build  # not at import time: serving a built index never needs it
 
-        report = build(self.store, self.embedder, paths, rebuild=rebuild, lock_path=lock, progress=progress)
+        report = build(self.store, self.embedder, paths, rebuild=rebuild, lock_path=self.lock_path, progress=progress)
         return report
 
     # -- reading --------------------------------------------------------------------------

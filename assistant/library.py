@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import puremagic
 
+from index.lock import index_lock
 from index.metadata import ArticleMeta, load_metadata, save_metadata
 from index.readers import ReadError, decode_text
 
@@ -166,8 +167,9 @@ def _in_corpus(assistant: Assistant, source: str) -> bool:
 def delete_article(assistant: Assistant, article_id: str) -> str:
     """Remove an article from the index; its file (when inside the corpus) moves to .trash/."""
     article = assistant.article(article_id)
-    assistant.store.delete_article(article.id)
-    assistant.store.bump_generation()
+    with index_lock(assistant.lock_path):  # not while a build writes the same index
+        assistant.store.delete_article(article.id)
+        assistant.store.bump_generation()
     source = Path(article.source)
     if not (_in_corpus(assistant, article.source) and source.exists()):
         return f"removed {article.id} from the index (file {source.name} left in place: outside the corpus)"
@@ -211,5 +213,6 @@ def update_metadata(
     update = {"id": entry.id or article.id, "title": title.strip() or None, "authors": authors}
     update |= {"outlet": outlet.strip(), "date": date.strip()}
     entries[source.name] = entry.model_copy(update=update)
-    save_metadata(source.parent, entries)
+    with index_lock(assistant.lock_path):  # a running build must not read a half-edited metadata file
+        save_metadata(source.parent, entries)
     return assistant.index([source])

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from assistant.citations import sentences
 from assistant.models import Article, FileError, IndexReport, Passage
 
 from .embeddings import Embedder
+from .lock import index_lock
 from .metadata import METADATA_FILE, ArticleMeta, load_metadata
 from .pipeline import content_hash, prepare_article
 from .readers import SUPPORTED_SUFFIXES, ReadError, check_file
@@ -27,10 +27,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 EMBED_BATCH = 64
 SKIPPED_NAMES = {METADATA_FILE, "README.md", "readme.md", "README.txt"}
-
-
-class IndexLocked(RuntimeError):
-    """Another process is indexing the same data directory."""
 
 
 @dataclass
@@ -126,17 +122,8 @@ def build(
     progress: Progress | None = None,
 ) -> IndexReport:
     """Bring the store in line with the files under `paths`; safe to interrupt at any point."""
-    lock = FileLock(str(lock_path)) if lock_path else None
-    try:
-        if lock:
-            lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise IndexLocked(f"another process is indexing {lock_path.parent}; try again when it finishes") from exc
-    try:
+    with index_lock(lock_path):
         return _build(store, embedder, paths, rebuild, progress)
-    finally:
-        if lock:
-            lock.release()
 
 
 def _build(

@@ -265,6 +265,29 @@ def test_file_removed_while_indexing_and_broken_files_keep_last_good_version(cor
     assert_consistent(snapshot_copy(data, tmp_path / "check"), expect_articles=5)
 
 
+def test_library_writes_wait_for_no_build(tmp_path, corpus_copy):
+    """Deleting an article or editing its metadata takes the index's writer lock: while another
+    process indexes, both are refused with the lock's message and change nothing."""
+    from filelock import FileLock
+
+    from assistant.library import delete_article, update_metadata
+    from index.lock import IndexLocked
+
+    a = Assistant(make_settings(tmp_path / "data", corpus_copy))
+    a.index()
+    metadata = (corpus_copy / "articles.toml").read_text(encoding="utf-8")
+    beebe = a.article("qi-beebe-direct-talks")
+    with FileLock(str(a.lock_path)):
+        with pytest.raises(IndexLocked, match="another process is indexing"):
+            delete_article(a, beebe.id)
+        with pytest.raises(IndexLocked, match="another process is indexing"):
+            update_metadata(a, beebe.id, title="Edited", authors=["George Beebe"], outlet="", date="")
+    assert beebe.id in {x.id for x in a.articles()} and Path(beebe.source).exists()
+    assert (corpus_copy / "articles.toml").read_text(encoding="utf-8") == metadata
+    assert "moved to" in delete_article(a, beebe.id)  # and once the build is over, it goes through
+    assert beebe.id not in {x.id for x in a.articles()}
+
+
 def test_two_indexers_on_one_data_dir(tmp_path):
     """The second concurrent indexer is refused with a clear one-line message; the index stays whole."""
     from filelock import FileLock
