@@ -129,7 +129,9 @@ def strip_sources(text: str, names: list[str], outlets: tuple[str, ...] = ()) ->
 # "Whom should Biden send ...". Phrased with "should", the question reads like the
 # recommendation it asks for, which is how the article words it.
 _REPORTED_PROPOSAL = re.compile(
-    r"\b(?:does|do|did)\s+(?:suggest|propose|recommend|urge|advise|advocate)s?\s+(?:that\s+)?(?=\w)", re.IGNORECASE
+    r"\b(?:does|do|did)\s+(?:suggest|propose|recommend|urge|advise|advocate)s?\s+(?:that\s+)?"
+    r"(?=\w)(?!(?:about|on|regarding|concerning|for|to|in|with|as|of)\b)",  # a clause follows, not a preposition
+    re.IGNORECASE,
 )
 
 

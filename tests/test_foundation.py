@@ -248,6 +248,8 @@ def test_named_authors_steer_retrieval(assistant):
 def test_a_reported_proposal_is_searched_as_the_recommendation_it_asks_for(assistant):
     plan = assistant.plan("Whom does Acton suggest Biden send to negotiate with Russia?")
     assert plan.authors == [ACTON] and plan.text == "Whom should Biden send to negotiate with Russia?"
+    # Only a clause is rewritten, never a preposition's object.
+    assert assistant.plan("What did Acton suggest about sanctions?").text == "What did suggest about sanctions?"
     top = assistant.search("Whom does Acton suggest Biden send to negotiate with Russia?", k=1)[0]
     assert "Antony Blinken or CIA Director William Burns" in top.text
 
