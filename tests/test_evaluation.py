@@ -9,6 +9,7 @@ from assistant.evaluation import (
     CHECK_SETS,
     DEV_SET,
     Question,
+    Report,
     attributed,
     citation_valid,
     covers,
@@ -17,6 +18,7 @@ from assistant.evaluation import (
     load_dev,
     recall,
     reciprocal_rank,
+    retrieval_metrics,
     span_variants,
 )
 from assistant.models import Citation, Passage
@@ -117,6 +119,22 @@ def test_dev_set_meets_issue_2_thresholds(dev_report):
     assert not failed, f"below issue 2's thresholds: {failed}; misses: {dev_report.misses}"
     for name, floor in RETRIEVAL_FLOORS.items():
         assert dev_report.metrics[name] >= floor, (name, dev_report.metrics[name], dev_report.misses)
+
+
+# The held-out check sets, held a little below their measured figures (one rank either way):
+# a change that lifts the dev set while these fall fits the dev set's 20 questions, not questions
+# in general.
+CHECK_SET_FLOORS = {"heldout.jsonl": (0.88, 0.83), "heldout2.jsonl": (0.75, 0.73)}  # measured 0.906/0.856, 0.781/0.762
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CHECK_SETS, ids=lambda p: p.name)
+def test_check_sets_hold_their_measured_retrieval(assistant, path):
+    report = Report()
+    retrieval_metrics(lambda q: assistant.search(q, 5), load_dev(path), report)
+    recall_floor, mrr_floor = CHECK_SET_FLOORS[path.name]
+    assert report.metrics["recall@5"] >= recall_floor, (report.metrics, report.misses)
+    assert report.metrics["MRR@5"] >= mrr_floor, (report.metrics, report.misses)
 
 
 @pytest.mark.slow
