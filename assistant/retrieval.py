@@ -171,11 +171,12 @@ class HybridRetriever:
     def sentence_encoder(self, passages: list[Passage]) -> Callable[[list[str]], np.ndarray]:
         """An encoder for the sentences of `passages` that reads their vectors from the store
         (written at index time) and only runs the model for any other text."""
+        snap = self.snapshot()
+        stored = self._vectors(snap, [snap.position[p.id] for p in passages if p.id in snap.position])
         known: dict[str, np.ndarray] = {}
-        stored = self.store.sentence_vectors([p.id for p in passages])
         for p in passages:
-            parts, vectors = sentences(p.text), stored.get(p.id)
-            if vectors is not None and len(vectors) == len(parts):
+            parts, (_, vectors) = sentences(p.text), stored.get(p.id, (None, []))
+            if len(vectors) == len(parts):
                 known.update(zip(parts, vectors))
 
         def encode(texts: list[str]) -> np.ndarray:
@@ -253,8 +254,7 @@ class HybridRetriever:
             if i is None or (allowed is not None and not allowed[i]):
                 continue
             passage_sim = whole.get(pid, floor)
-            sentence_sim = best_sentence.get(pid, passage_sim)
-            out[i] = PASSAGE_WEIGHT * passage_sim + (1 - PASSAGE_WEIGHT) * sentence_sim
+            out[i] = _blend(passage_sim, best_sentence.get(pid, passage_sim))
         return out
 
     def _dense_exact(self, snap: Snapshot, vector: np.ndarray, members: np.ndarray) -> dict[int, float]:
@@ -268,7 +268,7 @@ class HybridRetriever:
         key = members.tobytes()
         vectors = snap.scope_vectors.get(key)
         if vectors is None:  # a scope is usually searched again (the app's filters): keep its vectors
-            vectors = self.store.vectors_by_id(ids, [snap.sentence_span(int(i)) for i in members])
+            vectors = self._vectors(snap, members)
             with self._lock:
                 snap.scope_vectors[key] = vectors
                 while len(snap.scope_vectors) > SCOPES_KEPT:
@@ -280,8 +280,13 @@ class HybridRetriever:
             passage_vector, sentence_vectors = vectors[pid]
             passage_sim = float(passage_vector @ vector)
             sentence_sim = float((sentence_vectors @ vector).max()) if len(sentence_vectors) else passage_sim
-            out[int(i)] = PASSAGE_WEIGHT * passage_sim + (1 - PASSAGE_WEIGHT) * sentence_sim
+            out[int(i)] = _blend(passage_sim, sentence_sim)
         return out
+
+    def _vectors(self, snap: Snapshot, members) -> dict[str, tuple]:
+        """Passage id -> (passage vector, sentence vectors) for these snapshot positions, read by id."""
+        return self.store.vectors_by_id([snap.passages[i].id for i in members],
+                                        [snap.sentence_span(int(i)) for i in members])
 
     def _lexical(self, snap: Snapshot, query: str, allowed) -> dict[int, float]:
         tokens = tokenize([query])[0]
@@ -310,6 +315,10 @@ class HybridRetriever:
             )
             for i in best
         ]
+
+
+def _blend(passage_sim: float, sentence_sim: float) -> float:
+    return PASSAGE_WEIGHT * passage_sim + (1 - PASSAGE_WEIGHT) * sentence_sim
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

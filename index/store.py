@@ -282,19 +282,6 @@ class Store:
         rows = self.sentences.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         return [(sid.rsplit("#", 1)[0], 1.0 - dist) for sid, dist in zip(rows["ids"][0], rows["distances"][0])]
 
-    def sentence_vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
-        """Passage id -> its sentences' vectors, in sentence order (as written at index time)."""
-        if not passage_ids:
-            return {}
-        rows = self.sentences.get(where={"passage_id": {"$in": passage_ids}}, include=["embeddings", "metadatas"])
-        grouped: dict[str, list[tuple[int, np.ndarray]]] = {}
-        for rid, meta, vector in zip(rows["ids"], rows["metadatas"], rows["embeddings"]):
-            grouped.setdefault(meta["passage_id"], []).append((int(rid.rsplit("#", 1)[1]), vector))
-        return {
-            pid: np.asarray([v for _, v in sorted(items, key=lambda t: t[0])], dtype=np.float32)
-            for pid, items in grouped.items()
-        }
-
     def vectors_by_id(self, passage_ids: list[str], sentence_spans: list[tuple[int, int]]) -> dict[str, tuple]:
         """Passage id -> (its vector, its sentences' vectors), fetched by id (no metadata scan).
 
