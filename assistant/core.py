@@ -39,8 +39,6 @@ class UsageError(ValueError):
     """Bad input from the user (empty question, unknown article or author): exit code 2."""
 
 
-
-
 class Assistant:
     def __init__(self, settings: Settings | None = None, *, auto_index: bool = True) -> None:
         self.settings = settings or Settings()

@@ -76,18 +76,25 @@ def named_people(question: str, people: list[str]) -> list[str]:
 _PUBLISHED = r"(?:article|piece|essay|op-ed|column|analysis|report|commentary|debate)\b"
 
 
-def _short_outlet(question: str, outlet: str) -> bool:
-    """"The Carnegie piece", "the Quincy article": an outlet's first word, capitalised as a name
-    and followed by what it published (alone, "Foreign" or "Just" would be ordinary words)."""
-    return re.search(rf"\b{re.escape(outlet.split()[0])}\s+{_PUBLISHED}", question) is not None
+def _bare(outlet: str) -> str:
+    """"The National Interest" -> "National Interest": how questions name it."""
+    return re.sub(r"^the\s+", "", outlet, flags=re.IGNORECASE)
+
+
+def _short_outlet(outlet: str) -> str:
+    """A pattern for "the Carnegie piece", "the Quincy article": an outlet's first word, capitalised
+    as a name and followed by what it published (alone, "Foreign" or "Just" would be ordinary words)."""
+    return rf"{re.escape(outlet.split()[0])}(?=\s+{_PUBLISHED})"
 
 
 def named_articles(question: str, articles: list[Article]) -> list[str]:
     """Articles the question points at: "the National Interest piece", "the debate", a title."""
     hits = []
     for article in articles:
-        outlet = re.sub(r"^(the)\s+", "", article.outlet, flags=re.IGNORECASE)
-        by_outlet = bool(outlet) and (_mentions(question, outlet) or _short_outlet(question, outlet))
+        outlet = _bare(article.outlet)
+        by_outlet = bool(outlet) and (
+            _mentions(question, outlet) or re.search(rf"\b{_short_outlet(outlet)}", question) is not None
+        )
         by_title = bool(article.title) and article.title.lower() in question.lower()
         by_form = len(article.speakers) >= 2 and _DIALOGUE_WORDS.search(question) is not None
         if by_outlet or by_title or by_form:
@@ -111,14 +118,13 @@ def strip_sources(text: str, names: list[str], outlets: tuple[str, ...] = ()) ->
     or by its first word before "piece", "article"... ("the Carnegie piece").
     """
     text = _SOURCE_PHRASE.sub(" ", text)
-    forms = []
+    patterns = []
     for name in names:
         parts = name.split()
-        forms += [name, f"{parts[0]} {parts[-1]}", parts[-1]]
-    for outlet in outlets:
-        forms += [outlet, rf"{outlet.split()[0]}(?=\s+{_PUBLISHED})"]
-    for form in sorted(dict.fromkeys(forms), key=len, reverse=True):
-        pattern = form if "(?=" in form else re.escape(form)
+        patterns += [re.escape(form) for form in (name, f"{parts[0]} {parts[-1]}", parts[-1])]
+    for outlet in map(_bare, outlets):
+        patterns += [re.escape(outlet), _short_outlet(outlet)]
+    for pattern in sorted(dict.fromkeys(patterns), key=len, reverse=True):
         text = re.sub(rf"\b(the\s+)?{pattern}(['\u2019]s)?(?!\w)", " ", text)
     text = re.sub(r",?\s*\baccording to\s*(?=[?.!]|$)", "", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -141,7 +147,7 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
     ids = named_articles(question, articles)
     if authors or ids:
         outlets = [a.outlet for a in articles if a.id in ids and a.outlet]
-        stripped = strip_sources(text, authors, tuple(re.sub(r"^the\s+", "", o, flags=re.IGNORECASE) for o in outlets))
+        stripped = strip_sources(text, authors, tuple(outlets))
         # "Who is Emma Ashford?" is about the name itself: keep it when little else is left.
         if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2:
             text = _REPORTED_PROPOSAL.sub("should ", stripped)
