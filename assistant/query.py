@@ -43,10 +43,21 @@ _FORM_WORDS = re.compile(
 )
 
 
+# "What should the United States do?", "How should the West respond?": a question naming only who
+# should act asks for the author's prescription, which is what an opinion piece is about.
+# The actor is a proper name ("the United States", "the Biden administration"), so
+# "What would sanctions relief do?" keeps its topic.
+_ACTOR_DO = re.compile(
+    r"\b(?:(?:should|must|can|could|would)\s+)?(?:the\s+)?(?:[A-Z][\w.\-]*\s+){1,3}"
+    r"(?:(?:administration|government|allies|alliance|leaders|officials)\s+)?"
+    r"(?:(?:should|must|to|ought\s+to)\s+)?(?:do|act|respond|proceed)(?:\s+next|\s+now)?\s*[?.!]*\s*$"
+)
+
+
 def names_topic(text: str) -> bool:
     """Whether a request names a topic beyond its form ("Summarize Acton's argument on sanctions"
-    does, "Summarize Acton's argument" does not)."""
-    return re.search(r"[A-Za-z]{3,}", _FORM_WORDS.sub(" ", text)) is not None
+    does, "Summarize Acton's argument" and "What should Washington do?" do not)."""
+    return re.search(r"[A-Za-z]{3,}", _FORM_WORDS.sub(" ", _ACTOR_DO.sub(" ", text))) is not None
 
 
 @dataclass

@@ -89,11 +89,9 @@ def test_dev_set_loads():
     assert all(isinstance(q, Question) and (q.gold or not q.answerable) for q in questions)
 
 
-# Measured on the dev set (`make eval`): recall@5 0.972, MRR@5 0.891. Issue 2 asks for 0.95
-# and 0.90; until MRR gets there, these floors catch regressions and the strict xfail below
-# turns red the day the target is met (so the floor gets raised).
-RETRIEVAL_FLOORS = {"recall@5": 0.97, "MRR@5": 0.88}
-NOT_YET_MET = {"MRR@5"}
+# Measured on the dev set (`make eval`): recall@5 0.972, MRR@5 0.935, above issue 2's 0.95 and
+# 0.90. The floors sit just under the measured figures, so a regression shows before a target is lost.
+RETRIEVAL_FLOORS = {"recall@5": 0.97, "MRR@5": 0.93}
 
 
 @pytest.mark.parametrize("path", [DEV_SET, *CHECK_SETS], ids=lambda p: p.name)
@@ -113,9 +111,10 @@ def dev_report(assistant):
 
 @pytest.mark.slow
 def test_dev_set_meets_issue_2_thresholds(dev_report):
-    """Acceptance: attribution 1.0, passages <= 150 words, citation validity and grounded accuracy 1.0,
-    and retrieval at or above its measured floors (the same figures `make eval` prints)."""
-    failed = {k: v for k, v in failures(dev_report).items() if k not in NOT_YET_MET}
+    """Acceptance: recall@5 >= 0.95, MRR@5 >= 0.90, attribution 1.0, passages <= 150 words, citation
+    validity and grounded accuracy 1.0, and retrieval at or above its measured floors (the figures
+    `make eval` prints)."""
+    failed = failures(dev_report)
     assert not failed, f"below issue 2's thresholds: {failed}; misses: {dev_report.misses}"
     for name, floor in RETRIEVAL_FLOORS.items():
         assert dev_report.metrics[name] >= floor, (name, dev_report.metrics[name], dev_report.misses)
@@ -135,9 +134,3 @@ def test_check_sets_hold_their_measured_retrieval(assistant, path):
     recall_floor, mrr_floor = CHECK_SET_FLOORS[path.name]
     assert report.metrics["recall@5"] >= recall_floor, (report.metrics, report.misses)
     assert report.metrics["MRR@5"] >= mrr_floor, (report.metrics, report.misses)
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="MRR@5 0.891 < 0.90 on the dev set")
-def test_dev_set_retrieval_targets(dev_report):
-    assert not set(failures(dev_report)) & NOT_YET_MET

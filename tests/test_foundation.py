@@ -262,6 +262,12 @@ def test_a_reported_proposal_is_searched_as_the_recommendation_it_asks_for(assis
         ("Summarize Acton's argument on sanctions", True),
         ("What does Acton recommend on sanctions?", False),
         ("Who is George Beebe?", False),
+        # Naming only who should act asks for the author's prescription...
+        ("What does George Beebe propose the United States do?", True),
+        ("How does Ashford think the West should respond?", True),
+        # ...unless the actor is a topic, or a topic follows.
+        ("What does Kroenig think sanctions relief would do?", False),
+        ("What does Acton think Washington should do about sanctions?", False),
     ],
 )
 def test_a_request_without_a_topic_asks_for_the_gist(assistant, question, summary):
