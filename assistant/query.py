@@ -38,26 +38,28 @@ _FORM_WORDS = re.compile(
     r"that|these|please|give|me|tell|us|article|piece|essay|op-ed|column|debate|dialogue|argument|arguments|case|view|"
     r"views|position|positions|stance|point|points|main|overall|key|central|gist|thesis|claim|claims|summar\w*|make|"
     r"makes|made|think|thinks|argue|argues|say|says|said|believe|believes|propose|proposes|recommend|recommends|"
-    r"suggest|suggests|want|wants|stand|stands)\b",
+    r"suggest|suggests|want|wants|stand|stands|urge|urges|advise|advises|advocate|advocates|favou?rs?|calls?|"
+    r"advice|recommendations?|proposals?|course|action|policy|solution|way|forward|next|steps?)\b",
     re.IGNORECASE,
 )
 
 
-# "What should the United States do?", "How should the West respond?": a question naming only who
-# should act asks for the author's prescription, which is what an opinion piece is about.
-# The actor is a proper name ("the United States", "the Biden administration"), so
-# "What would sanctions relief do?" keeps its topic.
-_ACTOR_DO = re.compile(
-    r"\b(?:(?:should|must|can|could|would)\s+)?(?:the\s+)?(?:[A-Z][\w.\-]*\s+){1,3}"
-    r"(?:(?:administration|government|allies|alliance|leaders|officials)\s+)?"
-    r"(?:(?:should|must|to|ought\s+to)\s+)?(?:do|act|respond|proceed)(?:\s+next|\s+now)?\s*[?.!]*\s*$"
+# "What should the United States do?", "How should the West respond?", "What is her advice to the
+# Biden administration?": a question naming only who should act asks for the author's
+# prescription, which is what an opinion piece is about. The actor is a proper name ("the
+# United States", "Western governments"), so "What would sanctions relief do?" keeps its topic.
+_ACTOR = (r"(?:the\s+)?(?:[A-Z][\w.'\u2019\-]*\s*){1,3}"
+          r"(?:(?:administration|governments?|allies|alliance|leaders|officials)\s*)?")
+_ACTOR_ONLY = re.compile(
+    rf"\b(?:(?:(?:should|must|can|could|would)\s+)?{_ACTOR}(?:(?:should|must|to|ought\s+to)\s+)?"
+    rf"(?:do|act|respond|proceed)(?:\s+next|\s+now)?|(?:for|to)\s+{_ACTOR})\s*[?.!]*\s*$"
 )
 
 
 def names_topic(text: str) -> bool:
     """Whether a request names a topic beyond its form ("Summarize Acton's argument on sanctions"
     does, "Summarize Acton's argument" and "What should Washington do?" do not)."""
-    return re.search(r"[A-Za-z]{3,}", _FORM_WORDS.sub(" ", _ACTOR_DO.sub(" ", text))) is not None
+    return re.search(r"[A-Za-z]{3,}", _FORM_WORDS.sub(" ", _ACTOR_ONLY.sub(" ", text))) is not None
 
 
 @dataclass

@@ -265,6 +265,7 @@ def test_a_reported_proposal_is_searched_as_the_recommendation_it_asks_for(assis
         # Naming only who should act asks for the author's prescription...
         ("What does George Beebe propose the United States do?", True),
         ("How does Ashford think the West should respond?", True),
+        ("What is DePetris's advice to the Biden administration?", True),
         # ...unless the actor is a topic, or a topic follows.
         ("What does Kroenig think sanctions relief would do?", False),
         ("What does Acton think Washington should do about sanctions?", False),
