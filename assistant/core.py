@@ -135,7 +135,7 @@ class Assistant:
     # -- search ---------------------------------------------------------------------------
     def plan(self, question: str) -> QueryPlan:
         snap = self.retriever.snapshot()
-        plan = plan_query(question, snap.people, list(snap.articles.values()))
+        plan = plan_query(question, snap.people, list(snap.articles.values()), snap.common_words)
         if self.scope_authors:
             plan.authors = [a for a in plan.authors if a in self.scope_authors] or list(self.scope_authors)
         if self.scope_articles:

@@ -10,7 +10,8 @@ Two signals, calibrated on the dev set (`make eval` prints the margin):
 
 from __future__ import annotations
 
-from .retrieval import Hit, tokenize
+from .lexical import tokenize
+from .retrieval import Hit
 
 MIN_SIMILARITY = 0.30  # below: nothing relevant, whatever the words
 CONFIDENT_SIMILARITY = 0.55  # above: relevant, even with unusual words in the question

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .lexical import tokenize
 from .models import Article
 
 _COMPARE = re.compile(
@@ -39,27 +40,21 @@ _FORM_WORDS = re.compile(
     r"views|position|positions|stance|point|points|main|overall|key|central|gist|thesis|claim|claims|summar\w*|make|"
     r"makes|made|think|thinks|argue|argues|say|says|said|believe|believes|propose|proposes|recommend|recommends|"
     r"suggest|suggests|want|wants|stand|stands|urge|urges|advise|advises|advocate|advocates|favou?rs?|calls?|"
-    r"advice|recommendations?|proposals?|course|action|policy|solution|way|forward|next|steps?)\b",
+    r"advice|recommendations?|proposals?|course|action|policy|solution|way|forward|next|steps?|"
+    r"should|must|would|could|can|ought|to)\b",
     re.IGNORECASE,
 )
 
 
-# "What should the United States do?", "How should the West respond?", "What is her advice to the
-# Biden administration?": a question naming only who should act asks for the author's
-# prescription, which is what an opinion piece is about. The actor is a proper name ("the
-# United States", "Western governments"), so "What would sanctions relief do?" keeps its topic.
-_ACTOR = (r"(?:the\s+)?(?:[A-Z][\w.'\u2019\-]*\s*){1,3}"
-          r"(?:(?:administration|governments?|allies|alliance|leaders|officials)\s*)?")
-_ACTOR_ONLY = re.compile(
-    rf"\b(?:(?:(?:should|must|can|could|would)\s+)?{_ACTOR}(?:(?:should|must|to|ought\s+to)\s+)?"
-    rf"(?:do|act|respond|proceed)(?:\s+next|\s+now)?|(?:for|to)\s+{_ACTOR})\s*[?.!]*\s*$"
-)
+def names_topic(text: str, common: frozenset[str] = frozenset()) -> bool:
+    """Whether a request names a topic beyond its form and the corpus's `common` words.
 
-
-def names_topic(text: str) -> bool:
-    """Whether a request names a topic beyond its form ("Summarize Acton's argument on sanctions"
-    does, "Summarize Acton's argument" and "What should Washington do?" do not)."""
-    return re.search(r"[A-Za-z]{3,}", _FORM_WORDS.sub(" ", _ACTOR_ONLY.sub(" ", text))) is not None
+    "Summarize Acton's argument on sanctions" does; "Summarize Acton's argument" does not, nor
+    does "What should the United States do?" in a corpus where most passages speak of the
+    United States: a word that common tells no passage from another, and the question asks
+    for the author's prescription, which is what an opinion piece is about.
+    """
+    return any(len(word) >= 3 and word not in common for word in tokenize([_FORM_WORDS.sub(" ", text)])[0])
 
 
 @dataclass
@@ -154,7 +149,10 @@ _REPORTED_PROPOSAL = re.compile(
 )
 
 
-def plan_query(question: str, people: list[str], articles: list[Article]) -> QueryPlan:
+def plan_query(
+    question: str, people: list[str], articles: list[Article], common: frozenset[str] = frozenset()
+) -> QueryPlan:
+    """How to search for `question`; `common` are the corpus's words that name no topic."""
     text = _INSTRUCTION.sub("", question).strip() or question
     authors = named_people(question, people)
     ids = named_articles(question, articles)
@@ -175,7 +173,7 @@ def plan_query(question: str, people: list[str], articles: list[Article]) -> Que
         article_ids=ids,
         compare=compare,
         # "What does Beebe propose?" names no topic: it asks for the gist of his piece.
-        summary=bool(_SUMMARY.search(question)) or (bool(authors or ids) and not names_topic(text)),
+        summary=bool(_SUMMARY.search(question)) or (bool(authors or ids) and not names_topic(text, common)),
         counter=bool(_INSTRUCTION.match(question)) and text != question,
     )
 

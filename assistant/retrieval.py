@@ -16,15 +16,16 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import bm25s
 import numpy as np
-import Stemmer
 
 from index.embeddings import Embedder
 from index.store import Store
 
 from .citations import sentences
+from .lexical import common_words, tokenize
 from .models import Article, Passage
 from .query import QueryPlan, names_topic, negate
 
@@ -45,11 +46,10 @@ AUTHOR_PENALTY = 3  # in comparisons, each earlier pick of an author moves their
 # Counterpoints come from every voice before a second from anyone: a debater wants the
 # range of objections (the debate-prep job caps each speaker for the same reason).
 COUNTER_PENALTY = 8
-_STEMMER = Stemmer.Stemmer("english")
-
-
-def tokenize(texts: list[str]) -> list[list[str]]:
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
+# A word in more than half the passages names no topic (see `names_topic`); the share is
+# estimated on at most COMMON_SAMPLE evenly spaced passages, which keeps it cheap at 100k.
+COMMON_SHARE = 0.5
+COMMON_SAMPLE = 2000
 
 
 @dataclass
@@ -90,6 +90,12 @@ class Snapshot:
                 first += count
             self._sentence_spans[article_id] = spans
         return self._sentence_spans[article_id][i]
+
+    @cached_property
+    def common_words(self) -> frozenset[str]:
+        """Stemmed words found in more than COMMON_SHARE of the body passages."""
+        body = [p.text for p in self.passages if p.kind == "body"]
+        return common_words(body[:: max(1, len(body) // COMMON_SAMPLE)], COMMON_SHARE)
 
     @property
     def vocabulary(self) -> dict:
@@ -378,7 +384,7 @@ def plan_search(
         if centroid.size:
             # A request naming no topic ("Summarize Acton's argument") keeps only its scope's
             # direction: the words of its form would only pull towards passages using them.
-            topical = vector if names_topic(plan.text) else 0
+            topical = vector if names_topic(plan.text, retriever.snapshot().common_words) else 0
             vector, query, kinds = unit(topical + 2 * centroid), "", ("body",)
     elif plan.counter:
         vector = unit(vector + retriever.encode_query(negate(plan.text)))

@@ -123,7 +123,8 @@ def test_dev_set_meets_issue_2_thresholds(dev_report):
 # The held-out check sets, held a little below their measured figures (one rank either way):
 # a change that lifts the dev set while these fall fits the dev set's 20 questions, not questions
 # in general.
-CHECK_SET_FLOORS = {"heldout.jsonl": (0.88, 0.83), "heldout2.jsonl": (0.75, 0.73)}  # measured 0.906/0.856, 0.781/0.762
+# measured 0.906/0.856, 0.781/0.762, 0.938/0.695
+CHECK_SET_FLOORS = {"heldout.jsonl": (0.88, 0.83), "heldout2.jsonl": (0.75, 0.73), "heldout3.jsonl": (0.90, 0.66)}
 
 
 @pytest.mark.slow
