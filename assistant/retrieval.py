@@ -47,9 +47,11 @@ AUTHOR_PENALTY = 3  # in comparisons, each earlier pick of an author moves their
 # range of objections (the debate-prep job caps each speaker for the same reason).
 COUNTER_PENALTY = 8
 # A word in more than half the passages names no topic (see `names_topic`); the share is
-# estimated on at most COMMON_SAMPLE evenly spaced passages, which keeps it cheap at 100k.
+# estimated on at most COMMON_SAMPLE evenly spaced passages, which keeps it cheap at 100k, and
+# only from COMMON_MIN passages on: in a handful, any repeated word would pass for common.
 COMMON_SHARE = 0.5
 COMMON_SAMPLE = 2000
+COMMON_MIN = 20
 
 
 @dataclass
@@ -95,6 +97,8 @@ class Snapshot:
     def common_words(self) -> frozenset[str]:
         """Stemmed words found in more than COMMON_SHARE of the body passages."""
         body = [p.text for p in self.passages if p.kind == "body"]
+        if len(body) < COMMON_MIN:
+            return frozenset()
         return common_words(body[:: max(1, len(body) // COMMON_SAMPLE)], COMMON_SHARE)
 
     @property

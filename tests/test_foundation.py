@@ -17,7 +17,7 @@ from assistant import Assistant, UsageError
 from assistant.citations import make_citation, normalize, quote_in, verify_citations
 from assistant.lexical import tokenize
 from assistant.models import Citation
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, Snapshot
 from index.metadata import load_metadata
 from index.pipeline import content_hash, prepare_article
 
@@ -280,6 +280,9 @@ def test_words_in_most_passages_are_the_corpus_common_words(assistant):
     common = assistant.retriever.snapshot().common_words
     assert {"russia", "ukrain", "war"} <= common  # stemmed, as BM25 sees them
     assert not {"sanction", "nato", "europ"} & common
+    # In a handful of passages any repeated word would pass for common: none is taken.
+    few = [p for p in assistant.retriever.snapshot().passages if p.kind == "body"][:10]
+    assert Snapshot("few", [], few).common_words == frozenset()
 
 
 def test_a_summary_search_starts_with_the_thesis_its_title_states(assistant):
