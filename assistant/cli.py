@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .cli_jobs import references
 from .core import Assistant, UsageError
 from .logs import quiet_libraries
 
@@ -105,18 +106,9 @@ def ask(question: str, as_json: JsonFlag = False) -> None:
         # Citation checks changed the streamed text (e.g. marked an unverified quote): show the result.
         sys.stdout.write(f"\nAfter citation checks:\n{answer.answer}\n")
     if answer is not None:
-        sys.stdout.write(render_references(answer.citations) + "\n")
+        sys.stdout.write(references(answer.citations, offsets=True) + "\n")
         for notice in answer.notices:
             err.print(f"note: {notice}", markup=False)
-
-
-def render_references(citations) -> str:
-    lines = ["", "References:"]
-    for c in citations:
-        p = c.passage
-        lines.append(f"[{c.n}] {p.speaker_label}, \"{p.title or p.article_id}\", {p.outlet} {p.date} "
-                     f"(chars {p.start}-{p.end} of {p.article_id})")
-    return "\n".join(lines) if citations else ""
 
 
 @app.command()

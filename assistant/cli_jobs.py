@@ -69,11 +69,15 @@ def counter(
     _notes(result.notices)
 
 
-def references(citations: list[Citation]) -> str:
+def references(citations: list[Citation], offsets: bool = False) -> str:
+    """The numbered reference list under a CLI answer, summary or brief. An article without a
+    title is "untitled" (its id, shown with the offsets, is not a title)."""
     lines = ["", "References:"]
     for c in citations:
         p = c.passage
-        lines.append(f"[{c.n}] {p.speaker_label}, \"{p.title or p.article_id}\", {p.outlet} {p.date}")
+        title = f"\"{p.title}\"" if p.title else "untitled"
+        where = f" (chars {p.start}-{p.end} of {p.article_id})" if offsets else ""
+        lines.append(f"[{c.n}] {p.speaker_label}, {title}, {p.outlet} {p.date}{where}")
     return "\n".join(lines) if citations else ""
 
 

@@ -361,6 +361,16 @@ def test_cli_json_contract(fresh_data):
     assert {"articles", "chunks", "added", "updated", "unchanged", "removed", "errors"} <= report.keys()
 
 
+def test_cli_references_name_titles_never_ids(fresh_data):
+    """Beebe's piece has no title in its text or metadata: it is "untitled", not its id in quotes."""
+    ask = run_cli(fresh_data, "ask", "What does George Beebe propose the United States do?")
+    assert ask.returncode == 0, ask.stderr
+    references = ask.stdout.split("References:")[1].strip().splitlines()
+    assert references[0].startswith("[1] George Beebe, untitled, Quincy Institute")
+    assert references[0].endswith("of qi-beebe-direct-talks)")  # the id stays, as the offsets' article
+    assert '"qi-beebe-direct-talks"' not in ask.stdout
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
