@@ -64,6 +64,7 @@ class QueryPlan:
     article_ids: list[str] = field(default_factory=list)  # articles named (by outlet, title, "the debate")
     compare: bool = False
     summary: bool = False  # asks for the gist of a scope, not for one fact
+    topic: bool = True  # names a topic beyond its form and the corpus's common words (`names_topic`)
     counter: bool = False  # asks for evidence against a claim
 
 
@@ -167,13 +168,15 @@ def plan_query(
     if authors:
         ids = []
     compare = len(authors) > 1 or bool(_COMPARE.search(question))
+    topic = names_topic(text, common)
     return QueryPlan(
         text=text,
         authors=authors,
         article_ids=ids,
         compare=compare,
         # "What does Beebe propose?" names no topic: it asks for the gist of his piece.
-        summary=bool(_SUMMARY.search(question)) or (bool(authors or ids) and not names_topic(text, common)),
+        summary=bool(_SUMMARY.search(question)) or (bool(authors or ids) and not topic),
+        topic=topic,
         counter=bool(_INSTRUCTION.match(question)) and text != question,
     )
 

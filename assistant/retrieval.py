@@ -27,7 +27,7 @@ from index.store import Store
 from .citations import sentences
 from .lexical import common_words, tokenize
 from .models import Article, Passage
-from .query import QueryPlan, names_topic, negate
+from .query import QueryPlan, negate
 
 CANDIDATES = 40
 SENTENCE_CANDIDATES = 120
@@ -388,7 +388,7 @@ def plan_search(
         if centroid.size:
             # A request naming no topic ("Summarize Acton's argument") keeps only its scope's
             # direction: the words of its form would only pull towards passages using them.
-            topical = vector if names_topic(plan.text, retriever.snapshot().common_words) else 0
+            topical = vector if plan.topic else 0
             vector, query, kinds = unit(topical + 2 * centroid), "", ("body",)
     elif plan.counter:
         vector = unit(vector + retriever.encode_query(negate(plan.text)))
