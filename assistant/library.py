@@ -21,7 +21,7 @@ import puremagic
 
 from index.lock import index_lock
 from index.metadata import ArticleMeta, load_metadata, save_metadata
-from index.readers import ReadError, decode_text
+from index.readers import BINARY_SUFFIXES, ReadError, decode_text, docx_problem
 
 from .models import FileError, IndexReport
 
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
     from .core import Assistant
 
-UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
-TEXT_SUFFIXES = UPLOAD_SUFFIXES - {".pdf"}
+UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+TEXT_SUFFIXES = UPLOAD_SUFFIXES - BINARY_SUFFIXES
 TRASH = ".trash"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -65,13 +65,15 @@ def check_upload(name: str, data: bytes, max_bytes: int) -> str | None:
     """Why this upload is refused, or None when it is acceptable."""
     suffix = Path(safe_filename(name)).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        return f"unsupported file type {suffix or '(none)'}; use txt, md, html or pdf"
+        return f"unsupported file type {suffix or '(none)'}; use txt, md, html, pdf or docx"
     if len(data) > max_bytes:
         return f"too large: {len(data) / 1e6:.1f} MB (limit {max_bytes / 1e6:.0f} MB)"
     if not data.strip():
         return "empty file"
     if suffix == ".pdf":
         return None if data.lstrip()[:5] == b"%PDF-" else "not a PDF: the content does not start with %PDF-"
+    if suffix == ".docx":
+        return docx_problem(data)
     return _check_text(data)
 
 

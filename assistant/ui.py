@@ -187,7 +187,7 @@ def _library_tab(api: AppAPI) -> dict:
         table = _table(LIBRARY_HEADERS, "Articles: click a row to edit it", "library-table",
                        ["22%", "28%", "17%", "15%", "8%", "10%"])
         with gr.Accordion("Add articles", open=True):
-            files = gr.File(label="txt, md, html or pdf", file_count="multiple", elem_id="upload",
+            files = gr.File(label="txt, md, html, pdf or docx", file_count="multiple", elem_id="upload",
                             file_types=sorted(UPLOAD_SUFFIXES))
             add = gr.Button("Add to library", variant="primary", elem_id="upload-run")
             upload_status = _markdown(elem_id="upload-status")

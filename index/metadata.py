@@ -54,3 +54,12 @@ def save_metadata(folder: Path, entries: dict[str, ArticleMeta]) -> None:
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps({"article": rows}), encoding="utf-8")
     tmp.replace(path)
+
+
+def overlay(entry: ArticleMeta | None, own: ArticleMeta) -> ArticleMeta:
+    """The article's metadata: each field the articles.toml `entry` states wins over the file's
+    `own` metadata (an empty authors list there means "unknown" and wins too)."""
+    if entry is None:
+        return own
+    stated = {k: v for k, v in entry.model_dump().items() if v not in (None, "")}
+    return own.model_copy(update=stated)

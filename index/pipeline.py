@@ -7,14 +7,15 @@ from pathlib import Path
 
 from assistant.models import Article, Passage
 
-from .attribution import attribute
+from .attribution import Attribution, attribute
 from .chunking import chunk_segments, make_splitter
 from .cleaning import clean
-from .metadata import ArticleMeta, slugify
-from .readers import ReadError, read_file
+from .metadata import ArticleMeta, overlay, slugify
+from .people import is_institution
+from .readers import ReadError, read_document
 
-# Bump when cleaning, attribution or chunking change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "4"
+# Bump when reading, cleaning, attribution or chunking change, so that re-indexing redoes every file.
+PIPELINE_VERSION = "5"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -32,20 +33,24 @@ def article_id_for(path: Path, meta: ArticleMeta | None, title: str | None) -> s
 
 
 def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[Article, list[Passage]]:
-    """Build an article and its passages; raises ReadError for unusable files."""
-    raw = read_file(path)
-    cleaned = clean(raw, title=meta.title if meta else None)
+    """Build an article and its passages; raises ReadError for unusable files.
+
+    Metadata precedence: the articles.toml entry `meta`, then the file's own metadata, then
+    what the text says (bylines, bio lines, speaker turns)."""
+    document = read_document(path)
+    known = overlay(meta, document.meta)
+    cleaned = clean(document.text, title=known.title)
     if not cleaned.paragraphs:
         raise ReadError("no article text left after removing page furniture")
-    attribution = attribute(cleaned.paragraphs, cleaned.byline_names, meta.authors if meta else None)
-    title = (meta.title if meta and meta.title else None) or cleaned.title or ""
+    attribution = _without_institutions(attribute(cleaned.paragraphs, cleaned.byline_names, known.authors))
+    title = known.title or cleaned.title or ""
     article = Article(
         id=article_id_for(path, meta, title),
         title=title,
         authors=attribution.authors,
-        outlet=meta.outlet if meta else "",
-        date=meta.date if meta else "",
-        url=meta.url if meta else "",
+        outlet=known.outlet,
+        date=known.date,
+        url=known.url,
         source=str(path),
         text=cleaned.text,
         content_hash=digest,
@@ -72,3 +77,14 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
     if not passages:
         raise ReadError("no passages could be made from the text")
     return article, passages
+
+
+def _without_institutions(attribution: Attribution) -> Attribution:
+    """An institution found as a byline or a turn label is the outlet, never a person: it is
+    nobody's author and no passage's speaker."""
+    for segment in attribution.segments:
+        if segment.author and is_institution(segment.author):
+            segment.author = None
+    attribution.authors = [a for a in attribution.authors if not is_institution(a)]
+    attribution.speakers = [s for s in attribution.speakers if not is_institution(s)]
+    return attribution

@@ -1,10 +1,24 @@
-"""Reading article files (txt, md, html, pdf) into plain text, with specific errors."""
+"""Reading article files (txt, md, html, pdf, docx) into plain text and the file's own metadata
+(title, authors, date, outlet, url), with specific errors."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import io
+import re
+import zipfile
 from pathlib import Path
+from typing import Any
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+from pydantic import BaseModel
+
+from .metadata import ArticleMeta
+from .people import split_people
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+BINARY_SUFFIXES = {".pdf", ".docx"}
 # Size limits. An opinion article is tens of KB; a 2 MB text file is a 300,000-word book.
 # Bigger text files are refused up front (before reading them into memory) with a clear
 # reason rather than tying up the indexer for minutes embedding tens of thousands of
@@ -13,10 +27,57 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_TEXT_CHARS = MAX_TEXT_BYTES
+# A .docx is a zip: its document.xml is refused past this size before being inflated (zip bombs).
+MAX_DOCX_XML_BYTES = 100 * 1024 * 1024
 
 
 class ReadError(ValueError):
     """A file that cannot be turned into article text; the message says why."""
+
+
+class ReadResult(BaseModel):
+    """An article file's text and what the file itself says about the article.
+
+    `meta` has the fields of an articles.toml entry (`file` is the file's name, `id` is never
+    set); `authors` is None when the file names no person.
+    """
+
+    text: str
+    meta: ArticleMeta
+
+
+def file_meta(
+    path: Path, *, title: Any = None, authors: list[str] | None = None, outlet: Any = None,
+    date: Any = None, url: Any = None,
+) -> ArticleMeta:
+    """The file's own metadata, cleaned: an institution in an author field becomes the outlet
+    (when none is given), account names are dropped, and unusable titles are ignored."""
+    people, institutions = split_people([str(a) for a in authors or [] if a])
+    outlet_name = _plain(outlet) or (institutions[0] if institutions else "")
+    return ArticleMeta(
+        file=path.name, title=_usable_title(_plain(title)), authors=people or None,
+        outlet=outlet_name, date=_iso_date(date), url=_plain(url),
+    )
+
+
+def _plain(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _usable_title(title: str) -> str | None:
+    """A title, unless it is a placeholder or a file name that a tool stamped in ("untitled",
+    "Microsoft Word - draft3.docx")."""
+    if not title or title.lower() in {"untitled", "untitled document", "document", "word document"}:
+        return None
+    if re.search(r"\.(docx?|pdf|txt|html?|md|odt|rtf)$", title, re.IGNORECASE):
+        return None
+    return title
+
+
+def _iso_date(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    return _plain(value)
 
 
 def read_text_file(path: Path) -> str:
@@ -49,7 +110,54 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_html(path: Path) -> str:
+def read_markdown(path: Path) -> ReadResult:
+    """YAML front matter (python-frontmatter) gives the metadata and is not article text; else a
+    leading `# Heading` gives the title. Heading markers are dropped from the text either way."""
+    import frontmatter
+    import yaml
+
+    raw = read_text_file(path)
+    try:
+        post = frontmatter.loads(raw)
+        fields, body = {str(k).lower(): v for k, v in post.metadata.items()}, post.content
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError):
+        fields, body = {}, raw  # unparsable front matter: keep every line as text, lose nothing
+    first_line = next((line for line in body.splitlines() if line.strip()), "")
+    heading = _ATX_LEVEL1.match(first_line)
+    source = _plain(_first(fields, "source"))
+    meta = file_meta(
+        path,
+        title=_first(fields, "title", "headline") or (heading.group(1) if heading else None),
+        authors=_as_list(_first(fields, "authors", "author", "creator", "by")),
+        outlet=_first(fields, "outlet", "publisher", "publication", "site_name", "sitename", "site")
+        or (source if "://" not in source else None),
+        date=_first(fields, "date", "published", "pubdate", "created"),
+        url=_first(fields, "url", "source_url", "canonical_url", "permalink", "link")
+        or (source if "://" in source else None),
+    )
+    return ReadResult(text=_ATX_HEADING.sub(r"\1", body), meta=meta)
+
+
+# An ATX heading ("## Section ##"): the markers are Markdown syntax, not words of the article.
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_ATX_LEVEL1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def _first(fields: dict[str, Any], *keys: str) -> Any:
+    return next((fields[k] for k in keys if fields.get(k) not in (None, "", [])), None)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+# Dates from the page's own metadata only (no guessing from the text), as early as history goes.
+_HTML_DATE_CONFIG = {"original_date": True, "extensive_search": False, "min_date": "1000-01-01"}
+
+
+def read_html(path: Path) -> ReadResult:
     import trafilatura
 
     html = decode_text(path.read_bytes())
@@ -58,10 +166,15 @@ def read_html(path: Path) -> str:
     )
     if not text:
         raise ReadError("no article text found in the HTML")
-    return text.replace("\n", "\n\n")
+    found = trafilatura.extract_metadata(html, date_config=_HTML_DATE_CONFIG)
+    meta = file_meta(
+        path, title=found.title, authors=[found.author] if found.author else [],
+        outlet=found.sitename, date=found.date, url=found.url,
+    )
+    return ReadResult(text=text.replace("\n", "\n\n"), meta=meta)
 
 
-def read_pdf(path: Path) -> str:
+def read_pdf(path: Path) -> ReadResult:
     from pypdf import PdfReader
 
     try:
@@ -69,6 +182,8 @@ def read_pdf(path: Path) -> str:
         if reader.is_encrypted:
             raise ReadError("encrypted PDF (remove the password first)")
         pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+        meta = file_meta(path, title=info.title, authors=[info.author or ""]) if info else file_meta(path)
     except ReadError:
         raise
     except FileNotFoundError as exc:
@@ -78,7 +193,62 @@ def read_pdf(path: Path) -> str:
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise ReadError("PDF has no extractable text (scanned image?)")
-    return text
+    return ReadResult(text=text, meta=meta)
+
+
+def docx_problem(data: bytes) -> str | None:
+    """Why these bytes are not a readable .docx (a zip holding word/document.xml), or None."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return "not a .docx: the content is not a zip archive (an old .doc, or a password-protected file?)"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            document = archive.getinfo("word/document.xml")
+    except KeyError:
+        return "not a Word document: the .docx archive has no word/document.xml"
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return f"broken .docx archive: {exc}"[:200]
+    if document.file_size > MAX_DOCX_XML_BYTES:
+        return f"file too large (its text inflates to {_mb(document.file_size)} > {_mb(MAX_DOCX_XML_BYTES)})"
+    return None
+
+
+def read_docx(path: Path) -> ReadResult:
+    """Paragraphs and table rows in document order (python-docx), and the core properties."""
+    import docx
+    from docx.table import Table
+
+    data = path.read_bytes()
+    if problem := docx_problem(data):
+        raise ReadError(problem)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = [
+            _table_text(block) if isinstance(block, Table) else block.text
+            for block in document.iter_inner_content()
+        ]
+        props = document.core_properties
+        created = props.created if props.created != _template_created() else None
+        meta = file_meta(path, title=props.title, authors=[props.author or ""], date=created)
+    except Exception as exc:  # a parser of untrusted input fails in many ways
+        raise ReadError(f"broken .docx: {type(exc).__name__}: {exc}"[:200]) from exc
+    return ReadResult(text="\n\n".join(b.strip() for b in blocks if b.strip()), meta=meta)
+
+
+def _table_text(table: Any) -> str:
+    rows = []
+    for row in table.rows:
+        cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))  # merged cells repeat
+        rows.append(" | ".join(c for c in cells if c))
+    return "\n".join(r for r in rows if r)
+
+
+@functools.cache
+def _template_created() -> dt.datetime | None:
+    """The creation date python-docx's own blank template carries: a file built from it was not
+    written on that date, so it says nothing about the article."""
+    import docx
+
+    return docx.Document().core_properties.created
 
 
 def _mb(n: int) -> str:
@@ -98,7 +268,7 @@ def check_file(path: Path) -> int:
         raise ReadError("not a regular file")
     if size == 0:
         raise ReadError("empty file")
-    limit = MAX_FILE_BYTES if suffix == ".pdf" else MAX_TEXT_BYTES
+    limit = MAX_FILE_BYTES if suffix in BINARY_SUFFIXES else MAX_TEXT_BYTES
     if size > limit:
         raise ReadError(f"file too large ({_mb(size)} > {_mb(limit)} limit for {suffix} files)")
     return size
@@ -106,6 +276,11 @@ def check_file(path: Path) -> int:
 
 def read_file(path: Path) -> str:
     """Plain text of an article file; raises ReadError with a specific reason."""
+    return read_document(path).text
+
+
+def read_document(path: Path) -> ReadResult:
+    """Text and own metadata of an article file; raises ReadError with a specific reason."""
     suffix = path.suffix.lower()
     check_file(path)
     try:
@@ -113,15 +288,19 @@ def read_file(path: Path) -> str:
             with path.open("rb") as fh:
                 if not fh.read(1024).lstrip().startswith(b"%PDF"):
                     raise ReadError("not a PDF (content does not start with %PDF)")
-            text = read_pdf(path)
+            result = read_pdf(path)
+        elif suffix == ".docx":
+            result = read_docx(path)
         elif suffix in {".html", ".htm"}:
-            text = read_html(path)
+            result = read_html(path)
+        elif suffix in MARKDOWN_SUFFIXES:
+            result = read_markdown(path)
         else:
-            text = read_text_file(path)
+            result = ReadResult(text=read_text_file(path), meta=file_meta(path))
     except OSError as exc:
         raise ReadError(f"unreadable: {exc.strerror or exc}") from exc
-    if not text.strip():
+    if not result.text.strip():
         raise ReadError("no text in file")
-    if len(text) > MAX_TEXT_CHARS:
-        raise ReadError(f"too much text ({len(text):,} characters > {MAX_TEXT_CHARS:,} limit)")
-    return text
+    if len(result.text) > MAX_TEXT_CHARS:
+        raise ReadError(f"too much text ({len(result.text):,} characters > {MAX_TEXT_CHARS:,} limit)")
+    return result

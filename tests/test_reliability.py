@@ -156,7 +156,7 @@ def make_dirty_corpus(root: Path) -> dict[str, str]:
         "junk.pdf": "not a PDF",
         "broken.pdf": "PDF",
         "huge.txt": "file too large",
-        "notes.docx": "unsupported file type",
+        "notes.docx": "not a .docx",
         "ring_a.txt": "symlink loop",
         "ring_b.txt": "symlink loop",
         "dangling.txt": "unreadable",

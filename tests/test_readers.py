@@ -1,0 +1,245 @@
+"""Readers and the file's own metadata: docx, HTML, Markdown front matter, PDF info, and the
+precedence articles.toml > file metadata > text. Real files on disk, the real index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import ROOT, make_settings
+from pypdf import PdfReader, PdfWriter
+
+from assistant import Assistant
+from assistant.library import check_upload
+from index.metadata import ArticleMeta, save_metadata
+from index.people import is_institution, split_people
+from index.pipeline import prepare_article
+from index.readers import ReadError, read_document
+
+GENERAL = ROOT / "eval" / "corpus-general"
+LONG = " ".join(["The council should publish its budget before the vote, and every member should read it."] * 6)
+
+
+def _prepare(path: Path, meta: ArticleMeta | None = None):
+    return prepare_article(path, meta, "0" * 64)
+
+
+def _docx(path: Path, *, title: str = "", author: str = "", paragraphs: list[str] | None = None) -> Path:
+    document = docx.Document()
+    for text in paragraphs or ["A Budget Nobody Read", LONG, LONG.replace("council", "board")]:
+        document.add_paragraph(text)
+    document.core_properties.title = title
+    document.core_properties.author = author
+    document.core_properties.created = dt.datetime(2024, 3, 5, 9, 30)
+    document.save(path)
+    return path
+
+
+# -- the real files of corpus-general, indexed with no articles.toml -----------------------------
+@pytest.fixture(scope="module")
+def general_index(tmp_path_factory) -> tuple[Assistant, dict]:
+    corpus = tmp_path_factory.mktemp("general")
+    for path in GENERAL.iterdir():
+        if path.name != "README.md":
+            shutil.copy(path, corpus / path.name)
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp("data"), corpus))
+    report = assistant.index()
+    return assistant, report
+
+
+def test_all_seven_general_files_are_indexed(general_index):
+    _, report = general_index
+    assert report.errors == [] and report.added == 7
+
+
+def _by_source(assistant: Assistant, name: str):
+    return next(a for a in assistant.articles() if Path(a.source).name == name)
+
+
+def test_general_titles_and_authors_come_from_the_files_metadata(general_index):
+    assistant, _ = general_index
+    pdf = _by_source(assistant, "nyt-v-sullivan-oral-argument-1964.pdf")
+    assert pdf.title == "New York Times Co. v. Sullivan, No. 39: Oral Argument, January 6, 1964 (excerpt)"
+    assert pdf.outlet == "Supreme Court of the United States"
+    assert "Supreme Court of the United States" not in pdf.authors
+    debate = _by_source(assistant, "lincoln-douglas-ottawa-1858.docx")
+    assert debate.title.startswith("The Lincoln-Douglas Debates: First Joint Debate")
+    assert debate.authors == ["Stephen A. Douglas", "Abraham Lincoln"]
+    assert debate.date == ""  # python-docx's template stamp is not the article's date
+    briefing = _by_source(assistant, "press-briefing-2021-12-20.md")
+    assert briefing.title == "Press Briefing by Press Secretary Jen Psaki, December 20, 2021"
+    assert briefing.outlet == "The White House, Office of the Press Secretary"
+    assert briefing.authors == [] and briefing.date == "2021-12-20"
+    assert briefing.url.startswith("https://bidenwhitehouse.archives.gov/briefing-room/")
+    assert not briefing.text.startswith(("---", "title:")) and "\n# " not in briefing.text
+    page = _by_source(assistant, "forester-letter-to-cato-1776.html")
+    assert page.title == "To Cato: The Forester's First Letter (1776)"
+    assert page.outlet == "Revolutionary Pamphlets Archive" and page.date == "1776-04-03"
+    assert all(not a.title.startswith("#") for a in assistant.articles())
+
+
+@pytest.mark.parametrize("name", ["press-briefing-2021-12-20.md", "nyt-v-sullivan-oral-argument-1964.pdf"])
+def test_an_institution_is_never_a_passages_author(name):
+    article, passages = _prepare(GENERAL / name)
+    assert not any(is_institution(a) for a in article.authors + article.speakers)
+    assert not any(p.author and is_institution(p.author) for p in passages)
+
+
+# -- each format, on small files written here ------------------------------------------------------
+def test_docx_text_and_core_properties(tmp_path):
+    path = _docx(tmp_path / "budget.docx", title="A Budget Nobody Read", author="Jane Roe and John Doe")
+    result = read_document(path)
+    assert result.text.split("\n\n") == ["A Budget Nobody Read", LONG, LONG.replace("council", "board")]
+    assert result.meta.title == "A Budget Nobody Read"
+    assert result.meta.authors == ["Jane Roe", "John Doe"] and result.meta.date == "2024-03-05"
+    article, passages = _prepare(path)
+    assert article.title == "A Budget Nobody Read" and article.authors == ["Jane Roe", "John Doe"]
+    assert all(article.text[p.start : p.end] == p.text for p in passages)
+
+
+def test_docx_tables_keep_their_text(tmp_path):
+    document = docx.Document()
+    document.add_paragraph(LONG)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Revenue rose", "Spending fell"
+    document.save(tmp_path / "t.docx")
+    assert "Revenue rose | Spending fell" in read_document(tmp_path / "t.docx").text
+
+
+def test_docx_author_that_is_an_office_goes_to_the_outlet(tmp_path):
+    path = _docx(tmp_path / "memo.docx", author="Office of Management and Budget; Jane Roe")
+    meta = read_document(path).meta
+    assert meta.authors == ["Jane Roe"] and meta.outlet == "Office of Management and Budget"
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_broken_docx_is_reported_and_skipped_while_the_rest_indexes(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("A Budget Nobody Read\n\n" + LONG + "\n\n" + LONG.replace("council", "board"))
+    (corpus / "legacy.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # an old .doc
+    _zip(corpus / "nodoc.docx", {"[Content_Types].xml": b"<Types/>"})
+    _zip(corpus / "badxml.docx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document"})
+    report = Assistant(make_settings(tmp_path / "data", corpus)).index()
+    errors = {Path(e.path).name: e.error for e in report.errors}
+    assert report.added == 1
+    assert errors["legacy.docx"].startswith("not a .docx: the content is not a zip archive")
+    assert errors["nodoc.docx"] == "not a Word document: the .docx archive has no word/document.xml"
+    assert errors["badxml.docx"].startswith("broken .docx:")
+
+
+def test_library_uploads_accept_docx_by_content(tmp_path):
+    good = _docx(tmp_path / "a.docx").read_bytes()
+    assert check_upload("a.docx", good, 10**7) is None
+    assert "not a zip archive" in check_upload("a.docx", b"plain text pretending", 10**7)
+    nodoc = _zip(tmp_path / "b.docx", {"x.txt": b"hello"}).read_bytes()
+    assert "no word/document.xml" in check_upload("b.docx", nodoc, 10**7)
+
+
+def _html(author_meta: str = "") -> str:
+    return f"""<html><head><title>Why the Budget Vote Matters | Daily Bugle</title>
+<meta property="og:title" content="Why the Budget Vote Matters">
+<meta property="og:site_name" content="Daily Bugle">{author_meta}
+<meta property="article:published_time" content="2023-06-01"></head>
+<body><nav><a href="/">Home</a></nav><article><h1>Why the Budget Vote Matters</h1>
+<p>{LONG}</p><p>{LONG.replace("council", "board")}</p></article></body></html>"""
+
+
+def test_html_metadata_from_meta_and_og_tags(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(_html('\n<meta name="author" content="Jane Roe">'))
+    article, _ = _prepare(path)
+    assert (article.title, article.authors) == ("Why the Budget Vote Matters", ["Jane Roe"])
+    assert (article.outlet, article.date) == ("Daily Bugle", "2023-06-01")
+
+
+def test_html_without_meta_author_has_no_author_from_metadata(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(_html())
+    assert read_document(path).meta.authors is None
+    assert _prepare(path)[0].authors == []
+
+
+def test_markdown_front_matter_is_metadata_not_text(tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text(
+        "---\ntitle: Why the Budget Vote Matters\nauthor: Jane Roe\ndate: 2023-06-01\n"
+        "source_url: https://example.org/budget\n---\n\n# Why the Budget Vote Matters\n\n"
+        f"{LONG}\n\n## The board\n\n{LONG.replace('council', 'board')}\n"
+    )
+    article, passages = _prepare(path)
+    assert article.title == "Why the Budget Vote Matters" and article.authors == ["Jane Roe"]
+    assert (article.date, article.url) == ("2023-06-01", "https://example.org/budget")
+    assert "title:" not in article.text and "#" not in article.text
+    assert "The board" in article.text
+    assert all(p.author == "Jane Roe" for p in passages)
+
+
+def test_markdown_heading_gives_the_title_without_its_hash(tmp_path):
+    path = tmp_path / "plain.md"
+    path.write_text(f"# Why the Budget Vote Matters\n\n{LONG}\n")
+    assert read_document(path).meta.title == "Why the Budget Vote Matters"
+    assert _prepare(path)[0].title == "Why the Budget Vote Matters"
+
+
+def test_markdown_with_broken_front_matter_loses_nothing(tmp_path):
+    path = tmp_path / "broken.md"
+    path.write_text(f"---\ntitle: [unclosed\n---\n\n{LONG}\n")
+    result = read_document(path)
+    assert "title: [unclosed" in result.text and LONG in result.text
+
+
+def test_pdf_document_info_title_and_author(tmp_path):
+    writer = PdfWriter(clone_from=PdfReader(GENERAL / "nyt-v-sullivan-oral-argument-1964.pdf"))
+    writer.add_metadata({"/Title": "Argument Notes", "/Author": "Jane Roe; Office of the Solicitor General"})
+    path = tmp_path / "notes.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    meta = read_document(path).meta
+    assert (meta.title, meta.authors) == ("Argument Notes", ["Jane Roe"])
+    assert meta.outlet == "Office of the Solicitor General"
+
+
+# -- precedence and the person/institution test -------------------------------------------------
+def test_articles_toml_overrides_the_files_own_metadata(tmp_path):
+    path = _docx(tmp_path / "budget.docx", title="File Title", author="Jane Roe")
+    save_metadata(tmp_path, {path.name: ArticleMeta(file=path.name, title="Edited Title", authors=[])})
+    meta = ArticleMeta(file=path.name, title="Edited Title", authors=[], url="https://example.org/b")
+    article, _ = _prepare(path, meta)
+    assert (article.title, article.authors, article.url) == ("Edited Title", [], "https://example.org/b")
+    assert article.date == "2024-03-05"  # a field the entry leaves out still comes from the file
+
+
+@pytest.mark.parametrize(
+    "value, people, institutions",
+    [
+        ("The White House, Office of the Press Secretary", [], ["The White House, Office of the Press Secretary"]),
+        ("Supreme Court of the United States", [], ["Supreme Court of the United States"]),
+        ("Stephen A. Douglas; Abraham Lincoln", ["Stephen A. Douglas", "Abraham Lincoln"], []),
+        ("Office of Management and Budget", [], ["Office of Management and Budget"]),
+        ("Acme Widgets Ltd", [], ["Acme Widgets Ltd"]),
+        ("python-docx", [], []),
+        ("Microsoft Office User", [], []),
+        ("Ludwig van Beethoven & Jane Roe", ["Ludwig van Beethoven", "Jane Roe"], []),
+    ],
+)
+def test_people_and_institutions_in_an_author_field(value, people, institutions):
+    assert split_people([value]) == (people, institutions)
+
+
+def test_unreadable_docx_raises_a_read_error(tmp_path):
+    path = tmp_path / "x.docx"
+    path.write_bytes(io.BytesIO(b"PK\x03\x04 truncated").getvalue())
+    with pytest.raises(ReadError, match="docx"):
+        read_document(path)
