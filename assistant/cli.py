@@ -17,9 +17,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from index.web import is_url
+
 from .cli_jobs import references
 from .core import Assistant, UsageError
+from .library import add_urls
 from .logs import quiet_libraries
+from .models import IndexReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 err = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
@@ -37,12 +41,19 @@ def _assistant() -> Assistant:
 
 @app.command()
 def index(
-    paths: Annotated[list[Path] | None, typer.Argument(help="files or folders (default: the corpus)")] = None,
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="files, folders or http(s) URLs (default: the corpus)")
+    ] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Index article files (incremental: unchanged files are skipped)."""
+    """Index article files (incremental: unchanged files are skipped). A URL's page is saved into
+    the corpus folder, its url recorded in articles.toml, and indexed like any HTML file."""
     assistant = _assistant()
+    urls = [p for p in paths or [] if is_url(p)]
+    files = [Path(p) for p in paths or [] if not is_url(p)]
+    if urls and rebuild:
+        raise UsageError("--rebuild redoes the whole corpus: run it without URLs, then index the URLs")
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True,
@@ -52,7 +63,12 @@ def index(
         def progress(done: int, total: int, message: str) -> None:
             bar.update(task, completed=done, total=total or None, description=message[:40])
 
-        report = assistant.index(paths or None, rebuild=rebuild, progress=progress)
+        if urls:
+            fetched = add_urls(assistant, urls, also=files, progress=progress)
+            report = fetched.report or IndexReport()
+            report.errors[:0] = fetched.rejected
+        else:
+            report = assistant.index(files or None, rebuild=rebuild, progress=progress)
     for error in report.errors:
         err.print(f"skipped {error.path}: {error.error}", markup=False)
     for dup in report.duplicates:

@@ -16,12 +16,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import puremagic
 
 from index.lock import index_lock
 from index.metadata import ArticleMeta, load_metadata, save_metadata
 from index.readers import BINARY_SUFFIXES, ReadError, decode_text, docx_problem
+from index.web import FetchError, fetch_html
 
 from .models import FileError, IndexReport
 
@@ -158,6 +160,70 @@ def _drop_failed(result: UploadResult) -> None:
         if path.resolve() in failed:
             path.unlink(missing_ok=True)
             result.saved.remove(path)
+
+
+# -- pages from the web -------------------------------------------------------------------
+def page_filename(url: str) -> str:
+    """The corpus file name for a fetched page: its host and path, sanitised, as .html."""
+    parts = urlsplit(url.strip())
+    name = safe_filename(f"{parts.netloc}{parts.path}".replace("/", "_").rstrip("_"))
+    return name if Path(name).suffix in {".html", ".htm"} else f"{name}.html"
+
+
+def add_urls(
+    assistant: Assistant, urls: list[str], also: list[Path] | None = None, progress: Progress | None = None
+) -> UploadResult:
+    """Fetch each page into the corpus folder with its url in articles.toml (so re-indexing
+    works offline and cites carry the url), then index them with the files `also` given.
+    A page that cannot be fetched is a per-URL entry in `rejected`; one that fetches but
+    cannot be indexed is removed again."""
+    corpus = Path(assistant.settings.corpus)
+    corpus.mkdir(parents=True, exist_ok=True)
+    result = UploadResult()
+    created: list[Path] = []
+    for url in dict.fromkeys(u.strip() for u in urls if u.strip()):
+        try:
+            data = fetch_html(url)
+        except FetchError as exc:
+            result.rejected.append(FileError(path=url, error=str(exc)))
+            continue
+        path, is_new = _page_path(corpus, url)
+        with index_lock(assistant.lock_path):  # not while a build reads the folder
+            path.write_bytes(data)
+            entries = load_metadata(corpus)
+            entry = entries.get(path.name) or ArticleMeta(file=path.name)
+            entries[path.name] = entry.model_copy(update={"url": url})
+            save_metadata(corpus, entries)
+        result.saved.append(path)
+        created += [path] if is_new else []
+    if result.saved or also:
+        result.report = assistant.index(result.saved + list(also or []), progress=progress)
+        with index_lock(assistant.lock_path):
+            _drop_failed_pages(result, created, corpus)
+    return result
+
+
+def _page_path(corpus: Path, url: str) -> tuple[Path, bool]:
+    """The file already holding this url (a re-fetch updates it), else a free name."""
+    known = next((m.file for m in load_metadata(corpus).values() if m.url == url), None)
+    if known and (corpus / known).exists():
+        return corpus / known, False
+    return _free_path(corpus, page_filename(url)), True
+
+
+def _drop_failed_pages(result: UploadResult, created: list[Path], corpus: Path) -> None:
+    """New pages that could not be indexed leave neither their file nor their metadata entry."""
+    report = result.report
+    failed = {Path(e.path).resolve() for e in report.errors + report.duplicates}
+    dropped = [p for p in created if p.resolve() in failed]
+    if not dropped:
+        return
+    entries = load_metadata(corpus)
+    for path in dropped:
+        path.unlink(missing_ok=True)
+        entries.pop(path.name, None)
+        result.saved.remove(path)
+    save_metadata(corpus, entries)
 
 
 # -- deletion ----------------------------------------------------------------------------
