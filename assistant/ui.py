@@ -190,6 +190,9 @@ def _library_tab(api: AppAPI) -> dict:
             files = gr.File(label="txt, md, html, pdf or docx", file_count="multiple", elem_id="upload",
                             file_types=sorted(UPLOAD_SUFFIXES))
             add = gr.Button("Add to library", variant="primary", elem_id="upload-run")
+            with gr.Row():
+                url = gr.Textbox(label="Add from URL (one or more http(s) addresses)", elem_id="add-url", scale=5)
+                add_url = gr.Button("Add from URL", elem_id="add-url-run", scale=1)
             upload_status = _markdown(elem_id="upload-status")
         with gr.Accordion("Edit or delete an article", open=True):
             article = gr.Dropdown(label="Article", choices=[], elem_id="edit-article")
@@ -203,7 +206,8 @@ def _library_tab(api: AppAPI) -> dict:
                 confirm = gr.Checkbox(label="yes, delete it", value=False, elem_id="delete-confirm")
                 delete = gr.Button("Delete article", variant="stop", elem_id="delete")
             status = _markdown(elem_id="library-status")
-    return {"table": table, "files": files, "add": add, "upload_status": upload_status, "article": article,
+    return {"table": table, "files": files, "add": add, "url": url, "add_url": add_url,
+            "upload_status": upload_status, "article": article,
             "fields": [title, authors, outlet, date], "save": save, "confirm": confirm, "delete": delete,
             "status": status}
 
@@ -214,6 +218,9 @@ def _wire_library(api: AppAPI, lib: dict, view_outputs: list) -> None:
     lib["article"].input(lambda a: h._fill_form(api, a)[1:], lib["article"], lib["fields"], **PRIVATE)
     lib["add"].click(h.upload_handler(api), lib["files"], [lib["upload_status"], lib["files"], *view_outputs],
                      concurrency_limit=1, concurrency_id="index", **PRIVATE)
+    for event in (lib["add_url"].click, lib["url"].submit):
+        event(h.url_handler(api), lib["url"], [lib["upload_status"], lib["url"], *view_outputs],
+              concurrency_limit=1, concurrency_id="index", **PRIVATE)
     lib["save"].click(h.save_metadata(api), form, [lib["status"], *view_outputs],
                       concurrency_limit=1, concurrency_id="index", **PRIVATE)
     lib["delete"].click(h.delete(api), [lib["article"], lib["confirm"]],

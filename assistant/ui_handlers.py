@@ -11,8 +11,10 @@ from typing import Any
 
 import gradio as gr
 
+from index.web import is_url
+
 from .core import UsageError
-from .library import LibraryError, UploadResult, add_files, parse_authors, update_metadata
+from .library import LibraryError, UploadResult, add_files, add_urls, parse_authors, update_metadata
 from .models import Answer, Citation, EvidenceCard, Passage
 from .ui_api import AppAPI
 from .ui_render import (
@@ -204,9 +206,27 @@ def upload_handler(api: AppAPI) -> Handler:
     return run
 
 
+def url_handler(api: AppAPI) -> Handler:
+    """The Library's "Add from URL": fetch each address into the corpus and index it."""
+
+    def run(text: str, progress: gr.Progress = PROGRESS) -> tuple:
+        urls = (text or "").split()
+        if not urls:
+            raise gr.Error("Enter one or more http(s) addresses to add.")
+        progress(0, desc="fetching pages")
+        try:
+            result = add_urls(api.assistant, urls, progress=lambda done, total, msg: progress((done, total), desc=msg))
+        except (UsageError, RuntimeError) as exc:
+            raise _fail(exc) from exc
+        return (_upload_report(result), "", *library_view(api))
+
+    return run
+
+
 def _upload_report(result: UploadResult) -> str:
     lines = [f"✅ added `{esc_md(p.name)}`" for p in result.saved]
-    lines += [f"❌ `{esc_md(Path(e.path).name)}`: {esc_md(e.error)}" for e in result.rejected]
+    lines += [f"❌ `{esc_md(e.path if is_url(e.path) else Path(e.path).name)}`: {esc_md(e.error)}"
+              for e in result.rejected]
     report = result.report
     if report:
         lines += [f"❌ `{esc_md(Path(e.path).name)}`: {esc_md(e.error)}" for e in report.errors + report.duplicates]

@@ -113,3 +113,20 @@ def test_cli_index_urls_and_paths_together(site, tmp_path):
     assert (report["added"], report["articles"]) == (2, 2)
     listed = json.loads(run_cli(["articles", "--json"], env).stdout)["articles"]
     assert sorted(a["url"] for a in listed) == ["", url]
+
+
+def test_library_add_from_url_handler(site, tmp_path):
+    import gradio as gr
+
+    from assistant.ui_api import AppAPI
+    from assistant.ui_handlers import url_handler
+
+    _, base, _ = site
+    url, missing = f"{base}/letters/{PAGE}", f"{base}/gone.html"
+    add = url_handler(AppAPI(Assistant(make_settings(tmp_path / "data", tmp_path / "corpus"))))
+    status, box, table, *_ = add(f"{url}\n {missing}", progress=lambda *args, **kwargs: None)
+    assert f"✅ added `{page_filename(url)}`" in status.replace("\\", "")
+    assert f"❌ `{missing}`: HTTP 404" in status.replace("\\", "")
+    assert box == "" and "To Cato: The Forester's First Letter (1776)" in str(table)
+    with pytest.raises(gr.Error, match="http"):
+        add("   ", progress=lambda *args, **kwargs: None)
