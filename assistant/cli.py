@@ -64,9 +64,7 @@ def index(
             bar.update(task, completed=done, total=total or None, description=message[:40])
 
         if urls:
-            fetched = add_urls(assistant, urls, also=files, progress=progress)
-            report = fetched.report or IndexReport()
-            report.errors[:0] = fetched.rejected
+            report = _index_urls(assistant, urls, files, progress)
         else:
             report = assistant.index(files or None, rebuild=rebuild, progress=progress)
     for error in report.errors:
@@ -80,6 +78,19 @@ def index(
     ))
     if report.errors and not (report.added or report.updated or report.unchanged):
         raise typer.Exit(2)
+
+
+def _index_urls(
+    assistant: Assistant, urls: list[str], files: list[Path], progress: Callable[[int, int, str], None]
+) -> IndexReport:
+    """Fetch the pages into the corpus and index them with `files`; fetch failures are errors."""
+    for path in files:  # checked before any page is fetched into the corpus
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    fetched = add_urls(assistant, urls, also=files, progress=progress)
+    report = fetched.report or IndexReport()
+    report.errors[:0] = fetched.rejected
+    return report
 
 
 @app.command()

@@ -130,3 +130,13 @@ def test_library_add_from_url_handler(site, tmp_path):
     assert box == "" and "To Cato: The Forester's First Letter (1776)" in str(table)
     with pytest.raises(gr.Error, match="http"):
         add("   ", progress=lambda *args, **kwargs: None)
+
+
+def test_cli_a_missing_path_is_a_usage_error_before_any_fetch(site, tmp_path):
+    _, base, _ = site
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    env = subprocess_env(tmp_path / "data", corpus)
+    proc = run_cli(["index", f"{base}/letters/{PAGE}", str(tmp_path / "nowhere.txt"), "--json"], env, timeout=300)
+    assert proc.returncode == 2 and "no such file or directory" in proc.stderr
+    assert list(corpus.iterdir()) == []
