@@ -164,6 +164,12 @@ def test_html_metadata_from_meta_and_og_tags(tmp_path):
     assert (article.outlet, article.date) == ("Daily Bugle", "2023-06-01")
 
 
+def test_html_byline_element_names_the_author(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(_html().replace("<article>", '<article><div class="byline"><a rel="author">Jane Roe</a></div>'))
+    assert read_document(path).meta.authors == ["Jane Roe"]
+
+
 def test_html_without_meta_author_has_no_author_from_metadata(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(_html())
