@@ -14,7 +14,7 @@ from .metadata import ArticleMeta, slugify
 from .readers import ReadError, read_file
 
 # Bump when cleaning, attribution or chunking change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -51,6 +51,9 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
         content_hash=digest,
         speakers=attribution.speakers,
         credentials=attribution.credentials,
+        dropped=cleaned.dropped,
+        words_kept=cleaned.words_kept,
+        words_dropped=cleaned.words_dropped,
     )
     chunks = chunk_segments(article.text, attribution.segments, make_splitter())
     passages = [

@@ -99,7 +99,7 @@ def _article_metadata(a: Article) -> dict[str, Any]:
 
 
 def _article_from_record(aid: str, text: str, meta: dict[str, Any]) -> Article:
-    fields = {k: json.loads(v) if k in {"authors", "speakers", "credentials"} else v for k, v in meta.items()}
+    fields = {k: json.loads(v) if k in {"authors", "speakers", "credentials", "dropped"} else v for k, v in meta.items()}
     return Article(id=aid, text=text, **fields)
 
 
