@@ -171,7 +171,7 @@ def _drop_furniture(lines: list[str], latin: float, result: CleanedText) -> list
         if not line:
             continue
         words = len(line.split())
-        if _PROMO_HEADING.match(line) and words <= 8:
+        if _PROMO_HEADING.match(line) and words <= 8 and _is_heading_like(line):  # "more from them." is prose
             in_promo = True
         elif in_promo and words >= _PROMO_ITEM_MAX_WORDS:
             in_promo = False
