@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
-from .unwrap import drop_page_furniture, unwrap
+from .unwrap import drop_page_furniture, starts_turn, unwrap
 
 _I = re.IGNORECASE
 _LABELLED_CAPTION = re.compile(r"^(image|images|photo|photograph|picture|credit|credits|illustration)\s*:", _I)
@@ -201,7 +201,9 @@ _SENTENCE_END = (".", "?", "!", '"', "\u201d", "\u2019")
 
 
 def _is_heading_like(line: str) -> bool:
-    return len(line.split()) <= 16 and not line.rstrip().endswith(_SENTENCE_END + (":",))
+    """A short line without a sentence's end, and no one's turn ("Q Thank you" is speech)."""
+    words = len(line.split())
+    return words <= 16 and not line.rstrip().endswith(_SENTENCE_END + (":",)) and not starts_turn(line)
 
 
 def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:

@@ -20,7 +20,7 @@ number changing, are recognised by that repetition and dropped first, wherever t
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 from assistant.models import DroppedText
 
@@ -42,6 +42,7 @@ _MAX_WIDTH = 130  # wider "lines" are whole paragraphs of pasted web text
 _MAX_BLOCK_LINES = 20  # more non-blank lines per blank line: blank lines are page breaks
 _FOOTER_MIN_REPEATS = 3
 _FOOTER_MAX_WORDS = 25
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-\u2013\u2014\s]*#[-\u2013\u2014\s]*(?:(?:of|/)\s*#)?$", re.IGNORECASE)
 
 
 def _collapsed(line: str) -> str:
@@ -64,15 +65,26 @@ def wrap_width(lines: list[str]) -> int | None:
     return width
 
 
+def _may_be_running_line(shape: str) -> bool:
+    """A short line with a number, worded like a page's header or footer. Numbered labels
+    ("Speaker 1 (00:03):") and headings ("Chapter 2") are text, so it needs a few words
+    ("Official transcript, No. 39 ... Page 4") unless it is a bare page number ("Page 4", "- 4 -")."""
+    if "#" not in shape or len(shape.split()) > _FOOTER_MAX_WORDS or shape.endswith(":") or starts_turn(shape):
+        return False
+    return len(re.findall(r"[^\W\d_]{2,}", shape)) >= 2 or bool(_PAGE_NUMBER.match(shape))
+
+
 def drop_page_furniture(lines: list[str], dropped: list[DroppedText]) -> list[str]:
     """Remove running headers/footers: short lines repeated on several pages with only a number changing."""
     shape = [re.sub(r"\d+", "#", _collapsed(line)) for line in lines]
-    counts = Counter(s for s, line in zip(shape, lines) if "#" in s and len(line.split()) <= _FOOTER_MAX_WORDS)
-    furniture = {
-        s
-        for s, n in counts.items()
-        if n >= _FOOTER_MIN_REPEATS and len({_collapsed(line) for line, t in zip(lines, shape) if t == s}) > 1
-    }
+    variants: dict[str, set[str]] = defaultdict(set)
+    counts: Counter[str] = Counter()
+    for s, line in zip(shape, lines):
+        if _may_be_running_line(s):
+            counts[s] += 1
+            variants[s].add(_collapsed(line))
+    # The same line every time is a repeat, judged later; a changing number makes it a page's.
+    furniture = {s for s, n in counts.items() if n >= _FOOTER_MIN_REPEATS and len(variants[s]) > 1}
     kept = []
     for line, s in zip(lines, shape):
         if s in furniture:
@@ -92,9 +104,14 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
+def starts_turn(line: str) -> bool:
+    """The line opens a labelled speaker turn ("MS. PSAKI:", "Q ", "MR. LINCOLN---")."""
+    return bool(_TURN_START.match(line.strip()))
+
+
 def _starts_paragraph(line: str, previous: str) -> bool:
     text = line.strip()
-    marked = _TURN_START.match(text) or _FIELD.match(text) or _LIST_ITEM.match(text)
+    marked = starts_turn(text) or _FIELD.match(text) or _LIST_ITEM.match(text)
     return bool(marked) or _is_heading(text) or _indent(line) > _indent(previous) + 1
 
 
