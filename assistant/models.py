@@ -13,6 +13,26 @@ from pydantic import BaseModel, Field
 Stance = Literal["support", "oppose", "mixed", "unclear", "unlabeled"]
 Mode = Literal["extractive", "llm"]
 PassageKind = Literal["body", "bio"]
+DropReason = Literal[
+    "caption",
+    "photo credit",
+    "comment prompt",
+    "promo list",
+    "language notice",
+    "repeated paragraph",
+    "pull quote",
+    "page furniture",
+    "title",
+    "header",
+    "byline",
+]
+
+
+class DroppedText(BaseModel):
+    """A line or paragraph that cleaning removed from an article, and why (nothing goes unrecorded)."""
+
+    text: str
+    reason: DropReason
 
 
 class Article(BaseModel):
@@ -33,6 +53,11 @@ class Article(BaseModel):
     credentials: dict[str, str] = Field(
         default_factory=dict, description="author name -> bio line found in the text"
     )
+    dropped: list[DroppedText] = Field(
+        default_factory=list, description="what cleaning removed from the file's text, with the reason"
+    )
+    words_kept: int = Field(0, description="words of the cleaned text")
+    words_dropped: int = Field(0, description="words of the dropped lines")
 
     @property
     def author_label(self) -> str:
@@ -137,6 +162,15 @@ class FileError(BaseModel):
     error: str
 
 
+class Retention(BaseModel):
+    """How much of one article's text survived cleaning."""
+
+    article_id: str
+    path: str
+    words_kept: int
+    words_dropped: int
+
+
 class IndexReport(BaseModel):
     articles: int = 0
     chunks: int = 0
@@ -146,3 +180,4 @@ class IndexReport(BaseModel):
     removed: int = 0
     duplicates: list[FileError] = Field(default_factory=list)
     errors: list[FileError] = Field(default_factory=list)
+    retention: list[Retention] = Field(default_factory=list, description="words kept and dropped per article")

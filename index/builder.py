@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.citations import sentences
-from assistant.models import Article, FileError, IndexReport, Passage
+from assistant.models import Article, FileError, IndexReport, Passage, Retention
 
 from .embeddings import Embedder
 from .lock import index_lock
@@ -183,13 +183,18 @@ def _build(
             store.delete_article(article.id)
             report.removed += 1
 
-    live = {a.id: a.content_hash for a in store.list_articles(with_text=False)}
+    articles = store.list_articles(with_text=False)
+    live = {a.id: a.content_hash for a in articles}
     if interrupted:  # a clean build leaves no garbage: each write replaces or deletes its own
         store.collect_garbage(live)
     store.end_write()
     if prepared or report.removed or rebuild:
         store.bump_generation()
     report.articles = len(live)
+    report.retention = [
+        Retention(article_id=a.id, path=a.source, words_kept=a.words_kept, words_dropped=a.words_dropped)
+        for a in articles
+    ]
     report.chunks = store.count_passages()
     return report
 

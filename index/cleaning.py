@@ -17,6 +17,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.citations import normalize, sentences
+from assistant.models import DroppedText, DropReason
+
+from .unwrap import drop_page_furniture, starts_turn, unwrap
 
 _I = re.IGNORECASE
 _LABELLED_CAPTION = re.compile(r"^(image|images|photo|photograph|picture|credit|credits|illustration)\s*:", _I)
@@ -44,7 +47,7 @@ _PROMPTS = [
     )
 ]
 _PROMO_HEADING = re.compile(r"^(more from|most popular|recommended|you might also like|related articles)\b", _I)
-_BYLINE = re.compile(r"^by\s*(?P<rest>[,\w].*)$", _I)
+_BYLINE = re.compile(r"^by\b\s*(?P<rest>[,\w].*)$", _I)  # \b: "BYRON R. WHITE" is no byline
 _NAME = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}$")
 _TURN_LABEL = re.compile(r"^(?:[A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){1,3}|[A-Z]{2,3}):\s+")
 
@@ -54,11 +57,22 @@ class CleanedText:
     paragraphs: list[str]
     title: str | None = None
     byline_names: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    dropped: list[DroppedText] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def words_kept(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def words_dropped(self) -> int:
+        return sum(len(d.text.split()) for d in self.dropped)
+
+    def drop(self, lines: list[str], reason: DropReason) -> None:
+        self.dropped.extend(DroppedText(text=line, reason=reason) for line in lines if line)
 
 
 def _script_is_foreign(line: str, doc_latin_share: float) -> bool:
@@ -77,13 +91,15 @@ def _latin_share(text: str) -> float:
     return sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, "")) / len(letters)
 
 
-def is_furniture(line: str, doc_latin_share: float = 1.0) -> bool:
-    """Captions, credits, comment prompts, share buttons and language notices."""
-    if _LABELLED_CAPTION.match(line) or _CREDIT_AT_END.search(line):
-        return True
+def furniture_reason(line: str, doc_latin_share: float = 1.0) -> DropReason | None:
+    """Why a line is a caption, credit, comment prompt, share button or language notice (None: it is not)."""
+    if _LABELLED_CAPTION.match(line):
+        return "caption"
+    if _CREDIT_AT_END.search(line):
+        return "photo credit"
     if len(line.split()) <= 30 and any(p.search(line) for p in _PROMPTS):
-        return True
-    return _script_is_foreign(line, doc_latin_share)
+        return "comment prompt"
+    return "language notice" if _script_is_foreign(line, doc_latin_share) else None
 
 
 def parse_byline(line: str) -> list[str] | None:
@@ -122,78 +138,173 @@ def _doubled(lines: list[str], i: int) -> bool:
 
 
 def clean(raw: str, title: str | None = None) -> CleanedText:
-    """Clean raw article text; `title` (from metadata) marks where the body starts."""
-    raw_lines = [line.strip() for line in raw.replace("\r\n", "\n").split("\n")]
-    latin = _latin_share(raw)
+    """Clean raw article text; `title` (from metadata) marks where the body starts.
+
+    Hard-wrapped text is unwrapped into paragraphs first, so every rule below judges
+    whole paragraphs; everything dropped is recorded in `dropped` with its reason.
+    """
     result = CleanedText(paragraphs=[])
-    # Caption pairs are consecutive lines with no blank line between them; blank
-    # lines stay in `lines` as "" so that adjacency can be judged.
-    lines = raw_lines
+    raw_lines = drop_page_furniture(raw.replace("\r\n", "\n").split("\n"), result.dropped)
+    unwrapped = unwrap(raw_lines)
+    if unwrapped is not None:
+        # Paragraphs stand apart (blank lines between them): no two are a caption pair.
+        lines = [line for para in unwrapped for line in (para, "")]
+    else:
+        # Caption pairs are consecutive lines with no blank line between them; blank
+        # lines stay in `lines` as "" so that adjacency can be judged.
+        lines = [line.strip() for line in raw_lines]
+    kept = _drop_furniture(lines, _latin_share(raw), result)
+    kept = _drop_repeats(kept, result)
+    result.paragraphs = _drop_header(kept, title, result)
+    return result
+
+
+# A promo list ("More from ...") is headlines, deks and captions; a paragraph this long is prose again.
+_PROMO_ITEM_MAX_WORDS = 50
+
+
+def _drop_furniture(lines: list[str], latin: float, result: CleanedText) -> list[str]:
+    """Drop bylines (keeping their names), captions, credits, prompts and promo lists."""
     kept: list[str] = []
+    in_promo = False
     for i, line in enumerate(lines):
         if not line:
             continue
-        if _PROMO_HEADING.match(line) and len(line.split()) <= 8:
-            result.removed.extend(x for x in lines[i:] if x)
-            break  # promo lists run to the end of a pasted page
+        words = len(line.split())
+        if _PROMO_HEADING.match(line) and words <= 8 and _is_heading_like(line):  # "more from them." is prose
+            in_promo = True
+        elif in_promo and words >= _PROMO_ITEM_MAX_WORDS:
+            in_promo = False
+        if in_promo:
+            result.drop([line], "promo list")
+            continue
         byline = parse_byline(line)
         if byline is not None:
             result.byline_names.extend(byline)
-            result.removed.append(line)
+            result.drop([line], "byline")
             continue
-        if is_furniture(line, latin) or (len(line.split()) >= 4 and _doubled(lines, i)):
-            result.removed.append(line)
+        reason = furniture_reason(line, latin) or ("caption" if words >= 4 and _doubled(lines, i) else None)
+        if reason:
+            result.drop([line], reason)
             continue
         kept.append(line)
-    kept = _drop_repeats(kept, result.removed)
-    kept = _drop_header(kept, title, result)
-    result.paragraphs = kept
-    return result
+    return kept
 
 
 # Pull quotes are searched for as substrings of longer paragraphs only in texts up to
 # this size (the search is quadratic); longer texts only drop exact repeats of sentences.
 _PULL_QUOTE_SCAN_CHARS = 2_000_000
+# A repeat or pull quote this short could be ordinary speech ("Yes, sir.", "Thank you.").
+_MIN_REPEAT_WORDS = 8
+_MAX_PULL_QUOTE_WORDS = 60
+_SENTENCE_END = (".", "?", "!", '"', "\u201d", "\u2019")
 
 
-def _drop_repeats(lines: list[str], removed: list[str]) -> list[str]:
-    """Drop repeated paragraphs (keep the first) and pull quotes: a sentence, or the
-    tail of one, shown again alone ("If Ukraine can hold its own ..., too.")."""
+def _is_heading_like(line: str) -> bool:
+    """A short line without a sentence's end, and no one's turn ("Q Thank you" is speech)."""
+    words = len(line.split())
+    return words <= 16 and not line.rstrip().endswith(_SENTENCE_END + (":",)) and not starts_turn(line)
+
+
+def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
+    """Drop repeated paragraphs (keep the first) and pull quotes (a sentence of a longer
+    paragraph shown again alone: "If Ukraine can hold its own ..., too.").
+
+    Both rules judge whole paragraphs: a repeat is a paragraph of several words (or a
+    heading) seen before; a pull quote is one short sentence, unlabelled, found inside a
+    longer paragraph. Shorter repeats are left alone: in a dialogue they are speech.
+    """
     multi = [normalize(_strip_label(line)) for line in lines if len(sentences(_strip_label(line))) > 1]
     sentence_set = {normalize(s) for line in lines for s in sentences(_strip_label(line))}
     scan = sum(len(m) for m in multi) <= _PULL_QUOTE_SCAN_CHARS
 
-    def is_pull_quote(key: str) -> bool:
-        if len(key.split()) < 5:
+    def is_pull_quote(line: str) -> bool:
+        words = len(line.split())
+        if not _MIN_REPEAT_WORDS <= words <= _MAX_PULL_QUOTE_WORDS or not line.rstrip().endswith(_SENTENCE_END):
             return False
+        if _strip_label(line) != line or len(sentences(line)) != 1:
+            return False
+        key = normalize(line)
         return any(key in m for m in multi) if scan else key in sentence_set
 
     seen: set[str] = set()
     out = []
     for line in lines:
-        key = normalize(_strip_label(line))
-        single = len(sentences(_strip_label(line))) == 1
-        if key in seen or (single and is_pull_quote(key)):
-            removed.append(line)
-            continue
-        seen.add(key)
-        out.append(line)
+        key = normalize(line)
+        if key in seen and (len(line.split()) >= _MIN_REPEAT_WORDS or _is_heading_like(line)):
+            result.drop([line], "repeated paragraph")
+        elif is_pull_quote(line):
+            result.drop([line], "pull quote")
+        else:
+            seen.add(key)
+            out.append(line)
     return out
+
+
+# The title is looked for among the first paragraphs, before the first one of prose.
+_HEADER_PARAGRAPHS = 12
+_PROSE_WORDS = 20
+_TITLE_FIELD = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", _I)
+_FIELD_LINE = re.compile(r"^[\w ]{1,25}:(\s|$)")
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _drop_header(lines: list[str], title: str | None, result: CleanedText) -> list[str]:
     """Remove the title line and the column header above it; remember the title."""
+    header = lines[:_HEADER_PARAGRAPHS]
     if title:
         wanted = normalize(title)
-        for i, line in enumerate(lines[:12]):
-            if normalize(line) == wanted:
-                result.title = line
-                result.removed.extend(lines[: i + 1])
-                return lines[i + 1 :]
+        at = next((i for i, line in enumerate(header) if normalize(line) == wanted), None)
+    else:
+        at = _find_title(lines)
+    if at is None:
         return lines
-    first = lines[0] if lines else ""
-    if first and len(first.split()) <= 16 and not first.rstrip().endswith((".", '"', "\u201d", ":")):
-        if len(lines) > 1 and len(lines[1].split()) > len(first.split()):
-            result.title = first
-            return lines[1:]
-    return lines
+    result.title = _bare_title(lines[at])
+    if _TITLE_FIELD.match(lines[at]):  # a "Title:" field: the lines around it are other fields
+        result.drop([lines[at]], "title")
+        rest = lines[:at] + lines[at + 1 :]
+        same = [line for line in rest[:_HEADER_PARAGRAPHS] if normalize(line) == normalize(result.title)]
+        result.drop(same, "title")
+        return [line for line in rest if line not in same]
+    result.drop(lines[:at], "header")
+    result.drop([lines[at]], "title")
+    return lines[at + 1 :]
+
+
+def _bare_title(line: str) -> str:
+    match = _TITLE_FIELD.match(line)
+    text = match.group("title") if match else line
+    return text.lstrip("#").strip().rstrip(";,:").strip().strip('"\'')
+
+
+def _find_title(lines: list[str]) -> int | None:
+    """The article's own headline, with no metadata: a `Title:` field, else among the short
+    lines above the first paragraph of prose, the first whose words recur in the body (a
+    column name, a site's navigation or another article's headline mostly do not)."""
+    header = lines[:_HEADER_PARAGRAPHS]
+    for i, line in enumerate(header):
+        if _TITLE_FIELD.match(line):
+            return i
+    prose = next((i for i, line in enumerate(header) if len(line.split()) >= _PROSE_WORDS), len(header))
+    candidates = [i for i in range(prose) if _is_title_like(lines[i])]
+    body = set(_content_words(" ".join(lines[prose:])))
+    for i in candidates:
+        words = set(_content_words(lines[i]))
+        if words and len(words & body) >= 0.5 * len(words):
+            return i
+    return None
+
+
+def _is_title_like(line: str) -> bool:
+    text = line.lstrip("#").strip().rstrip(";,")
+    return (
+        any(ch.isalpha() for ch in text)
+        and len(text.split()) <= _PROSE_WORDS
+        and not text.endswith((".", '"', "\u201d", ":"))
+        and not text.startswith(("[", "("))
+        and not _FIELD_LINE.match(text)
+    )
+
+
+def _content_words(text: str) -> list[str]:
+    return _CONTENT_WORD.findall(text.lower())

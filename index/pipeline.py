@@ -56,6 +56,9 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
         content_hash=digest,
         speakers=attribution.speakers,
         credentials=attribution.credentials,
+        dropped=cleaned.dropped,
+        words_kept=cleaned.words_kept,
+        words_dropped=cleaned.words_dropped,
     )
     chunks = chunk_segments(article.text, attribution.segments, make_splitter())
     passages = [

@@ -98,8 +98,11 @@ def _article_metadata(a: Article) -> dict[str, Any]:
     return {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in data.items()}
 
 
+_JSON_FIELDS = {"authors", "speakers", "credentials", "dropped"}
+
+
 def _article_from_record(aid: str, text: str, meta: dict[str, Any]) -> Article:
-    fields = {k: json.loads(v) if k in {"authors", "speakers", "credentials"} else v for k, v in meta.items()}
+    fields = {k: json.loads(v) if k in _JSON_FIELDS else v for k, v in meta.items()}
     return Article(id=aid, text=text, **fields)
 
 

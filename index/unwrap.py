@@ -1,0 +1,163 @@
+"""Hard-wrapped text (Project Gutenberg files, text extracted from PDFs) into paragraphs.
+
+A file wrapped at a fixed width breaks every paragraph into lines of about the same
+length; read line by line, each of those lines would pass for a paragraph, and the
+furniture rules (pull quotes, repeats) would then judge fragments of sentences. So
+wrapped text is detected and unwrapped before any cleaning. No library does this for
+already extracted plain text (textwrap only wraps; pypdf's layout mode keeps the lines),
+hence the few rules here, all from the shape of the lines, none from their words:
+
+* the text is wrapped when most of its lines are about as long as its longest common
+  line and end mid-sentence;
+* a line ends its paragraph when the next line's first word would have fitted on it
+  (the wrapper broke it early on purpose), at a blank line when the file separates
+  paragraphs with blank lines, and around headings, list items and speaker labels.
+
+Running page headers and footers, which a PDF repeats on every page with only the page
+number changing, are recognised by that repetition and dropped first, wherever they fall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from assistant.models import DroppedText
+
+# A line that starts a labelled turn: "MS. PSAKI:", "Emma Ashford:", "Q:", a bare "Q ",
+# "MR. LINCOLN---Yes, sir".
+_TURN_START = re.compile(
+    r"^(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}:(?:\s|$)|Q(?:\s|$)|[A-Z][A-Z.'\u2019 ]+-{2,3}\S)"
+)
+_FIELD = re.compile(r"^[a-z_][\w-]{0,24}:(?:\s|$)")  # "title: ...", "date: ..." in a header
+_LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa\u2013\u2014]\s|\d{1,3}[.)]\s|\([a-z0-9]{1,3}\)\s)")
+_SENTENCE_END = tuple('.?!:;"\u201d\u2019)]')
+_WORD_HYPHEN_END = re.compile(r"[^\W\d_]-$")
+
+# A line of a wrapped paragraph is at least this share of the wrap width; the widths of
+# proportional PDF fonts vary more than monospaced Gutenberg lines, hence the slack.
+_FULL_LINE = 0.8
+_MIN_LINES = 8
+_MAX_WIDTH = 130  # wider "lines" are whole paragraphs of pasted web text
+_MAX_BLOCK_LINES = 20  # more non-blank lines per blank line: blank lines are page breaks
+_FOOTER_MIN_REPEATS = 3
+_FOOTER_MAX_WORDS = 25
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-\u2013\u2014\s]*#[-\u2013\u2014\s]*(?:(?:of|/)\s*#)?$", re.IGNORECASE)
+
+
+def _collapsed(line: str) -> str:
+    return " ".join(line.split())
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the text was wrapped at, or None when it is not hard-wrapped."""
+    lengths = sorted(len(_collapsed(line)) for line in lines if line.strip())
+    if len(lengths) < _MIN_LINES:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    if not 35 <= width <= _MAX_WIDTH:
+        return None
+    full = [_collapsed(line) for line in lines if len(_collapsed(line)) >= _FULL_LINE * width]
+    overlong = sum(1 for n in lengths if n > 1.15 * width)
+    mid_sentence = sum(1 for line in full if not line.endswith(_SENTENCE_END))
+    if len(full) < 0.5 * len(lengths) or overlong > 0.03 * len(lengths) or mid_sentence < 0.5 * len(full):
+        return None
+    return width
+
+
+def _may_be_running_line(shape: str) -> bool:
+    """A short line with a number, worded like a page's header or footer. Numbered labels
+    ("Speaker 1 (00:03):") and headings ("Chapter 2") are text, so it needs a few words
+    ("Official transcript, No. 39 ... Page 4") unless it is a bare page number ("Page 4", "- 4 -")."""
+    if "#" not in shape or len(shape.split()) > _FOOTER_MAX_WORDS or shape.endswith(":") or starts_turn(shape):
+        return False
+    return len(re.findall(r"[^\W\d_]{2,}", shape)) >= 2 or bool(_PAGE_NUMBER.match(shape))
+
+
+def drop_page_furniture(lines: list[str], dropped: list[DroppedText]) -> list[str]:
+    """Remove running headers/footers: short lines repeated on several pages with only a number changing."""
+    shape = [re.sub(r"\d+", "#", _collapsed(line)) for line in lines]
+    variants: dict[str, set[str]] = defaultdict(set)
+    counts: Counter[str] = Counter()
+    for s, line in zip(shape, lines):
+        if _may_be_running_line(s):
+            counts[s] += 1
+            variants[s].add(_collapsed(line))
+    # The same line every time is a repeat, judged later; a changing number makes it a page's.
+    furniture = {s for s, n in counts.items() if n >= _FOOTER_MIN_REPEATS and len(variants[s]) > 1}
+    kept = []
+    for line, s in zip(lines, shape):
+        if s in furniture:
+            dropped.append(DroppedText(text=_collapsed(line), reason="page furniture"))
+        else:
+            kept.append(line)
+    return kept
+
+
+def _is_heading(line: str) -> bool:
+    """A line in capitals ("CHAPTER IV.", "OPENING ARGUMENT OF ..."): a paragraph of its own."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 2 and not any(ch.islower() for ch in letters)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def starts_turn(line: str) -> bool:
+    """The line opens a labelled speaker turn ("MS. PSAKI:", "Q ", "MR. LINCOLN---")."""
+    return bool(_TURN_START.match(line.strip()))
+
+
+def _starts_paragraph(line: str, previous: str) -> bool:
+    text = line.strip()
+    marked = starts_turn(text) or _FIELD.match(text) or _LIST_ITEM.match(text)
+    return bool(marked) or _is_heading(text) or _indent(line) > _indent(previous) + 1
+
+
+def _ends_paragraph(line: str, following: str | None, width: int) -> bool:
+    """The wrapper broke this line early: the next line's first word would have fitted."""
+    if following is None or _is_heading(line):
+        return True
+    first_word = following.split()[0] if following.split() else ""
+    return len(line) + 1 + len(first_word) < _FULL_LINE * width
+
+
+def _join(pieces: list[str]) -> str:
+    """One paragraph from its lines. A hyphen at a line end is kept as written
+    ("Great-" + "Britain" -> "Great-Britain"): no guess that it splits one word."""
+    text = pieces[0]
+    for piece in pieces[1:]:
+        glue = "" if _WORD_HYPHEN_END.search(text) and piece[:1].isalpha() else " "
+        text += glue + piece
+    return text
+
+
+def unwrap(lines: list[str]) -> list[str] | None:
+    """The paragraphs of hard-wrapped text, or None when the text is not hard-wrapped."""
+    width = wrap_width(lines)
+    if width is None:
+        return None
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    blocks = sum(1 for i in nonblank if i == 0 or not lines[i - 1].strip())
+    blank_separated = len(nonblank) <= _MAX_BLOCK_LINES * blocks
+    paragraphs: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            paragraphs.append(_join(current))
+            current.clear()
+
+    previous = ""
+    for n, i in enumerate(nonblank):
+        line = lines[i]
+        if current and (_starts_paragraph(line, previous) or (blank_separated and not lines[i - 1].strip())):
+            flush()
+        current.append(_collapsed(line))
+        following = lines[nonblank[n + 1]] if n + 1 < len(nonblank) else None
+        if _ends_paragraph(_collapsed(line), following, width):
+            flush()
+        previous = line
+    flush()
+    return paragraphs
