@@ -44,7 +44,7 @@ _PROMPTS = [
     )
 ]
 _PROMO_HEADING = re.compile(r"^(more from|most popular|recommended|you might also like|related articles)\b", _I)
-_BYLINE = re.compile(r"^by\s*(?P<rest>[,\w].*)$", _I)
+_BYLINE = re.compile(r"^by\b\s*(?P<rest>[,\w].*)$", _I)  # \b: "BYRON R. WHITE" is no byline
 _NAME = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}$")
 _TURN_LABEL = re.compile(r"^(?:[A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){1,3}|[A-Z]{2,3}):\s+")
 

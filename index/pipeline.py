@@ -14,7 +14,7 @@ from .metadata import ArticleMeta, slugify
 from .readers import ReadError, read_file
 
 # Bump when cleaning, attribution or chunking change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -37,7 +37,10 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
     cleaned = clean(raw, title=meta.title if meta else None)
     if not cleaned.paragraphs:
         raise ReadError("no article text left after removing page furniture")
-    attribution = attribute(cleaned.paragraphs, cleaned.byline_names, meta.authors if meta else None)
+    attribution = attribute(
+        cleaned.paragraphs, cleaned.byline_names, meta.authors if meta else None,
+        title=(meta.title if meta else None) or cleaned.title,
+    )
     title = (meta.title if meta and meta.title else None) or cleaned.title or ""
     article = Article(
         id=article_id_for(path, meta, title),

@@ -1,0 +1,125 @@
+"""Speaker turns and authors from the text alone, on the paragraphs of the general corpus.
+
+The readers for .docx and Markdown front matter and the unwrapping of hard-wrapped
+lines live on other branches, so these tests extract paragraphs plainly themselves
+and check attribution on them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+import frontmatter
+from pypdf import PdfReader
+
+from index.attribution import Attribution, attribute
+from index.turns import UNNAMED_QUESTIONER
+
+GENERAL = Path(__file__).resolve().parents[1] / "eval" / "corpus-general"
+QUESTIONS = [json.loads(line) for line in (GENERAL.parent / "general.jsonl").read_text().splitlines() if line]
+# Every turn label of the three transcripts, to check that no passage holds two turns.
+LABEL = re.compile(
+    r"(?:^|\n)(?:MR\.|MS\.|Q\s|VOICE---)|(?:MR|MS)\.\s+(?:[A-Z]+\s+){0,3}[A-Z]{2,}(?::|---)"
+)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def blocks(text: str) -> list[str]:
+    """Blank-line-separated blocks, their hard-wrapped lines joined."""
+    return [squash(b) for b in re.split(r"\n\s*\n", text) if b.strip()]
+
+
+def docx_paragraphs(name: str) -> tuple[list[str], list[str]]:
+    document = docx.Document(str(GENERAL / name))
+    authors = [a.strip() for a in (document.core_properties.author or "").split(";") if a.strip()]
+    return [p.text for p in document.paragraphs if p.text.strip()], authors
+
+
+def markdown_paragraphs(name: str) -> list[str]:
+    return blocks(frontmatter.load(str(GENERAL / name)).content)
+
+
+def pdf_paragraphs(name: str) -> list[str]:
+    """PDF lines, a new paragraph wherever a line opens with an ALL-CAPS label or is a heading."""
+    text = "\n".join(page.extract_text() for page in PdfReader(str(GENERAL / name)).pages)
+    paragraphs: list[str] = []
+    for line in text.split("\n"):
+        starts = re.match(r"^[A-Z][A-Z.\s]+:", line) or not re.search(r"[a-z]", line)
+        if starts or not paragraphs:
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += "\n" + line
+    return paragraphs
+
+
+def segment_texts(paragraphs: list[str], attribution: Attribution) -> list[tuple[str, str | None]]:
+    text = "\n\n".join(paragraphs)
+    return [(text[s.start : s.end], s.author) for s in attribution.segments]
+
+
+def check_gold_spans(name: str, segments: list[tuple[str, str | None]]) -> int:
+    checked = 0
+    for question in QUESTIONS:
+        if question["articles"] != [name]:
+            continue
+        authors = question["authors"] * len(question["gold"]) if len(question["authors"]) == 1 else question["authors"]
+        for span, author in zip(question["gold"], authors, strict=True):
+            owners = {who for text, who in segments if squash(span) in squash(text)}
+            assert owners == {author}, (question["id"], span, owners)
+            checked += 1
+    return checked
+
+
+def check_no_two_turns(segments: list[tuple[str, str | None]]) -> None:
+    for text, _ in segments:
+        assert not LABEL.search(text), text[:120]
+
+
+def test_press_briefing_speakers():
+    paragraphs = markdown_paragraphs("press-briefing-2021-12-20.md")
+    attribution = attribute(paragraphs, [], None)
+    assert attribution.speakers == ["Jen Psaki", UNNAMED_QUESTIONER]
+    segments = segment_texts(paragraphs, attribution)
+    assert check_gold_spans("press-briefing-2021-12-20.md", segments) == 4  # G02, G09 and both spans of G17
+    check_no_two_turns(segments)
+    questions = [text for text, who in segments if who == UNNAMED_QUESTIONER]
+    assert any(text.startswith("Happy, happy.") for text in questions)
+    assert all(not text.startswith("MS. PSAKI") for text, _ in segments)
+
+
+def test_lincoln_douglas_speakers():
+    paragraphs, known = docx_paragraphs("lincoln-douglas-ottawa-1858.docx")
+    attribution = attribute(paragraphs, known, None)
+    assert set(attribution.speakers) == {"Stephen A. Douglas", "Abraham Lincoln", "Voice"}
+    segments = segment_texts(paragraphs, attribution)
+    assert check_gold_spans("lincoln-douglas-ottawa-1858.docx", segments) == 6
+    check_no_two_turns(segments)
+
+    def owner(opening: str) -> set[str | None]:
+        return {who for text, who in segments if squash(text).startswith(opening)}
+
+    assert owner("Put on your specs.") == {"Voice"}
+    assert owner("Yes, sir, I am obliged to do so.") == {"Abraham Lincoln"}
+    assert owner("Mr. Lincoln then came forward") == {None}  # the reporter narrates
+    assert owner("MY FELLOW-CITIZENS: When a man hears himself") == {"Abraham Lincoln"}
+    assert owner("(The resolutions, as they were read") == {None}
+
+
+def test_oral_argument_speakers():
+    paragraphs = pdf_paragraphs("nyt-v-sullivan-oral-argument-1964.pdf")
+    attribution = attribute(paragraphs, [], None)
+    justices = {"Earl Warren", "William J. Brennan, Jr.", "Potter Stewart", "Arthur J. Goldberg",
+                "William O. Douglas", "Hugo L. Black", "Byron R. White"}
+    assert set(attribution.speakers) == justices | {"Herbert Wechsler", "M. Roland Nachman, Jr.", "Bailiff"}
+    assert len(attribution.speakers) == len(set(attribution.speakers))
+    segments = segment_texts(paragraphs, attribution)
+    assert check_gold_spans("nyt-v-sullivan-oral-argument-1964.pdf", segments) == 5
+    check_no_two_turns(segments)
+    # the bench and appearances list and the argument headings are nobody's turn
+    assert all(who is None for text, who in segments if "Associate Justice" in text or "ARGUMENT OF" in text)
