@@ -13,9 +13,12 @@ from pathlib import Path
 
 import docx
 import frontmatter
+import lxml.html
 from pypdf import PdfReader
 
 from index.attribution import Attribution, attribute
+from index.cleaning import clean, parse_byline
+from index.readers import read_html
 from index.turns import UNNAMED_QUESTIONER
 
 GENERAL = Path(__file__).resolve().parents[1] / "eval" / "corpus-general"
@@ -45,11 +48,14 @@ def markdown_paragraphs(name: str) -> list[str]:
     return blocks(frontmatter.load(str(GENERAL / name)).content)
 
 
+def pdf_text(name: str) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(str(GENERAL / name)).pages)
+
+
 def pdf_paragraphs(name: str) -> list[str]:
     """PDF lines, a new paragraph wherever a line opens with an ALL-CAPS label or is a heading."""
-    text = "\n".join(page.extract_text() for page in PdfReader(str(GENERAL / name)).pages)
     paragraphs: list[str] = []
-    for line in text.split("\n"):
+    for line in pdf_text(name).split("\n"):
         starts = re.match(r"^[A-Z][A-Z.\s]+:", line) or not re.search(r"[a-z]", line)
         if starts or not paragraphs:
             paragraphs.append(line)
@@ -123,3 +129,44 @@ def test_oral_argument_speakers():
     check_no_two_turns(segments)
     # the bench and appearances list and the argument headings are nobody's turn
     assert all(who is None for text, who in segments if "Associate Justice" in text or "ARGUMENT OF" in text)
+
+
+# -- authors from the text ----------------------------------------------------------------------
+def text_paragraphs(name: str) -> list[str]:
+    return blocks((GENERAL / name).read_text(encoding="utf-8"))
+
+
+def html_paragraphs(name: str) -> list[str]:
+    return [p.strip() for p in read_html(GENERAL / name).split("\n\n") if p.strip()]
+
+
+def test_author_heading_line():
+    attribution = attribute(text_paragraphs("mill-on-liberty-ch4.txt"), [], None)
+    assert attribution.authors == ["John Stuart Mill"]
+    assert {s.author for s in attribution.segments} == {"John Stuart Mill"}
+
+
+def test_closing_signature_names_the_author():
+    attribution = attribute(text_paragraphs("letter-to-the-attorney-general-1792.txt"), [], None)
+    assert attribution.authors == ["Thomas Paine"]  # "THOMAS PAINE." in title case
+
+
+def test_a_signature_naming_nobody_gives_no_author():
+    attribution = attribute(text_paragraphs("common-sense-1776.txt"), [], None)
+    assert attribution.authors == [] and {s.author for s in attribution.segments} == {None}
+
+
+def test_pen_name_is_shown_unless_a_bio_line_names_the_person():
+    paragraphs = html_paragraphs("forester-letter-to-cato-1776.html")
+    assert attribute(paragraphs, [], None).authors == ["The Forester"]
+    # The page's closing bio line (which trafilatura drops here) identifies the Forester.
+    page = lxml.html.parse(str(GENERAL / "forester-letter-to-cato-1776.html"))
+    bio = [squash(p.text_content()) for p in page.iter("p") if "pen name" in p.text_content()]
+    assert len(bio) == 1
+    assert attribute(paragraphs + bio, [], None).authors == ["Thomas Paine"]
+
+
+def test_a_name_beginning_with_by_is_no_byline():
+    assert parse_byline("BYRON R. WHITE, Associate Justice") is None
+    assert parse_byline("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
+    assert clean(pdf_text("nyt-v-sullivan-oral-argument-1964.pdf")).byline_names == []
