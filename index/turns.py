@@ -37,23 +37,30 @@ _ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
 
 _TOKEN = r"[A-Z][\w'\u2019-]*\.?"
 _CAPS_TOKEN = r"[A-Z](?:[A-Z'\u2019-]*[A-Z])?\.?"
-_TITLE_LABEL = rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{1,3}}"
-_CAPS_LABEL = rf"{_CAPS_TOKEN}(?:[ \t]+{_CAPS_TOKEN}){{0,4}}"
+_TITLE_LABEL = rf"{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}}"
+# One capital alone ("I—", "A:") is no label; "Q" is matched on its own.
+_CAPS_LABEL = rf"(?:{_CAPS_TOKEN}(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}|[A-Z][A-Z'\u2019-]*[A-Z]\.?)"
 # A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text".
 _LINE_TURN = re.compile(
-    rf"^(?:(?P<caps>{_CAPS_LABEL})(?::[ \t]+|[ \t]*(?:---|--|\u2014)[ \t]*)"
-    rf"|(?P<title>{_TITLE_LABEL}):[ \t]+|(?P<q>Q)(?:[:.][ \t]*|[ \t]+))(?=\S)",
+    rf"^(?:(?P<caps>{_CAPS_LABEL})(?::[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
+    rf"|(?P<title>{_TITLE_LABEL}):[^\S\n]+|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+))(?=\S)",
     re.M,
 )
 # An ALL-CAPS honorific label inside a line (unwrapped PDF text runs turns together).
 _INLINE_TURN = re.compile(
-    rf"(?<=[\s\u2014-])(?P<caps>(?:MR|MRS|MS|DR|SEN)\.(?:[ \t]+{_CAPS_TOKEN}){{1,4}}):[ \t]+(?=\S)"
+    rf"(?<=[\s\u2014-])(?P<caps>(?:MR|MRS|MS|DR|SEN)\.(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}):[^\S\n]+(?=\S)"
 )
 # A speaker named on a line of its own: "MR. DOUGLAS' SPEECH.", "Mr. Lincoln's Reply.", "EMMA ASHFORD:".
 _HEADING = re.compile(
-    rf"^(?P<label>{_TOKEN}(?:[ \t]+{_TOKEN}){{0,4}}?)(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
-    r"[ \t]+\w+(?:[ \t]+\w+)?\.?|:)$"
+    rf"^(?P<label>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,4}}?)(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
+    r"(?:[^\S\n]+\w+)?[^\S\n]+(?P<what>\w+)\.?|:)$"
 )
+# What a possessive heading announces, so that a subhead such as "Putin's Gamble." is no speaker.
+_SPEECHES = {
+    "SPEECH", "REPLY", "REJOINDER", "REMARKS", "ADDRESS", "STATEMENT", "TESTIMONY", "RESPONSE",
+    "REBUTTAL", "ARGUMENT", "LECTURE", "SERMON", "OPENING", "CLOSING", "QUESTIONS", "ANSWER",
+}
+_HEADER_LINE = re.compile(r"^(?P<role>[A-Za-z]+)\s*:\s*(?P<names>\S.*)$")
 _ASIDE = re.compile(r"^\s*[\[(].*[\])][.\s]*$", re.S)
 _SAID = re.compile(r"\b(?:said|replied|began|spoke|answered|responded|continued)(?: as follows)?:\s+")
 
@@ -119,15 +126,29 @@ def names_in(line: str) -> list[str]:
         bare = core.strip(".").upper()
         possessive = core.endswith(("'s", "\u2019s", "'", "\u2019"))
         capital = bool(re.match(r"[A-Z]", core)) and bare not in _FUNCTION_WORDS and not possessive
+        if capital and run and len(bare) > 1 and _case_changes(run, core):
+            _flush(run, names)  # "the United States HUGO L. BLACK": two names
+            run = []
         if capital and (run or bare not in _TITLES | _COURTESY):
             run.append(core)
-        if not capital or word != core:  # a lower-case word or punctuation ends a name
-            while run and run[-1].strip(".").upper() == "ESQ":
-                run.pop()
-            if 2 <= len([w for w in run if w.strip(".").upper() not in _SUFFIXES]) <= 5:
-                names.append(re.sub(r" (Jr|Sr)\.", r", \1.", title_case(" ".join(run))))
+        sentence_end = core.endswith(".") and len(bare) > 2 and bare not in _SUFFIXES | _TITLES
+        if not capital or word != core or sentence_end:  # a lower-case word or punctuation ends a name
+            _flush(run, names)
             run = []
     return names
+
+
+def _case_changes(run: list[str], word: str) -> bool:
+    """Whether `word` is in capitals and the run's words are not, or the other way round."""
+    styles = {w.isupper() for w in run if len(w.strip(".")) > 1}
+    return bool(styles) and word.isupper() not in styles
+
+
+def _flush(run: list[str], names: list[str]) -> None:
+    while run and run[-1].strip(".").upper() == "ESQ":
+        run.pop()
+    if 2 <= len([w for w in run if w.strip(".").upper() not in _SUFFIXES]) <= 5:
+        names.append(re.sub(r" (Jr|Sr)\.", r", \1.", title_case(" ".join(run))))
 
 
 def resolve(key: str, people: list[str]) -> str | None:
@@ -175,7 +196,8 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
     marks = []
     for i, para in enumerate(paragraphs):
         heading = _HEADING.match(para.strip())
-        if heading and len(para.split()) <= 8 and "\n" not in para.strip():
+        announces = heading and (heading.group("what") or "").upper() in _SPEECHES
+        if heading and (announces or para.strip().endswith(":")) and len(para.split()) <= 8:
             label = heading.group("label")
             kind = "colon" if para.strip().endswith(":") else "speech"
             marks.append(_Mark(i, 0, len(para), key_of(label), label, heading=kind))
@@ -189,12 +211,14 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
     return marks
 
 
-def _header_people(paragraphs: list[str], first_turn: int) -> list[str]:
+def _header_people(paragraphs: list[str], first: _Mark | None) -> list[str]:
     """Names in the header (above the first turn) and in heading lines anywhere."""
     people: list[str] = []
     for i, para in enumerate(paragraphs):
+        if first and i == first.paragraph:
+            people.extend(n for line in para[: first.label_start].split("\n") for n in names_in(line))
         for line in para.split("\n"):
-            if i < first_turn or (line.strip() and not re.search(r"[a-z]", line)):
+            if (not first or i < first.paragraph) or (line.strip() and not re.search(r"[a-z]", line)):
                 people.extend(names_in(line.lstrip("# ")))
     return people
 
@@ -229,7 +253,15 @@ def find_dialogue(
             continue
         turn_marks.append(mark)
     first_turn = turn_marks[0].paragraph if turn_marks else len(paragraphs)
-    people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first_turn)))
+    for line in "\n".join(paragraphs[:first_turn]).split("\n"):
+        header = _HEADER_LINE.match(line.strip())  # "Moderator: Ann Lee" in title case
+        if header and _is_participants(key_of(header.group("role")), header.group("names")):
+            names = names_in(header.group("names"))
+            participants.extend(names)
+            if key_of(header.group("role")) in _ROLE_WORDS and len(names) == 1:
+                roles[key_of(header.group("role"))] = names[0]
+    first = turn_marks[0] if turn_marks else None
+    people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first)))
     speaker_of = _speakers(turn_marks, people, roles)
     turn_marks = [m for m in turn_marks if m.key in speaker_of]
     speakers = list(dict.fromkeys(speaker_of[m.key] for m in turn_marks))

@@ -49,13 +49,14 @@ def markdown_paragraphs(name: str) -> list[str]:
 
 
 def pdf_text(name: str) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(str(GENERAL / name)).pages)
+    """The PDF's text, its pages separated by form feeds."""
+    return "\f".join(page.extract_text() for page in PdfReader(str(GENERAL / name)).pages)
 
 
 def pdf_paragraphs(name: str) -> list[str]:
     """PDF lines, a new paragraph wherever a line opens with an ALL-CAPS label or is a heading."""
     paragraphs: list[str] = []
-    for line in pdf_text(name).split("\n"):
+    for line in re.split(r"[\n\f]", pdf_text(name)):
         starts = re.match(r"^[A-Z][A-Z.\s]+:", line) or not re.search(r"[a-z]", line)
         if starts or not paragraphs:
             paragraphs.append(line)
@@ -170,3 +171,40 @@ def test_a_name_beginning_with_by_is_no_byline():
     assert parse_byline("BYRON R. WHITE, Associate Justice") is None
     assert parse_byline("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
     assert clean(pdf_text("nyt-v-sullivan-oral-argument-1964.pdf")).byline_names == []
+
+
+def test_header_lines_questioners_and_reactions():
+    """The conventions the three files do not show: a participants and a moderator line in the
+    header, Q: / Q. / Q, doubled spaces, inline turns, crowd reactions."""
+    paragraphs = [
+        "Participants: Jane Doe, John Roe", "Moderator: Ann Lee",
+        "MODERATOR:  Welcome to the show, both of you.", "MS.  DOE: Thank you for having me here tonight.",
+        "MR. ROE: Glad to be here.", "[Laughter]", "Q: What about taxes?", "MS. DOE: Taxes are too high.",
+        "They should come down.", "(Cheers.)", "Q. And spending?", "MR.  ROE: Spending too.", "Q  Last one?",
+        "MS. DOE---No more.",
+    ]
+    attribution = attribute(paragraphs, [], None)
+    assert attribution.speakers == ["Ann Lee", "Jane Doe", "John Roe", UNNAMED_QUESTIONER]
+    assert attribution.authors == ["Ann Lee", "Jane Doe", "John Roe"]  # the questioner is nobody's name
+    said = {text: who for text, who in segment_texts(paragraphs, attribution)}
+    assert said["Participants: Jane Doe, John Roe\n\nModerator: Ann Lee"] is None
+    assert said["Taxes are too high.\n\nThey should come down."] == "Jane Doe"
+    assert said["[Laughter]"] is None and said["(Cheers.)"] is None
+    assert [said[q] for q in ("What about taxes?", "And spending?", "Last one?")] == [UNNAMED_QUESTIONER] * 3
+    assert said["No more."] == "Jane Doe" and said["Spending too."] == "John Roe"
+
+
+def test_turns_hold_however_lines_were_joined():
+    """Unwrapping may run a PDF page's turns into one paragraph, or keep a Markdown block's line
+    breaks (and its no-break spaces after "Q"): the turns and their speakers stay the same."""
+    pages = [squash(page) for page in pdf_text("nyt-v-sullivan-oral-argument-1964.pdf").split("\f")]
+    attribution = attribute(pages, [], None)
+    assert "Herbert Wechsler" in attribution.speakers and "M. Roland Nachman, Jr." in attribution.speakers
+    segments = segment_texts(pages, attribution)
+    assert check_gold_spans("nyt-v-sullivan-oral-argument-1964.pdf", segments) == 5
+    check_no_two_turns(segments)
+    content = frontmatter.load(str(GENERAL / "press-briefing-2021-12-20.md")).content
+    paragraphs = [b for b in re.split(r"\n\s*\n", content) if b.strip()]
+    attribution = attribute(paragraphs, [], None)
+    assert attribution.speakers == ["Jen Psaki", UNNAMED_QUESTIONER]
+    assert check_gold_spans("press-briefing-2021-12-20.md", segment_texts(paragraphs, attribution)) == 4
