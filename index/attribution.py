@@ -8,12 +8,12 @@ unknown: nothing here guesses.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
+
+from .turns import Piece, find_dialogue, key_of, names_in, title_case
 
 _NAME_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
 _FULL_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}"
-_TURN = re.compile(rf"^(?P<label>{_FULL_NAME}|[A-Z]{{2,3}}):\s+")
 _NAME_LINE = re.compile(rf"^{_FULL_NAME}$")
 _BIO = re.compile(
     rf"^(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})\s+"
@@ -24,6 +24,17 @@ _CREDENTIAL = re.compile(
     r"researcher|journalist|correspondent|ambassador|advis[eo]r|scholar|lecturer|contributor|"
     r"writer|founder|reporter|officer|secretary|head of|co-director|partner)\b",
     re.IGNORECASE,
+)
+_HEADER_PARAGRAPHS = 12
+_AUTHOR_LINE = re.compile(r"(?:^|\s)(?:Authors?|Written by)\s*:\s*(?P<names>[^\n]+)", re.IGNORECASE)
+_SIGNATURE_WINDOW = 5
+_SIGNATURE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}$")
+# Signatures that stand for a role, not a person ("...is the AUTHOR").
+_NOBODY = {"AUTHOR", "AUTHORS", "EDITOR", "EDITORS", "WRITER", "PUBLISHER", "TRANSLATOR", "ANONYMOUS", "END", "FINIS"}
+_BRACKETED = re.compile(r"^\s*[\[(].*[\])][.\s]*$", re.S)
+_PEN_NAME = re.compile(
+    rf"^[\"\u201c]?(?P<pen>{_FULL_NAME}|{_NAME_TOKEN})[\"\u201d]?,?\s+(?:was|is)\s+(?:a|the|one)\s+"
+    rf"(?:pen[- ]name|pseudonym|nom de plume|signature)s?\s+(?:of|used by)\s+(?P<real>{_FULL_NAME})"
 )
 
 
@@ -45,11 +56,6 @@ class Attribution:
     segments: list[Segment] = field(default_factory=list)
 
 
-def initials(name: str) -> str:
-    parts = [p for p in re.split(r"\s+", name) if p and not re.fullmatch(r"[A-Z]\.", p)]
-    return (parts[0][0] + parts[-1][0]).upper() if len(parts) >= 2 else ""
-
-
 def match_person(fragment: str, people: list[str]) -> str | None:
     """The one person whose full, first or last name is `fragment` (None if ambiguous)."""
     fragment = fragment.strip()
@@ -61,24 +67,6 @@ def match_person(fragment: str, people: list[str]) -> str | None:
         or fragment.replace(".", "") == p.replace(".", "")
     ]
     return hits[0] if len(set(hits)) == 1 else None
-
-
-def _speaker_map(paragraphs: list[str], known: list[str]) -> dict[str, str]:
-    """Turn labels -> speaker names, for a text that is a dialogue (else empty)."""
-    labels = Counter(m.group("label") for p in paragraphs if (m := _TURN.match(p)))
-    full_names = [label for label in labels if " " in label]
-    people = list(dict.fromkeys(full_names + known))
-    mapping: dict[str, str] = {}
-    for label, count in labels.items():
-        if " " in label and (count >= 2 or label in known or initials(label) in labels):
-            mapping[label] = label
-        elif " " not in label:
-            owners = {p for p in people if initials(p) == label}
-            if len(owners) == 1:
-                mapping[label] = owners.pop()
-    speakers = set(mapping.values())
-    turns = sum(labels[label] for label in mapping)
-    return mapping if len(speakers) >= 2 and turns >= 4 else {}
 
 
 def _find_bios(paragraphs: list[str], people: list[str]) -> dict[int, tuple[str, str]]:
@@ -101,17 +89,57 @@ def _find_bios(paragraphs: list[str], people: list[str]) -> dict[int, tuple[str,
     return bios
 
 
+def _heading_authors(paragraphs: list[str]) -> list[str]:
+    """Names on an "Author: ..." heading line near the top."""
+    for para in paragraphs[:_HEADER_PARAGRAPHS]:
+        match = _AUTHOR_LINE.search(para)
+        if match and len(para.split()) <= 40:
+            return names_in(match.group("names"))
+    return []
+
+
+def _signature(paragraphs: list[str]) -> str | None:
+    """A name signed on its own line near the end ("THOMAS PAINE.", "THE FORESTER."), in title case.
+
+    A signature in capitals stands alone; one in title case needs a valediction above it
+    ("Your obedient humble servant,"), else it could be any heading. A signature that names
+    nobody ("AUTHOR") gives nothing.
+    """
+    tail = [(i, p) for i, p in enumerate(paragraphs) if not _BRACKETED.match(p)][-_SIGNATURE_WINDOW:]
+    for n, (_, para) in enumerate(tail):
+        line = para.strip().rstrip(".")
+        if not _SIGNATURE.match(line) or key_of(line).removeprefix("THE ") in _NOBODY:
+            continue
+        above = tail[n - 1][1].strip() if n else ""
+        if line.isupper() or above.endswith(","):
+            return title_case(line)
+    return None
+
+
+def _pen_name_owner(paragraphs: list[str], signature: str) -> str | None:
+    """The real person a bio line says the signature's pen name belongs to."""
+    for para in paragraphs:
+        match = _PEN_NAME.match(para.strip())
+        if match and key_of(match.group("pen")) == key_of(signature):
+            return match.group("real")
+    return None
+
+
 def attribute(
-    paragraphs: list[str], byline: list[str], metadata_authors: list[str] | None
+    paragraphs: list[str], byline: list[str], metadata_authors: list[str] | None, title: str | None = None
 ) -> Attribution:
     """Attribute each paragraph of a cleaned article.
 
     `metadata_authors` is None when the metadata file says nothing about authors,
-    and a (possibly empty) list when it does: then it overrides the text.
+    and a (possibly empty) list when it does: then it overrides the text. `title`, when
+    given, may name a speaker ("Press Briefing by Press Secretary Jen Psaki").
     """
     known = list(metadata_authors or []) + [b for b in byline if b not in (metadata_authors or [])]
-    speaker_of = _speaker_map(paragraphs, known)
-    people = list(dict.fromkeys(known + list(speaker_of.values())))
+    first_bios = _find_bios(paragraphs, known)
+    bio_people = [person for person, _ in first_bios.values()]
+    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title)
+    named_speakers = [s for s in dialogue.speakers if s not in dialogue.unnamed] if dialogue else []
+    people = list(dict.fromkeys(known + named_speakers))
     bios = _find_bios(paragraphs, people)
     for person, _ in bios.values():
         if person not in people:
@@ -120,8 +148,8 @@ def attribute(
     if metadata_authors is not None:
         authors = list(metadata_authors)
     else:
-        found = byline or list(dict.fromkeys(speaker_of.values())) or [p for p, _ in bios.values()]
-        authors = list(dict.fromkeys(found))
+        authors = list(dict.fromkeys(byline or _authors_from_text(paragraphs) or named_speakers))
+        authors = authors or list(dict.fromkeys(p for p, _ in bios.values()))
     # A bio that names only a first name ("George is ...") belongs to the full author name.
     credentials: dict[str, str] = {}
     for person, line in bios.values():
@@ -129,45 +157,59 @@ def attribute(
         if not _NAME_LINE.match(line):
             credentials[full] = line
 
-    speakers = list(dict.fromkeys(speaker_of.values()))
-    sole = authors[0] if len(authors) == 1 else None
-    segments = _segments(paragraphs, speaker_of, bios, authors, sole)
+    if dialogue:
+        pieces = dialogue.pieces
+    else:
+        sole = authors[0] if len(authors) == 1 else None
+        pieces = [Piece(i, 0, len(p), sole) for i, p in enumerate(paragraphs)]
+    segments = _segments(paragraphs, pieces, bios, authors)
+    speakers = dialogue.speakers if dialogue else []
     return Attribution(authors=authors, speakers=speakers, credentials=credentials, segments=segments)
 
 
+def _authors_from_text(paragraphs: list[str]) -> list[str]:
+    """An "Author:" heading, else a closing signature (its real name only if a bio line says so)."""
+    heading = _heading_authors(paragraphs)
+    if heading:
+        return heading
+    signature = _signature(paragraphs)
+    if signature is None:
+        return []
+    return [_pen_name_owner(paragraphs, signature) or signature]
+
+
 def _segments(
-    paragraphs: list[str],
-    speaker_of: dict[str, str],
-    bios: dict[int, tuple[str, str]],
-    authors: list[str],
-    sole: str | None,
+    paragraphs: list[str], pieces: list[Piece], bios: dict[int, tuple[str, str]], authors: list[str]
 ) -> list[Segment]:
-    """Offsets into "\n\n".join(paragraphs); turns carry over until the next turn or a bio."""
-    segments: list[Segment] = []
+    """Offsets into "\n\n".join(paragraphs); a new turn always opens a new segment."""
+    starts = []
     offset = 0
-    current: str | None = None if speaker_of else sole
+    for para in paragraphs:
+        starts.append(offset)
+        offset += len(para) + 2
+    by_paragraph: dict[int, list[Piece]] = {}
+    for piece in pieces:
+        by_paragraph.setdefault(piece.paragraph, []).append(piece)
+    segments: list[Segment] = []
+    previous = -1  # the paragraph of the last piece: a skipped paragraph (a speaker heading) ends a segment
     for i, para in enumerate(paragraphs):
-        start, end = offset, offset + len(para)
-        offset = end + 2
+        last = segments[-1] if segments else None
         if i in bios:
             person = match_person(bios[i][0], authors) or bios[i][0]
-            last = segments[-1] if segments else None
             if last and last.kind == "bio" and last.author == person:
-                last.end = end  # a name line and the bio line under it form one passage
+                last.end = starts[i] + len(para)  # a name line and the bio line under it form one passage
             else:
-                segments.append(Segment(start, end, person, "bio"))
-            if speaker_of:
-                current = None
+                segments.append(Segment(starts[i], starts[i] + len(para), person, "bio"))
             continue
-        match = _TURN.match(para)
-        if speaker_of and match and match.group("label") in speaker_of:
-            current = speaker_of[match.group("label")]
-            start += match.end()
-            segments.append(Segment(start, end, current))
-            continue
-        last = segments[-1] if segments else None
-        if last and last.kind == "body" and last.author == current:
-            last.end = end
-        else:
-            segments.append(Segment(start, end, current))
+        for piece in by_paragraph.get(i, []):
+            text = para[piece.start : piece.end]
+            start = starts[i] + piece.start + len(text) - len(text.lstrip())
+            end = starts[i] + piece.start + len(text.rstrip())
+            last = segments[-1] if segments else None
+            joins = last and last.kind == "body" and last.author == piece.author and previous >= i - 1
+            if joins and not piece.opens:
+                last.end = end
+            else:
+                segments.append(Segment(start, end, piece.author))
+            previous = i
     return segments

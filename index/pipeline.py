@@ -15,7 +15,7 @@ from .people import is_institution
 from .readers import ReadError, read_document
 
 # Bump when reading, cleaning, attribution or chunking change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -42,8 +42,10 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
     cleaned = clean(document.text, title=known.title)
     if not cleaned.paragraphs:
         raise ReadError("no article text left after removing page furniture")
-    attribution = _without_institutions(attribute(cleaned.paragraphs, cleaned.byline_names, known.authors))
     title = known.title or cleaned.title or ""
+    attribution = _without_institutions(
+        attribute(cleaned.paragraphs, cleaned.byline_names, known.authors, title=title or None)
+    )
     article = Article(
         id=article_id_for(path, meta, title),
         title=title,

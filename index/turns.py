@@ -1,0 +1,357 @@
+"""Speaker turns in transcripts, in the conventions people write them in.
+
+A turn starts with a label: `Emma Ashford:`, `EA:`, `MS. PSAKI:`, `MR. CHIEF JUSTICE
+WARREN:`, a bare `Q` for an unnamed questioner, an inline `MR. LINCOLN---Yes, sir`, or a
+heading line of its own before a speech (`MR. LINCOLN'S REPLY.`). Labels are normalised
+(whitespace, case, courtesy honorifics, possessives) into a key, and each key is resolved
+to a full name the text itself gives (a roster or participants line, a heading, a title,
+a bio or a known author); else the label is shown in title case. No library parses
+transcript conventions (NLP speaker diarisation works on audio), so the rules are here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+UNNAMED_QUESTIONER = "Unnamed questioner"
+# Labels that stand for someone the text does not name: a speaker of their own, never a person.
+_UNNAMED = {"Q": UNNAMED_QUESTIONER, "QUESTION": UNNAMED_QUESTIONER}
+_UNNAMED_WORDS = {"VOICE", "VOICES", "AUDIENCE", "CROWD", "REPORTER", "UNIDENTIFIED", "SEVERAL", "ALL"}
+_COURTESY = {"MR", "MRS", "MS", "MISS", "MESSRS"}
+_TITLES = {
+    "DR", "SEN", "SENATOR", "REP", "REPRESENTATIVE", "GOV", "GOVERNOR", "JUDGE", "JUSTICE", "CHIEF",
+    "ASSOCIATE", "PROF", "PROFESSOR", "HON", "PRESIDENT", "VICE", "SECRETARY", "PRESS", "GEN",
+    "GENERAL", "COL", "CAPT", "REV", "AMBASSADOR", "MAYOR", "SIR", "LORD", "LADY", "ADM", "LT",
+}
+_SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ"}
+_FUNCTION_WORDS = {"OF", "BY", "AND", "THE", "ON", "FOR", "IN", "AT", "TO", "WITH", "VS", "V", "A", "AN", "FROM"}
+# Header labels that introduce a list of people, not a turn ("Participants: A, B").
+_HEADER_WORDS = {
+    "PARTICIPANTS", "PARTICIPANT", "MODERATOR", "MODERATORS", "PANELISTS", "PANEL", "GUESTS", "GUEST",
+    "SPEAKERS", "PRESENT", "BEFORE", "APPEARANCES", "HOST", "HOSTS", "WITH", "FEATURING", "INTERVIEWER",
+    "ATTENDEES", "CAST",
+}
+_ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
+
+_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
+_CAPS_TOKEN = r"[A-Z](?:[A-Z'\u2019-]*[A-Z])?\.?"
+_TITLE_LABEL = rf"{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}}"
+# One capital alone ("I—", "A:") is no label; "Q" is matched on its own.
+_CAPS_LABEL = rf"(?:{_CAPS_TOKEN}(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}|[A-Z][A-Z'\u2019-]*[A-Z]\.?)"
+# A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text".
+_LINE_TURN = re.compile(
+    rf"^(?:(?P<caps>{_CAPS_LABEL})(?::[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
+    rf"|(?P<title>{_TITLE_LABEL}):[^\S\n]+|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+))(?=\S)",
+    re.M,
+)
+# An ALL-CAPS honorific label inside a line (unwrapped PDF text runs turns together).
+_INLINE_TURN = re.compile(
+    rf"(?<=[\s\u2014-])(?P<caps>(?:MR|MRS|MS|DR|SEN)\.(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}):[^\S\n]+(?=\S)"
+)
+# A speaker named on a line of its own: "MR. DOUGLAS' SPEECH.", "Mr. Lincoln's Reply.", "EMMA ASHFORD:".
+_HEADING = re.compile(
+    rf"^(?P<label>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,4}}?)(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
+    r"(?:[^\S\n]+\w+)?[^\S\n]+(?P<what>\w+)\.?|:)$"
+)
+# What a possessive heading announces, so that a subhead such as "Putin's Gamble." is no speaker.
+_SPEECHES = {
+    "SPEECH", "REPLY", "REJOINDER", "REMARKS", "ADDRESS", "STATEMENT", "TESTIMONY", "RESPONSE",
+    "REBUTTAL", "ARGUMENT", "LECTURE", "SERMON", "OPENING", "CLOSING", "QUESTIONS", "ANSWER",
+}
+_HEADER_LINE = re.compile(r"^(?P<role>[A-Za-z]+)\s*:\s*(?P<names>\S.*)$")
+_ASIDE = re.compile(r"^\s*[\[(].*[\])][.\s]*$", re.S)
+_SAID = re.compile(r"\b(?:said|replied|began|spoke|answered|responded|continued)(?: as follows)?:\s+")
+
+
+@dataclass
+class Piece:
+    """Part of paragraph `paragraph` ([start, end) in it) said by `author`; `opens` marks a new turn."""
+
+    paragraph: int
+    start: int
+    end: int
+    author: str | None
+    opens: bool = False
+
+
+@dataclass
+class _Mark:
+    paragraph: int
+    label_start: int
+    speech_start: int
+    key: str
+    label: str
+    heading: str = ""  # "speech" ("MR. LINCOLN'S REPLY.") or "colon" ("EMMA ASHFORD:" alone)
+
+
+def key_of(label: str) -> str:
+    """The normalised label: upper case, single spaces, no dots, courtesy honorific and possessive."""
+    label = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", re.sub(r"\s+", " ", label.strip()), flags=re.I)
+    words = [w.strip(".,").upper() for w in label.split()]
+    while len(words) > 1 and words[0] in _COURTESY:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _name_words(key: str) -> list[str]:
+    return [w for w in key.split() if w not in _TITLES and w not in _COURTESY and w not in _SUFFIXES]
+
+
+def title_case(name: str) -> str:
+    """ALL-CAPS names in title case ("M. ROLAND NACHMAN, JR." -> "M. Roland Nachman, Jr.")."""
+    name = re.sub(r"\s+", " ", name.strip())
+    if name != name.upper():
+        return name
+    roman = {"II", "III", "IV"}
+    words = [w if w.strip(".,") in roman else w.title().replace("\u2019S", "\u2019s") for w in name.split()]
+    return " ".join(words)
+
+
+def _surname(name: str) -> str:
+    words = [w.strip(".,").upper() for w in name.split()]
+    words = [w for w in words if w and w not in _SUFFIXES]
+    return words[-1] if words else ""
+
+
+def names_in(line: str) -> list[str]:
+    """Full names (2-5 capitalised words, leading titles stripped) in a heading or roster line:
+    "OPENING ARGUMENT OF HERBERT WECHSLER, ESQ." -> Herbert Wechsler."""
+    line = re.sub(r",\s*(JR|SR|Jr|Sr)\b\.?", r" \1.", line)
+    names: list[str] = []
+    run: list[str] = []
+    for word in line.split() + [""]:
+        core = word.strip(",;:()[]\"")
+        bare = core.strip(".").upper()
+        possessive = core.endswith(("'s", "\u2019s", "'", "\u2019"))
+        capital = bool(re.match(r"[A-Z]", core)) and bare not in _FUNCTION_WORDS and not possessive
+        if capital and run and len(bare) > 1 and _case_changes(run, core):
+            _flush(run, names)  # "the United States HUGO L. BLACK": two names
+            run = []
+        if capital and (run or bare not in _TITLES | _COURTESY):
+            run.append(core)
+        sentence_end = core.endswith(".") and len(bare) > 2 and bare not in _SUFFIXES | _TITLES
+        if not capital or word != core or sentence_end:  # a lower-case word or punctuation ends a name
+            _flush(run, names)
+            run = []
+    return names
+
+
+def _case_changes(run: list[str], word: str) -> bool:
+    """Whether `word` is in capitals and the run's words are not, or the other way round."""
+    styles = {w.isupper() for w in run if len(w.strip(".")) > 1}
+    return bool(styles) and word.isupper() not in styles
+
+
+def _flush(run: list[str], names: list[str]) -> None:
+    while run and run[-1].strip(".").upper() == "ESQ":
+        run.pop()
+    if 2 <= len([w for w in run if w.strip(".").upper() not in _SUFFIXES]) <= 5:
+        names.append(re.sub(r" (Jr|Sr)\.", r", \1.", title_case(" ".join(run))))
+
+
+def resolve(key: str, people: list[str]) -> str | None:
+    """The one person of `people` a label key names (by surname, first names or initials)."""
+    words = _name_words(key)
+    if not words:
+        return None
+    matches = [p for p in people if _surname(p) == words[-1]]
+    if len(words) > 1:
+        matches = [p for p in matches if all(w in key_of(p).split() for w in words[:-1])]
+    if not matches and len(words) == 1 and 2 <= len(words[0]) <= 3:
+        matches = [p for p in people if initials(p) == words[0]]
+    distinct = list(dict.fromkeys(matches))
+    longest = max(distinct, key=len, default=None)
+    # "Roland Nachman, Jr." and "M. Roland Nachman, Jr." are one person: the fuller name wins.
+    if longest and all(set(key_of(p).split()) <= set(key_of(longest).split()) for p in distinct):
+        return longest
+    return None
+
+
+def initials(name: str) -> str:
+    parts = [p for p in re.split(r"\s+", name) if p and not re.fullmatch(r"[A-Z]\.", p)]
+    parts = [p for p in parts if p.strip(".,").upper() not in _SUFFIXES]
+    return (parts[0][0] + parts[-1][0]).upper() if len(parts) >= 2 else ""
+
+
+def display(label: str) -> str:
+    """An unresolved label as shown: title case, without "Mr." before a title ("Justice Stewart")."""
+    words = re.sub(r"\s+", " ", label.strip()).split()
+    if len(words) > 1 and words[0].strip(".").upper() in _COURTESY and words[1].strip(".").upper() in _TITLES:
+        words = words[1:]
+    return title_case(" ".join(words)) if label.isupper() else " ".join(words)
+
+
+def _is_participants(key: str, content: str) -> bool:
+    """ "Participants: A, B" / "Moderator: Jane Doe": a header naming people, not a turn."""
+    parts = [p.strip(" .") for p in re.split(r"[,;]|\band\b|&", content) if p.strip(" .")]
+    named = [p for p in parts if re.fullmatch(rf"{_TOKEN}(?:\s+{_TOKEN}){{1,4}}", p)]
+    if "?" in content or "!" in content:
+        return False
+    return bool(named) and (key in _HEADER_WORDS or len(named) == len(parts))
+
+
+def _marks(paragraphs: list[str]) -> list[_Mark]:
+    marks = []
+    for i, para in enumerate(paragraphs):
+        heading = _HEADING.match(para.strip())
+        announces = heading and (heading.group("what") or "").upper() in _SPEECHES
+        if heading and (announces or para.strip().endswith(":")) and len(para.split()) <= 8:
+            label = heading.group("label")
+            kind = "colon" if para.strip().endswith(":") else "speech"
+            marks.append(_Mark(i, 0, len(para), key_of(label), label, heading=kind))
+            continue
+        found = {m.start(): m for m in _LINE_TURN.finditer(para)}
+        found.update({m.start("caps"): m for m in _INLINE_TURN.finditer(para)})
+        for start in sorted(found):
+            m = found[start]
+            label = m.group("caps") or m.groupdict().get("title") or "Q"
+            marks.append(_Mark(i, start, m.end(), key_of(label), label))
+    return marks
+
+
+def _header_people(paragraphs: list[str], first: _Mark | None) -> list[str]:
+    """Names in the header (above the first turn) and in heading lines anywhere."""
+    people: list[str] = []
+    for i, para in enumerate(paragraphs):
+        if first and i == first.paragraph:
+            people.extend(n for line in para[: first.label_start].split("\n") for n in names_in(line))
+        for line in para.split("\n"):
+            if (not first or i < first.paragraph) or (line.strip() and not re.search(r"[a-z]", line)):
+                people.extend(names_in(line.lstrip("# ")))
+    return people
+
+
+@dataclass
+class Dialogue:
+    speakers: list[str]
+    pieces: list[Piece]
+    unnamed: set[str]  # the speakers the text does not name ("Unnamed questioner", "Voice")
+
+
+def find_dialogue(
+    paragraphs: list[str], known: list[str], stops: set[int], title: str | None = None
+) -> Dialogue | None:
+    """The turns of a transcript, or None for a text that is not a dialogue.
+
+    `known` are names the metadata, bylines or bio lines give; `stops` are paragraphs
+    (bio lines) that end the current turn; `title` may name a speaker ("Press Briefing
+    by Press Secretary Jen Psaki").
+    """
+    participants: list[str] = names_in(title or "")
+    roles: dict[str, str] = {}
+    turn_marks: list[_Mark] = []
+    for mark in _marks(paragraphs):
+        content = paragraphs[mark.paragraph][mark.speech_start :].split("\n")[0]
+        header = not turn_marks and (mark.key in _HEADER_WORDS or not mark.heading)
+        if header and (mark.heading or _is_participants(mark.key, content)):
+            names = names_in(content)
+            participants.extend(names)
+            if mark.key in _ROLE_WORDS and len(names) == 1:
+                roles[mark.key] = names[0]
+            continue
+        turn_marks.append(mark)
+    first_turn = turn_marks[0].paragraph if turn_marks else len(paragraphs)
+    for line in "\n".join(paragraphs[:first_turn]).split("\n"):
+        header = _HEADER_LINE.match(line.strip())  # "Moderator: Ann Lee" in title case
+        if header and _is_participants(key_of(header.group("role")), header.group("names")):
+            names = names_in(header.group("names"))
+            participants.extend(names)
+            if key_of(header.group("role")) in _ROLE_WORDS and len(names) == 1:
+                roles[key_of(header.group("role"))] = names[0]
+    first = turn_marks[0] if turn_marks else None
+    people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first)))
+    speaker_of = _speakers(turn_marks, people, roles)
+    turn_marks = [m for m in turn_marks if m.key in speaker_of]
+    speakers = list(dict.fromkeys(speaker_of[m.key] for m in turn_marks))
+    headings = sum(bool(m.heading) for m in turn_marks)
+    if len(speakers) < 2 or (len(turn_marks) < 4 and headings < 2):
+        return None
+    unnamed = {speaker_of[m.key] for m in turn_marks if _is_unnamed(m.key)}
+    return Dialogue(speakers, _pieces(paragraphs, turn_marks, speaker_of, stops), unnamed)
+
+
+def _is_unnamed(key: str) -> bool:
+    return key in _UNNAMED or key.split()[0] in _UNNAMED_WORDS
+
+
+def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> dict[str, str]:
+    """Label key -> speaker, for the labels that are turns (not a stray "Note: ...")."""
+    counts = Counter(m.key for m in marks)
+    keys = set(counts)
+    speaker_of: dict[str, str] = {}
+    # Full-name labels first, so that initials ("EA") can resolve to them.
+    for mark in sorted(marks, key=lambda m: -len(_name_words(m.key))):
+        key = mark.key
+        if key in speaker_of:
+            continue
+        if _is_unnamed(key):
+            if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS:
+                speaker_of[key] = _UNNAMED.get(key) or display(mark.label)
+            continue
+        person = roles.get(key) or resolve(key, people)
+        titled = mark.label.split()[0].strip(".").upper() in _COURTESY | _TITLES
+        initials_seen = " " in key and initials(key) in keys
+        speech_heading = mark.heading == "speech"
+        caps_turn = mark.label.isupper() and mark.heading != "colon"
+        if person or counts[key] >= 2 or titled or initials_seen or speech_heading or caps_turn:
+            speaker_of[key] = person or display(mark.label)
+            if len(_name_words(key)) > 1:
+                people.append(speaker_of[key])
+    return speaker_of
+
+
+def _pieces(
+    paragraphs: list[str], marks: list[_Mark], speaker_of: dict[str, str], stops: set[int]
+) -> list[Piece]:
+    by_paragraph: dict[int, list[_Mark]] = {}
+    for mark in marks:
+        by_paragraph.setdefault(mark.paragraph, []).append(mark)
+    pieces: list[Piece] = []
+    current: str | None = None
+    for i, para in enumerate(paragraphs):
+        if i in stops:
+            current = None
+            continue
+        here = by_paragraph.get(i, [])
+        if here and here[0].heading:
+            current = speaker_of[here[0].key]
+            continue  # the heading line is a label, not anyone's words
+        if _ASIDE.match(para) or (not here and not re.search(r"[a-z]", para)):
+            pieces.append(Piece(i, 0, len(para), None))  # "[Laughter.]", an editor's note, a heading
+            continue
+        if not here and current and _narrates(para, current):
+            pieces.extend(_narration(i, para, current))
+            continue
+        cursor = 0
+        for n, mark in enumerate(here):
+            if mark.label_start > cursor:
+                pieces.append(Piece(i, cursor, mark.label_start, current))
+            current = speaker_of[mark.key]
+            cursor = here[n + 1].label_start if n + 1 < len(here) else len(para)
+            pieces.append(Piece(i, mark.speech_start, cursor, current, opens=True))
+        if not here:
+            pieces.append(Piece(i, 0, len(para), current))
+    return [p for p in pieces if paragraphs[p.paragraph][p.start : p.end].strip()]
+
+
+def _narrates(para: str, speaker: str) -> bool:
+    """A reporter's sentence about the speaker ("Mr. Lincoln then came forward ..."):
+    the speaker's name, with a title or first name, then a lower-case word."""
+    words = [w.strip(".,") for w in para.split()[:6]]
+    surname = _surname(speaker)
+    if surname not in [w.upper() for w in words[1:5]]:
+        return False
+    at = [w.upper() for w in words].index(surname)
+    lead = [w.upper() for w in words[:at]]
+    named = all(w in _COURTESY | _TITLES or w in key_of(speaker).split() for w in lead)
+    return named and at + 1 < len(words) and words[at + 1][:1].islower()
+
+
+def _narration(i: int, para: str, speaker: str) -> list[Piece]:
+    """Narration is nobody's; a speech it introduces ("At last he said: ...") is the speaker's."""
+    said = _SAID.search(para)
+    if not said:
+        return [Piece(i, 0, len(para), None)]
+    return [Piece(i, 0, said.end(), None), Piece(i, said.end(), len(para), speaker, opens=True)]

@@ -1,0 +1,210 @@
+"""Speaker turns and authors from the text alone, on the paragraphs of the general corpus.
+
+The readers for .docx and Markdown front matter and the unwrapping of hard-wrapped
+lines live on other branches, so these tests extract paragraphs plainly themselves
+and check attribution on them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+import frontmatter
+import lxml.html
+from pypdf import PdfReader
+
+from index.attribution import Attribution, attribute
+from index.cleaning import clean, parse_byline
+from index.readers import read_html
+from index.turns import UNNAMED_QUESTIONER
+
+GENERAL = Path(__file__).resolve().parents[1] / "eval" / "corpus-general"
+QUESTIONS = [json.loads(line) for line in (GENERAL.parent / "general.jsonl").read_text().splitlines() if line]
+# Every turn label of the three transcripts, to check that no passage holds two turns.
+LABEL = re.compile(
+    r"(?:^|\n)(?:MR\.|MS\.|Q\s|VOICE---)|(?:MR|MS)\.\s+(?:[A-Z]+\s+){0,3}[A-Z]{2,}(?::|---)"
+)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def blocks(text: str) -> list[str]:
+    """Blank-line-separated blocks, their hard-wrapped lines joined."""
+    return [squash(b) for b in re.split(r"\n\s*\n", text) if b.strip()]
+
+
+def docx_paragraphs(name: str) -> tuple[list[str], list[str]]:
+    document = docx.Document(str(GENERAL / name))
+    authors = [a.strip() for a in (document.core_properties.author or "").split(";") if a.strip()]
+    return [p.text for p in document.paragraphs if p.text.strip()], authors
+
+
+def markdown_paragraphs(name: str) -> list[str]:
+    return blocks(frontmatter.load(str(GENERAL / name)).content)
+
+
+def pdf_text(name: str) -> str:
+    """The PDF's text, its pages separated by form feeds."""
+    return "\f".join(page.extract_text() for page in PdfReader(str(GENERAL / name)).pages)
+
+
+def pdf_paragraphs(name: str) -> list[str]:
+    """PDF lines, a new paragraph wherever a line opens with an ALL-CAPS label or is a heading."""
+    paragraphs: list[str] = []
+    for line in re.split(r"[\n\f]", pdf_text(name)):
+        starts = re.match(r"^[A-Z][A-Z.\s]+:", line) or not re.search(r"[a-z]", line)
+        if starts or not paragraphs:
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += "\n" + line
+    return paragraphs
+
+
+def segment_texts(paragraphs: list[str], attribution: Attribution) -> list[tuple[str, str | None]]:
+    text = "\n\n".join(paragraphs)
+    return [(text[s.start : s.end], s.author) for s in attribution.segments]
+
+
+def check_gold_spans(name: str, segments: list[tuple[str, str | None]]) -> int:
+    checked = 0
+    for question in QUESTIONS:
+        if question["articles"] != [name]:
+            continue
+        authors = question["authors"] * len(question["gold"]) if len(question["authors"]) == 1 else question["authors"]
+        for span, author in zip(question["gold"], authors, strict=True):
+            owners = {who for text, who in segments if squash(span) in squash(text)}
+            assert owners == {author}, (question["id"], span, owners)
+            checked += 1
+    return checked
+
+
+def check_no_two_turns(segments: list[tuple[str, str | None]]) -> None:
+    for text, _ in segments:
+        assert not LABEL.search(text), text[:120]
+
+
+def test_press_briefing_speakers():
+    paragraphs = markdown_paragraphs("press-briefing-2021-12-20.md")
+    attribution = attribute(paragraphs, [], None)
+    assert attribution.speakers == ["Jen Psaki", UNNAMED_QUESTIONER]
+    segments = segment_texts(paragraphs, attribution)
+    assert check_gold_spans("press-briefing-2021-12-20.md", segments) == 4  # G02, G09 and both spans of G17
+    check_no_two_turns(segments)
+    questions = [text for text, who in segments if who == UNNAMED_QUESTIONER]
+    assert any(text.startswith("Happy, happy.") for text in questions)
+    assert all(not text.startswith("MS. PSAKI") for text, _ in segments)
+
+
+def test_lincoln_douglas_speakers():
+    paragraphs, known = docx_paragraphs("lincoln-douglas-ottawa-1858.docx")
+    attribution = attribute(paragraphs, known, None)
+    assert set(attribution.speakers) == {"Stephen A. Douglas", "Abraham Lincoln", "Voice"}
+    segments = segment_texts(paragraphs, attribution)
+    assert check_gold_spans("lincoln-douglas-ottawa-1858.docx", segments) == 6
+    check_no_two_turns(segments)
+
+    def owner(opening: str) -> set[str | None]:
+        return {who for text, who in segments if squash(text).startswith(opening)}
+
+    assert owner("Put on your specs.") == {"Voice"}
+    assert owner("Yes, sir, I am obliged to do so.") == {"Abraham Lincoln"}
+    assert owner("Mr. Lincoln then came forward") == {None}  # the reporter narrates
+    assert owner("MY FELLOW-CITIZENS: When a man hears himself") == {"Abraham Lincoln"}
+    assert owner("(The resolutions, as they were read") == {None}
+
+
+def test_oral_argument_speakers():
+    paragraphs = pdf_paragraphs("nyt-v-sullivan-oral-argument-1964.pdf")
+    attribution = attribute(paragraphs, [], None)
+    justices = {"Earl Warren", "William J. Brennan, Jr.", "Potter Stewart", "Arthur J. Goldberg",
+                "William O. Douglas", "Hugo L. Black", "Byron R. White"}
+    assert set(attribution.speakers) == justices | {"Herbert Wechsler", "M. Roland Nachman, Jr.", "Bailiff"}
+    assert len(attribution.speakers) == len(set(attribution.speakers))
+    segments = segment_texts(paragraphs, attribution)
+    assert check_gold_spans("nyt-v-sullivan-oral-argument-1964.pdf", segments) == 5
+    check_no_two_turns(segments)
+    # the bench and appearances list and the argument headings are nobody's turn
+    assert all(who is None for text, who in segments if "Associate Justice" in text or "ARGUMENT OF" in text)
+
+
+# -- authors from the text ----------------------------------------------------------------------
+def text_paragraphs(name: str) -> list[str]:
+    return blocks((GENERAL / name).read_text(encoding="utf-8"))
+
+
+def html_paragraphs(name: str) -> list[str]:
+    return [p.strip() for p in read_html(GENERAL / name).split("\n\n") if p.strip()]
+
+
+def test_author_heading_line():
+    attribution = attribute(text_paragraphs("mill-on-liberty-ch4.txt"), [], None)
+    assert attribution.authors == ["John Stuart Mill"]
+    assert {s.author for s in attribution.segments} == {"John Stuart Mill"}
+
+
+def test_closing_signature_names_the_author():
+    attribution = attribute(text_paragraphs("letter-to-the-attorney-general-1792.txt"), [], None)
+    assert attribution.authors == ["Thomas Paine"]  # "THOMAS PAINE." in title case
+
+
+def test_a_signature_naming_nobody_gives_no_author():
+    attribution = attribute(text_paragraphs("common-sense-1776.txt"), [], None)
+    assert attribution.authors == [] and {s.author for s in attribution.segments} == {None}
+
+
+def test_pen_name_is_shown_unless_a_bio_line_names_the_person():
+    paragraphs = html_paragraphs("forester-letter-to-cato-1776.html")
+    assert attribute(paragraphs, [], None).authors == ["The Forester"]
+    # The page's closing bio line (which trafilatura drops here) identifies the Forester.
+    page = lxml.html.parse(str(GENERAL / "forester-letter-to-cato-1776.html"))
+    bio = [squash(p.text_content()) for p in page.iter("p") if "pen name" in p.text_content()]
+    assert len(bio) == 1
+    assert attribute(paragraphs + bio, [], None).authors == ["Thomas Paine"]
+
+
+def test_a_name_beginning_with_by_is_no_byline():
+    assert parse_byline("BYRON R. WHITE, Associate Justice") is None
+    assert parse_byline("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
+    assert clean(pdf_text("nyt-v-sullivan-oral-argument-1964.pdf")).byline_names == []
+
+
+def test_header_lines_questioners_and_reactions():
+    """The conventions the three files do not show: a participants and a moderator line in the
+    header, Q: / Q. / Q, doubled spaces, inline turns, crowd reactions."""
+    paragraphs = [
+        "Participants: Jane Doe, John Roe", "Moderator: Ann Lee",
+        "MODERATOR:  Welcome to the show, both of you.", "MS.  DOE: Thank you for having me here tonight.",
+        "MR. ROE: Glad to be here.", "[Laughter]", "Q: What about taxes?", "MS. DOE: Taxes are too high.",
+        "They should come down.", "(Cheers.)", "Q. And spending?", "MR.  ROE: Spending too.", "Q  Last one?",
+        "MS. DOE---No more.",
+    ]
+    attribution = attribute(paragraphs, [], None)
+    assert attribution.speakers == ["Ann Lee", "Jane Doe", "John Roe", UNNAMED_QUESTIONER]
+    assert attribution.authors == ["Ann Lee", "Jane Doe", "John Roe"]  # the questioner is nobody's name
+    said = {text: who for text, who in segment_texts(paragraphs, attribution)}
+    assert said["Participants: Jane Doe, John Roe\n\nModerator: Ann Lee"] is None
+    assert said["Taxes are too high.\n\nThey should come down."] == "Jane Doe"
+    assert said["[Laughter]"] is None and said["(Cheers.)"] is None
+    assert [said[q] for q in ("What about taxes?", "And spending?", "Last one?")] == [UNNAMED_QUESTIONER] * 3
+    assert said["No more."] == "Jane Doe" and said["Spending too."] == "John Roe"
+
+
+def test_turns_hold_however_lines_were_joined():
+    """Unwrapping may run a PDF page's turns into one paragraph, or keep a Markdown block's line
+    breaks (and its no-break spaces after "Q"): the turns and their speakers stay the same."""
+    pages = [squash(page) for page in pdf_text("nyt-v-sullivan-oral-argument-1964.pdf").split("\f")]
+    attribution = attribute(pages, [], None)
+    assert "Herbert Wechsler" in attribution.speakers and "M. Roland Nachman, Jr." in attribution.speakers
+    segments = segment_texts(pages, attribution)
+    assert check_gold_spans("nyt-v-sullivan-oral-argument-1964.pdf", segments) == 5
+    check_no_two_turns(segments)
+    content = frontmatter.load(str(GENERAL / "press-briefing-2021-12-20.md")).content
+    paragraphs = [b for b in re.split(r"\n\s*\n", content) if b.strip()]
+    attribution = attribute(paragraphs, [], None)
+    assert attribution.speakers == ["Jen Psaki", UNNAMED_QUESTIONER]
+    assert check_gold_spans("press-briefing-2021-12-20.md", segment_texts(paragraphs, attribution)) == 4
