@@ -171,7 +171,40 @@ def read_html(path: Path) -> ReadResult:
         path, title=found.title, authors=[found.author] if found.author else [],
         outlet=found.sitename, date=found.date, url=found.url,
     )
-    return ReadResult(text=text.replace("\n", "\n\n"), meta=meta)
+    paragraphs = [text.replace("\n", "\n\n"), *author_boxes(html, text)]
+    return ReadResult(text="\n\n".join(paragraphs), meta=meta)
+
+
+# An element whose class or id names it an author box: `<aside class="bio">`, `<div class="author-bio">`.
+_AUTHOR_BOX = re.compile(r"(?<![a-z])(bio|biography|author|byline|contributor|about-the-author)(?![a-z])", re.I)
+
+
+def author_boxes(html: str, extracted: str) -> list[str]:
+    """The text of author boxes that trafilatura left out.
+
+    trafilatura drops `<aside>` and similar blocks as boilerplate, which is right for share
+    buttons but loses the one line that says who wrote the piece ("'The Forester' was a pen
+    name of Thomas Paine"). Attribution reads such bio lines, so they are kept as paragraphs.
+    """
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    seen = " ".join(extracted.split())
+    boxes = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in {"script", "style", "a", "meta", "img"}:
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _AUTHOR_BOX.search(names) or any(_AUTHOR_BOX.search(f"{a.get('class', '')} {a.get('id', '')}")
+                                                for a in element.iterancestors()):
+            continue
+        box = " ".join(element.text_content().split())
+        if 3 <= len(box.split()) <= 120 and box not in seen:
+            boxes.append(box)
+    return boxes
 
 
 def read_pdf(path: Path) -> ReadResult:

@@ -74,7 +74,8 @@ def test_general_titles_and_authors_come_from_the_files_metadata(general_index):
     briefing = _by_source(assistant, "press-briefing-2021-12-20.md")
     assert briefing.title == "Press Briefing by Press Secretary Jen Psaki, December 20, 2021"
     assert briefing.outlet == "The White House, Office of the Press Secretary"
-    assert briefing.authors == [] and briefing.date == "2021-12-20"
+    # The office is the outlet; the person is the speaker the turns and the title name.
+    assert briefing.authors == ["Jen Psaki"] and briefing.date == "2021-12-20"
     assert briefing.url.startswith("https://bidenwhitehouse.archives.gov/briefing-room/")
     assert not briefing.text.startswith(("---", "title:")) and "\n# " not in briefing.text
     page = _by_source(assistant, "forester-letter-to-cato-1776.html")
