@@ -288,6 +288,8 @@ class Store:
         `sentence_spans[k]` is (index of the passage's first sentence in its article, count):
         sentence ids are `<passage id>#<index in the article>` (see `_put_sentences`).
         """
+        if not passage_ids:  # Chroma refuses a get with an empty id list (ValueError)
+            return {}
         sentence_ids = [f"{pid}#{first + n}" for pid, (first, count) in zip(passage_ids, sentence_spans)
                         for n in range(count)]
         passages = self.passages.get(ids=passage_ids, include=["embeddings"])
@@ -306,11 +308,16 @@ class Store:
         }
 
     def passage_vectors(self, ids: list[str]) -> np.ndarray:
+        if not ids:  # Chroma refuses a get with an empty id list
+            return np.zeros((0, 0), dtype=np.float32)
         rows = self.passages.get(ids=ids, include=["embeddings"])
         return np.asarray(rows["embeddings"], dtype=np.float32)
 
     def article_vectors(self, ids: list[str] | None = None) -> np.ndarray:
-        """Each article's centroid (the mean of its passage vectors, stored with the article)."""
+        """Each article's centroid (the mean of its passage vectors, stored with the article);
+        `ids=None` reads every article, an empty list none."""
+        if ids is not None and not ids:  # Chroma refuses a get with an empty id list
+            return np.zeros((0, 0), dtype=np.float32)
         rows = self.articles.get(ids=ids, include=["embeddings"])
         return np.asarray(rows["embeddings"], dtype=np.float32)
 
