@@ -14,14 +14,13 @@ from collections.abc import Callable
 from functools import partial
 
 import pytest
-from conftest import ROOT, make_settings
+from conftest import GENERAL_CORPUS, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import run_cli, subprocess_env
 
 from assistant import Assistant, UsageError
 
-GENERAL_CORPUS = ROOT / "eval" / "corpus-general"
 QUESTION_FILES = {"seed": ROOT / "eval" / "dev.jsonl", "general": ROOT / "eval" / "general.jsonl"}
 GARBAGE = ["", "   ", "\x00", "Nobody Atall", "'; DROP TABLE articles; --", "\u202e\u0645\u0631\u062d\u0628\u0627",
            "Mr.", "Justice", "??", "a" * 5000]
@@ -31,15 +30,6 @@ HUGE = "What does the author argue about liberty and war? " * 4000  # ~200,000 c
 def questions(corpus: str) -> list[str]:
     lines = QUESTION_FILES[corpus].read_text(encoding="utf-8").splitlines()
     return [json.loads(line)["question"] for line in lines if line.strip()]
-
-
-@pytest.fixture(scope="module")
-def general(tmp_path_factory) -> Assistant:
-    """The general corpus indexed as a user would drop it in: no articles.toml."""
-    data = tmp_path_factory.mktemp("general-data")
-    assistant = Assistant(make_settings(data, GENERAL_CORPUS))
-    assistant.index([GENERAL_CORPUS])
-    return assistant
 
 
 @pytest.fixture(params=["seed", "general"])
