@@ -16,7 +16,17 @@ from index.store import Store
 
 from . import extractive, grounding
 from .conversation import History, history_turns
-from .models import Answer, Article, Counterpoints, IndexReport, Passage, Position, Positions, Summary
+from .models import (
+    Answer,
+    Article,
+    Counterpoints,
+    GroundingCalibration,
+    IndexReport,
+    Passage,
+    Position,
+    Positions,
+    Summary,
+)
 from .query import QueryPlan, follow_up_question, plan_query
 from .retrieval import Hit, HybridRetriever, plan_search
 from .settings import Settings
@@ -306,9 +316,14 @@ class Assistant:
         self._ready()
         return counter.run(self, claim)
 
+    def grounding_calibration(self) -> GroundingCalibration | None:
+        """How this index's questions are judged grounded (None for an empty index)."""
+        self._ready()
+        return grounding.calibration(self.retriever)
+
     def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
         vocabulary = self.retriever.snapshot().vocabulary
-        return grounding.is_grounded(hits, plan.text, vocabulary, plan.authors)
+        return grounding.is_grounded(hits, plan.text, vocabulary, plan.authors, grounding.calibration(self.retriever))
 
 
 def _require_text(value: str, what: str) -> str:

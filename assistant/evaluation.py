@@ -45,6 +45,7 @@ from typing import Any
 
 from .citations import normalize
 from .core import Assistant
+from .grounding import CONFIDENT_SD, FLOOR_SD
 from .models import Citation, Passage
 from .settings import PROJECT_ROOT, Settings
 
@@ -419,9 +420,13 @@ def evaluate_corpus(corpus: Corpus, data: Path | None, vanilla: bool, check_sets
 
 
 def grounding_calibration(assistant: Assistant) -> str:
-    """How `grounding` judges this corpus (what the grounding module reports about it)."""
-    describe = getattr(assistant, "grounding_calibration", None)
-    return describe() if callable(describe) else ""
+    """The grounding bounds measured on this corpus, in one line."""
+    c = assistant.grounding_calibration()
+    if c is None:
+        return "none (empty index)"
+    return (f"{c.probes} off-topic probes, best-passage similarity mean {c.probe_mean:.3f}, sd {c.probe_sd:.3f}, "
+            f"max {c.probe_max:.3f}; grounded from {c.floor:.3f} (mean + {FLOOR_SD:g} sd) when at most a third "
+            f"of the question's words are unknown, from {c.confident:.3f} (mean + {CONFIDENT_SD:g} sd) whatever")
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -491,17 +496,19 @@ def retention_table(result: CorpusResult) -> str:
 
 
 def check_sets_table(assistant: Assistant, vanilla: VanillaLlamaIndex | None, paths: Sequence[Path]) -> str:
-    """recall@5 / MRR@5 on each check set, beside vanilla LlamaIndex."""
-    lines = ["| check set | questions | assistant recall@5 / MRR@5 | vanilla LlamaIndex |", "|---|---:|---:|---:|"]
+    """recall@5 / MRR@5 and grounded accuracy on each check set, beside vanilla LlamaIndex."""
+    lines = ["| check set | questions | assistant recall@5 / MRR@5 | grounded accuracy | vanilla LlamaIndex |",
+             "|---|---:|---:|---:|---:|"]
     for path in paths:
         questions = load_dev(path)
         ours, theirs = Report(), Report()
         retrieval_metrics(lambda q: assistant.search(q, K), questions, ours)
+        grounded = average(float(assistant.ask(q.question).grounded == q.answerable) for q in questions)
         if vanilla:
             retrieval_metrics(vanilla.search, questions, theirs, authors=False)
         pair = [f"{fmt(r.metrics.get('recall@5'))} / {fmt(r.metrics.get('MRR@5'))}" if r.metrics else ""
                 for r in (ours, theirs)]
-        lines.append(f"| {path.name} | {len(questions)} | {pair[0]} | {pair[1]} |")
+        lines.append(f"| {path.name} | {len(questions)} | {pair[0]} | {fmt(grounded)} | {pair[1]} |")
     return "\n".join(lines)
 
 
