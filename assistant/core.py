@@ -146,6 +146,13 @@ class Assistant:
     def plan(self, question: str) -> QueryPlan:
         snap = self.retriever.snapshot()
         plan = plan_query(question, snap.people, list(snap.articles.values()), snap.common_words)
+        # A person known only from a byline, with no passage attributed to them, filters to their
+        # articles: as an author filter they would leave nothing to search.
+        bylined = [a for a in plan.authors if a not in snap.by_author]
+        if bylined:
+            plan.authors = [a for a in plan.authors if a in snap.by_author]
+            plan.article_ids = plan.article_ids or [
+                art.id for art in snap.articles.values() if set(art.authors) & set(bylined)]
         if self.scope_authors:
             plan.authors = [a for a in plan.authors if a in self.scope_authors] or list(self.scope_authors)
         if self.scope_articles:
