@@ -1,6 +1,7 @@
 """`make eval`: score both corpora with the rules of the shared eval README, beside vanilla LlamaIndex.
 
     python -m assistant.evaluation [--data DIR] [--only seed|general] [--no-vanilla] [--no-check-sets] [--json FILE]
+    python -m assistant.evaluation --corpus DIR --dev QUESTIONS.jsonl [...]   # any other corpus
 
 The seed corpus (corpus/ with its articles.toml, questions eval/dev.jsonl, and the held-out check
 sets) and the general corpus (eval/corpus-general/ indexed as a user drops it in, with no
@@ -524,6 +525,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m assistant.evaluation", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, help="parent of one data dir per corpus (default: temp dirs)")
     parser.add_argument("--only", choices=sorted(CORPORA), action="append", help="score only this corpus")
+    parser.add_argument("--corpus", type=Path, help="score this folder instead (with --dev's questions)")
+    parser.add_argument("--dev", type=Path, default=DEV_SET, help="questions for --corpus (JSON lines)")
     parser.add_argument("--no-vanilla", action="store_true", help="skip the vanilla LlamaIndex baseline")
     parser.add_argument("--no-check-sets", action="store_true", help="skip the held-out check sets")
     parser.add_argument("--json", type=Path, help="also write the metrics as JSON here")
@@ -558,10 +561,12 @@ def print_results(results: Sequence[CorpusResult]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
+    corpora = [Corpus(args.corpus.name, args.corpus, args.dev)] if args.corpus else [
+        CORPORA[name] for name in (args.only or list(CORPORA))]
     results = [
-        evaluate_corpus(CORPORA[name], args.data / name if args.data else None,
+        evaluate_corpus(corpus, args.data / corpus.name if args.data else None,
                         vanilla=not args.no_vanilla, check_sets=not args.no_check_sets)
-        for name in (args.only or list(CORPORA))
+        for corpus in corpora
     ]
     print_results(results)
     if args.json:
