@@ -16,7 +16,17 @@ from index.store import Store
 
 from . import extractive, grounding
 from .conversation import History, history_turns
-from .models import Answer, Article, Counterpoints, IndexReport, Passage, Position, Positions, Summary
+from .models import (
+    Answer,
+    Article,
+    Counterpoints,
+    GroundingCalibration,
+    IndexReport,
+    Passage,
+    Position,
+    Positions,
+    Summary,
+)
 from .query import QueryPlan, follow_up_question, plan_query
 from .retrieval import Hit, HybridRetriever, plan_search
 from .settings import Settings
@@ -136,6 +146,13 @@ class Assistant:
     def plan(self, question: str) -> QueryPlan:
         snap = self.retriever.snapshot()
         plan = plan_query(question, snap.people, list(snap.articles.values()), snap.common_words)
+        # A person known only from a byline, with no passage attributed to them, filters to their
+        # articles: as an author filter they would leave nothing to search.
+        bylined = [a for a in plan.authors if a not in snap.by_author]
+        if bylined:
+            plan.authors = [a for a in plan.authors if a in snap.by_author]
+            plan.article_ids = plan.article_ids or [
+                art.id for art in snap.articles.values() if set(art.authors) & set(bylined)]
         if self.scope_authors:
             plan.authors = [a for a in plan.authors if a in self.scope_authors] or list(self.scope_authors)
         if self.scope_articles:
@@ -306,9 +323,14 @@ class Assistant:
         self._ready()
         return counter.run(self, claim)
 
+    def grounding_calibration(self) -> GroundingCalibration | None:
+        """How this index's questions are judged grounded (None for an empty index)."""
+        self._ready()
+        return grounding.calibration(self.retriever)
+
     def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
         vocabulary = self.retriever.snapshot().vocabulary
-        return grounding.is_grounded(hits, plan.text, vocabulary, plan.authors)
+        return grounding.is_grounded(hits, plan.text, vocabulary, plan.authors, grounding.calibration(self.retriever))
 
 
 def _require_text(value: str, what: str) -> str:

@@ -1,20 +1,62 @@
 """Deciding whether the corpus holds evidence for a question at all.
 
-Two signals, calibrated on the dev set (`make eval` prints the margin):
-- semantic: the best passage's cosine similarity to the question;
-- lexical: the share of the question's content words that never occur in the corpus.
-  A question about "the Paris climate agreement" shares a vague topic with a war
-  corpus (similarity ~0.3) but its key words are simply absent; an answerable
-  question, however vaguely worded, is phrased mostly in words the corpus uses.
+Two signals, both judged against the corpus at hand rather than thresholds fitted on one corpus:
+- semantic: the best passage's similarity to the question, compared with the corpus's own best
+  similarities for generic off-topic probe questions (`calibrate`). What counts as a high cosine
+  depends on the corpus (its size, its topics, its style), so a fixed cutoff fitted on five
+  articles does not transfer; how far a question's best passage stands above questions the corpus
+  certainly cannot answer does. A question is grounded when its best passage beats the probes'
+  mean by FLOOR_SD standard deviations, and certainly grounded from CONFIDENT_SD;
+- lexical: between the two, the share of the question's content words that never occur in the
+  corpus. A question about "the Paris climate agreement" shares a vague topic with a war corpus
+  but its key words are simply absent; an answerable question, however vaguely worded, is phrased
+  mostly in words the corpus uses.
 """
 
 from __future__ import annotations
 
-from .lexical import tokenize
-from .retrieval import Hit
+from statistics import mean, pstdev
+from typing import TYPE_CHECKING
 
-MIN_SIMILARITY = 0.30  # below: nothing relevant, whatever the words
-CONFIDENT_SIMILARITY = 0.55  # above: relevant, even with unusual words in the question
+from .lexical import tokenize
+from .models import GroundingCalibration
+
+if TYPE_CHECKING:
+    from .retrieval import Hit, HybridRetriever
+
+# Everyday questions from many domains that no corpus of articles on one subject answers; a corpus
+# about one of these domains raises a probe or two, which the mean and spread absorb.
+OFF_TOPIC_PROBES = (
+    "What is a good recipe for chocolate chip cookies?",
+    "How do I reset the password on my wifi router?",
+    "Which team won the football match last night?",
+    "What will the weather be like tomorrow morning?",
+    "How many moons does Jupiter have?",
+    "What is the best way to learn to play the guitar?",
+    "How do I fix a flat tyre on my bicycle?",
+    "What are the symptoms of a vitamin D deficiency?",
+    "Which smartphone has the best camera this year?",
+    "How long should I boil an egg?",
+    "How do I train my puppy to sit?",
+    "What time does the supermarket close on Sundays?",
+    "How do black holes form?",
+    "What happens in the latest superhero movie?",
+    "How often should I water my houseplants?",
+    "Which programming language should a beginner learn first?",
+    "What are the rules for castling in chess?",
+    "How much does a flight to Tokyo cost?",
+    "What is the healthiest breakfast cereal?",
+    "How do I remove a red wine stain from a carpet?",
+    "What is the best exercise for lower back pain?",
+    "How do I make my laptop battery last longer?",
+    "Where can I buy cheap concert tickets?",
+    "How do bees make honey?",
+)
+# In the seed corpus the probes' best similarities have mean 0.17 and spread 0.07; its lowest
+# answerable question stands 4.4 spreads above them, its unanswerable ones 1.9 and 2.5.
+FLOOR_SD = 3.0
+CONFIDENT_SD = 5.5
+MIN_SD = 0.03  # a near-constant probe distribution (a tiny corpus) would make any question "clearly above"
 MAX_UNKNOWN_SHARE = 0.34  # more than a third of the content words unknown: off-topic
 
 # Words of the question's form, not its topic ("what does X argue in the article").
@@ -28,6 +70,37 @@ summary position positions stance""".split()
 FORM_TOKENS = set(tokenize([" ".join(_FORM_WORDS)])[0])
 
 
+def calibrate(generation: str, probe_tops: list[float]) -> GroundingCalibration:
+    """The floor and confident bounds from the probes' best-passage similarities."""
+    centre, spread = mean(probe_tops), max(pstdev(probe_tops), MIN_SD)
+    return GroundingCalibration(
+        generation=generation,
+        probes=len(probe_tops),
+        probe_mean=round(centre, 4),
+        probe_sd=round(spread, 4),
+        probe_max=round(max(probe_tops), 4),
+        floor=round(centre + FLOOR_SD * spread, 4),
+        confident=round(centre + CONFIDENT_SD * spread, 4),
+    )
+
+
+def calibration(retriever: HybridRetriever) -> GroundingCalibration | None:
+    """This generation's calibration: from the snapshot, else from the store (another process may
+    have measured it), else measured now (one batch encode and one search per probe) and stored.
+    None for an empty index."""
+    snap = retriever.snapshot()
+    if snap.grounding is None and snap.passages:
+        stored = retriever.store.grounding_calibration(snap.generation)
+        if stored is None:
+            vectors = retriever.embedder.encode(list(OFF_TOPIC_PROBES))
+            tops = [max((h.dense for h in retriever.search(probe, 3, vector=vector)), default=0.0)
+                    for probe, vector in zip(OFF_TOPIC_PROBES, vectors)]
+            stored = calibrate(snap.generation, tops)
+            retriever.store.save_grounding_calibration(stored)
+        snap.grounding = stored
+    return snap.grounding
+
+
 def unknown_share(question: str, vocabulary: dict, names: list[str]) -> float:
     """Share of the question's content words (minus names) absent from the corpus vocabulary."""
     name_tokens = set(tokenize([" ".join(names)])[0]) if names else set()
@@ -37,8 +110,12 @@ def unknown_share(question: str, vocabulary: dict, names: list[str]) -> float:
     return sum(t not in vocabulary for t in terms) / len(terms)
 
 
-def is_grounded(hits: list[Hit], question: str, vocabulary: dict, names: list[str]) -> bool:
+def is_grounded(
+    hits: list[Hit], question: str, vocabulary: dict, names: list[str], bounds: GroundingCalibration | None
+) -> bool:
     best = max((h.dense for h in hits), default=0.0)
-    if best >= CONFIDENT_SIMILARITY:
+    if bounds is None:  # an empty index grounds nothing
+        return False
+    if best >= bounds.confident:
         return True
-    return best >= MIN_SIMILARITY and unknown_share(question, vocabulary, names) < MAX_UNKNOWN_SHARE
+    return best >= bounds.floor and unknown_share(question, vocabulary, names) < MAX_UNKNOWN_SHARE

@@ -181,3 +181,18 @@ class IndexReport(BaseModel):
     duplicates: list[FileError] = Field(default_factory=list)
     errors: list[FileError] = Field(default_factory=list)
     retention: list[Retention] = Field(default_factory=list, description="words kept and dropped per article")
+
+
+class GroundingCalibration(BaseModel):
+    """How far above off-topic questions a question's best passage must score, in this corpus.
+
+    Measured on the corpus at hand (`assistant.grounding.calibrate`) for one index generation and
+    stored with the index, so every process sharing it judges questions the same way."""
+
+    generation: str
+    probes: int = Field(description="off-topic probe questions searched")
+    probe_mean: float = Field(description="mean of the probes' best-passage similarities")
+    probe_sd: float
+    probe_max: float
+    floor: float = Field(description="below: not grounded, whatever the words")
+    confident: float = Field(description="above: grounded, even with words the corpus lacks")

@@ -26,7 +26,7 @@ from index.store import Store
 
 from .citations import sentences
 from .lexical import common_words, tokenize
-from .models import Article, Passage
+from .models import Article, GroundingCalibration, Passage
 from .query import QueryPlan, negate
 
 CANDIDATES = 40
@@ -76,6 +76,7 @@ class Snapshot:
         self.people = sorted({p.author for p in passages if p.author} | {n for a in articles for n in a.authors})
         self._sentence_spans: dict[str, dict[int, tuple[int, int]]] = {}
         self.scope_vectors: dict[bytes, dict[str, tuple]] = {}  # filtered scope -> its vectors (oldest first)
+        self.grounding: GroundingCalibration | None = None  # set by `grounding.calibration` on first use
         self.bm25 = bm25s.BM25()
         if passages:
             self.bm25.index(tokenize([_lexical_text(p) for p in passages]), show_progress=False)

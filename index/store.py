@@ -21,12 +21,15 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.models import Article, Passage
+from assistant.models import Article, GroundingCalibration, Passage
 from assistant.settings import Settings
 
 PASSAGES = "passages"
 SENTENCES = "sentences"
 ARTICLES = "articles"
+# Holds no records: its metadata is the grounding calibration of one generation. Apart from the
+# articles collection, whose metadata is the generation token, so writing it can never revert that token.
+CALIBRATION = "grounding_calibration"
 _GET_BATCH = 5000
 _FILTER_BATCH = 100  # article ids per filtered read
 
@@ -139,6 +142,18 @@ class Store:
         generation = uuid.uuid4().hex
         self.articles.modify(metadata={"generation": generation})
         self._seen_generation = generation  # our own change: nothing to reload
+
+    def grounding_calibration(self, generation: str) -> GroundingCalibration | None:
+        """The calibration stored for `generation`, or None (none yet, or one of an older generation)."""
+        meta = self.client.get_or_create_collection(CALIBRATION, embedding_function=None).metadata or {}
+        if meta.get("generation") != generation or "calibration" not in meta:
+            return None
+        return GroundingCalibration.model_validate_json(meta["calibration"])
+
+    def save_grounding_calibration(self, calibration: GroundingCalibration) -> None:
+        collection = self.client.get_or_create_collection(CALIBRATION, embedding_function=None)
+        collection.modify(metadata={"generation": calibration.generation,
+                                    "calibration": calibration.model_dump_json()})
 
     def _reload_if_embedded(self) -> None:
         """Another process changed an embedded (on-disk) index: reopen it.
@@ -291,6 +306,8 @@ class Store:
         `sentence_spans[k]` is (index of the passage's first sentence in its article, count):
         sentence ids are `<passage id>#<index in the article>` (see `_put_sentences`).
         """
+        if not passage_ids:  # Chroma refuses a get with an empty id list (ValueError)
+            return {}
         sentence_ids = [f"{pid}#{first + n}" for pid, (first, count) in zip(passage_ids, sentence_spans)
                         for n in range(count)]
         passages = self.passages.get(ids=passage_ids, include=["embeddings"])
@@ -309,11 +326,16 @@ class Store:
         }
 
     def passage_vectors(self, ids: list[str]) -> np.ndarray:
+        if not ids:  # Chroma refuses a get with an empty id list
+            return np.zeros((0, 0), dtype=np.float32)
         rows = self.passages.get(ids=ids, include=["embeddings"])
         return np.asarray(rows["embeddings"], dtype=np.float32)
 
     def article_vectors(self, ids: list[str] | None = None) -> np.ndarray:
-        """Each article's centroid (the mean of its passage vectors, stored with the article)."""
+        """Each article's centroid (the mean of its passage vectors, stored with the article);
+        `ids=None` reads every article, an empty list none."""
+        if ids is not None and not ids:  # Chroma refuses a get with an empty id list
+            return np.zeros((0, 0), dtype=np.float32)
         rows = self.articles.get(ids=ids, include=["embeddings"])
         return np.asarray(rows["embeddings"], dtype=np.float32)
 

@@ -92,3 +92,19 @@ def fake_llm(fake_llm_server):
 def llm_assistant(built_data, fake_llm_server) -> Assistant:
     """A read-only Assistant whose language model is the fake server (use with `fake_llm`)."""
     return Assistant(llm_settings(built_data, fake_llm_server.url))
+
+
+# -- the second development corpus, indexed as a user drops it in (no articles.toml) -------------
+GENERAL_CORPUS = ROOT / "eval" / "corpus-general"
+
+
+@pytest.fixture(scope="session")
+def general() -> Assistant:
+    """A read-only extractive Assistant over eval/corpus-general (built once). Do not index with it."""
+    import tempfile
+
+    data = Path(tempfile.mkdtemp(prefix="general-data-"))
+    assistant = Assistant(make_settings(data, GENERAL_CORPUS))
+    assistant.index([GENERAL_CORPUS])
+    yield assistant
+    shutil.rmtree(data, ignore_errors=True)

@@ -7,7 +7,10 @@ from conftest import CORPUS
 
 from assistant.evaluation import (
     CHECK_SETS,
+    CORPORA,
     DEV_SET,
+    GENERAL_CORPUS,
+    GENERAL_SET,
     Question,
     Report,
     attributed,
@@ -22,6 +25,7 @@ from assistant.evaluation import (
     span_variants,
 )
 from assistant.models import Citation, Passage
+from index.readers import ReadError, read_file
 
 LONG = "the Russians have lost between 7,000 and 15,000 troops"  # nine words
 
@@ -102,6 +106,47 @@ def test_every_gold_span_is_verbatim_in_its_articles(path):
         assert q.answerable == bool(q.gold) and (q.articles or not q.gold)
         for span in q.gold:
             assert any(covers(texts[a], span) for a in q.articles), (q.id, span)
+
+
+def test_general_questions_name_files_and_their_spans_are_verbatim_in_what_the_readers_read():
+    """general.jsonl's `articles` are file names of eval/corpus-general; each gold span is in the text
+    index.readers gives for its file (normalised), for every format readable today."""
+    questions = load_dev(GENERAL_SET)
+    assert len(questions) == 24 and sum(not q.answerable for q in questions) == 3
+    read, unreadable = 0, set()
+    for q in questions:
+        files = q.files(GENERAL_CORPUS)
+        assert [f.name for f in files] == sorted(q.articles), q.id
+        for path in files:
+            try:
+                text = read_file(path)
+            except ReadError:
+                unreadable.add(path.suffix)
+                continue
+            read += 1
+            for span in q.gold:
+                assert covers(text, span), (q.id, path.name, span)
+    assert read >= 15 and unreadable <= {".docx"}
+
+
+def test_seed_questions_resolve_their_file_prefixes():
+    for q in load_dev(DEV_SET):
+        assert len(q.files(CORPORA["seed"].folder)) == len(q.articles), q.id
+
+
+@pytest.mark.slow
+def test_general_corpus_is_scored(general):
+    """Every metric of make eval is computed on the general corpus too, with the same rules."""
+    from assistant.evaluation import prose_retention
+
+    report = evaluate(general, load_dev(GENERAL_SET))
+    for name in ("recall@5", "MRR@5", "attribution", "citation validity", "grounded accuracy",
+                 "gold spans quoted in answers", "positions: gold covered", "summaries: gold covered"):
+        assert report.metrics[name] is not None, name
+    assert report.metrics["citation validity"] == 1.0
+    retention = {row.file: row for row in prose_retention(general, GENERAL_CORPUS)}
+    assert len(retention) == 7
+    assert all(row.share >= 0.98 for row in retention.values() if row.share is not None)
 
 
 @pytest.fixture(scope="module")

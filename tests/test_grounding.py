@@ -1,0 +1,54 @@
+"""Grounding judged relative to the corpus at hand (issue 12, point 5)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_settings
+
+from assistant import Assistant
+from assistant.grounding import CONFIDENT_SD, FLOOR_SD, MIN_SD, OFF_TOPIC_PROBES, calibrate
+
+
+def test_bounds_follow_the_corpus_own_off_topic_scores():
+    low = calibrate("g1", [0.10, 0.14, 0.12, 0.18, 0.16])
+    high = calibrate("g2", [0.40, 0.44, 0.42, 0.48, 0.46])  # a corpus whose every passage looks alike
+    assert low.floor == pytest.approx(0.14 + FLOOR_SD * low.probe_sd, abs=1e-3)
+    assert high.floor - low.floor == pytest.approx(0.30, abs=1e-3)
+    assert high.confident == pytest.approx(0.44 + CONFIDENT_SD * high.probe_sd, abs=1e-3)
+    assert calibrate("g3", [0.2] * 5).probe_sd == MIN_SD  # identical probes: not "anything above is clear"
+
+
+def test_calibration_is_stored_with_the_index_and_shared(fresh_data):
+    first = Assistant(make_settings(fresh_data))
+    assert first.ask("What does Matthew Kroenig think an early peace deal would lead to?").grounded
+    generation = first.store.generation()
+    stored = first.store.grounding_calibration(generation)
+    assert stored is not None and stored.probes == len(OFF_TOPIC_PROBES) and stored.floor < stored.confident
+    second = Assistant(make_settings(fresh_data))  # another process on the same index reads it, measures nothing
+    assert second.grounding_calibration() == stored
+
+
+def test_a_new_generation_is_calibrated_again(fresh_data, tmp_path):
+    assistant = Assistant(make_settings(fresh_data))
+    before = assistant.grounding_calibration()
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "copy.txt").write_text("A note on cooking pasta. Boil water, add salt, cook for ten minutes. " * 20)
+    assistant.index([extra])
+    generation = assistant.store.generation()
+    assert generation != before.generation
+    assert assistant.store.grounding_calibration(generation) is None  # the old bounds do not apply
+    after = assistant.grounding_calibration()
+    assert after.generation == generation and assistant.store.grounding_calibration(generation) == after
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC_PROBES[:3] + ("What is the population of Canada?",))
+def test_off_topic_questions_are_not_grounded_in_either_corpus(assistant, general, question):
+    assert not assistant.ask(question).grounded
+    assert not general.ask(question).grounded
+
+
+def test_answerable_questions_of_the_general_corpus_are_grounded(general):
+    assert general.ask("What does Mill think should happen when someone's conduct affects nobody but himself?").grounded
+    assert not general.ask("What did the press secretary say about extending the pause on federal student loan "
+                           "payments?").grounded
