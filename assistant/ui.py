@@ -52,10 +52,12 @@ CSS = """
 /* Tables of quotes: proportional type, and words kept whole: Gradio's cells use a monospace font
    and `word-break: break-word`, which lets the table squeeze columns until words split mid-word.
    `overflow-wrap: break-word` breaks only a token longer than its column (a URL). */
-.quote-table td, .quote-table th, .quote-table td *, .quote-table th * {
+.quote-table .body-cell, .quote-table .body-cell *, .quote-table th, .quote-table th * {
   font-family: var(--font) !important; word-break: normal !important; overflow-wrap: break-word !important;
   hyphens: none !important; }
-.quote-table table { min-width: 36rem; }
+/* Gradio sizes the columns as shares of the table's width: on a phone the table keeps a readable
+   width and scrolls sideways instead of squeezing names letter by letter. */
+.quote-table .table-wrap { min-width: 40rem; }
 """
 INTRO = (
     "### Opinion-article assistant\n"
@@ -153,7 +155,7 @@ def _positions_tab(api: AppAPI, filters: dict) -> tuple[gr.Dataframe, gr.State]:
         run = gr.Button("Compare positions", variant="primary", elem_id="positions-run")
         note = _markdown()
         table = _table(POSITION_HEADERS, "Positions: click a row to open its evidence", "positions-table",
-                       ["16%", "10%", "37%", "37%"])
+                       ["16%", "14%", "30%", "40%"])
         cites = gr.State([])
     inputs = [question, filters["authors"], filters["articles"]]
     run.click(h.positions_handler(api), inputs, [table, cites, note], **PRIVATE)
@@ -163,7 +165,8 @@ def _positions_tab(api: AppAPI, filters: dict) -> tuple[gr.Dataframe, gr.State]:
 
 def _summaries_tab(api: AppAPI) -> dict:
     with gr.Tab("Summaries", id="summaries"):
-        scope = gr.Radio(["Whole corpus", "Article", "Author"], value="Whole corpus", label="Summarise")
+        scope = gr.Radio(["Whole corpus", "Article", "Author"], value="Whole corpus", label="Summarise",
+                         elem_id="summary-scope")
         with gr.Row():  # only the picker of the chosen scope is shown (summary_pickers)
             article = gr.Dropdown(label="Article", choices=[], elem_id="summary-article", visible=False)
             author = gr.Dropdown(label="Author", choices=[], elem_id="summary-author", visible=False)
@@ -186,7 +189,7 @@ def _debate_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> tuple[gr.
             brief = gr.DownloadButton("Download brief (Markdown)", visible=False, elem_id="brief")
         note = _markdown(elem_id="counter-note")
         table = _table(CARD_HEADERS, "Evidence cards: click a row to open the passage", "cards-table",
-                       ["13%", "30%", "15%", "42%"])
+                       ["17%", "27%", "16%", "40%"])
         with gr.Accordion("The cards in full (as in the brief)", open=False):
             cards = _markdown(elem_id="cards")
         cites = gr.State([])
