@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_server import ROOT, shared_app
+from app_server import shared_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -16,7 +16,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-SCREENSHOT = ROOT / "docs" / "screenshot-answer.png"
 TIMEOUT_MS = 90_000
 PHONE = {"width": 390, "height": 844}
 # Symbols that render as empty boxes where the reader's fonts lack them (check marks, warning signs...).
@@ -122,8 +121,6 @@ def test_ask_click_citation_shows_highlighted_passage(page):
     page.wait_for_timeout(600)  # the panel scrolls the highlight into view
     box, view = page.locator("#passage mark").bounding_box(), page.locator("#passage .pv-text").bounding_box()
     assert box["y"] < view["y"] + view["height"] and box["y"] + box["height"] > view["y"], "highlight not in view"
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
     with page.expect_download() as download:
         page.locator("#export").click()
     exported = Path(download.value.path()).read_text()
