@@ -164,8 +164,11 @@ def summary_handler(api: AppAPI) -> Handler:
 
 def summary_pickers(scope: str) -> tuple:
     """Only the picker of the chosen scope is shown; the other is emptied, so no stale choice stays."""
-    return (gr.update(visible=scope == "Article", value=None if scope != "Article" else gr.skip()),
-            gr.update(visible=scope == "Author", value=None if scope != "Author" else gr.skip()))
+    return _picker(scope == "Article"), _picker(scope == "Author")
+
+
+def _picker(shown: bool) -> dict:
+    return gr.update(visible=True) if shown else gr.update(visible=False, value=None)
 
 
 def counter_handler(api: AppAPI, downloads: Downloads) -> Handler:
