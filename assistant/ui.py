@@ -25,6 +25,7 @@ SOURCE_HEADERS = ["#", "speaker", "article", "quote"]
 POSITION_HEADERS = ["author", "stance", "position", "evidence"]
 CARD_HEADERS = ["side", "tag", "author", "quote"]
 SOURCE_WIDTHS = ["7%", "18%", "25%", "50%"]
+TABLE_HEIGHT = 720  # px: several quotes readable at once, the page scrolls past it
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 SCROLL_TO_MARK = (
     "watch('value', () => { const m = element.querySelector('mark');"
@@ -34,6 +35,13 @@ SCROLL_JS = (
     "() => { setTimeout(() => { const m = document.querySelector('#passage mark');"
     " if (m) m.scrollIntoView({block: 'center', behavior: 'instant'}); }, 150); }"
 )
+# After an answer, the chat shows its first line (Gradio's autoscroll would show its last: the references).
+SCROLL_TO_ANSWER_JS = (
+    "() => { setTimeout(() => { const box = document.querySelector('#chat .bubble-wrap');"
+    " const bot = [...document.querySelectorAll('#chat .bot-row')].pop();"
+    " if (box && bot) box.scrollTop += bot.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;"
+    " }, 100); }"
+)
 CSS = """
 .passage-view { font-size: 0.95rem; line-height: 1.55; }
 .passage-view .pv-text { white-space: pre-wrap; margin-top: .6rem; max-height: 34rem; overflow-y: auto;
@@ -41,6 +49,15 @@ CSS = """
 .passage-view mark { background: #fff3a3; color: #111; padding: 0 .1rem; }
 .passage-view .pv-where { color: var(--body-text-color-subdued); font-size: .85rem; }
 .pv-empty { color: var(--body-text-color-subdued); }
+/* Tables of quotes: proportional type, and words kept whole: Gradio's cells use a monospace font
+   and `word-break: break-word`, which lets the table squeeze columns until words split mid-word.
+   `overflow-wrap: break-word` breaks only a token longer than its column (a URL). */
+.quote-table .body-cell, .quote-table .body-cell *, .quote-table th, .quote-table th * {
+  font-family: var(--font) !important; word-break: normal !important; overflow-wrap: break-word !important;
+  hyphens: none !important; }
+/* Gradio sizes the columns as shares of the table's width: on a phone the table keeps a readable
+   width and scrolls sideways instead of squeezing names letter by letter. */
+.quote-table .table-wrap { min-width: 40rem; }
 """
 INTRO = (
     "### Opinion-article assistant\n"
@@ -52,7 +69,7 @@ def _table(headers: list[str], label: str, elem_id: str, widths: list[str] | Non
     """A read-only table of plain-text cells (datatype str: corpus text is shown, never rendered)."""
     return gr.Dataframe(
         headers=headers, datatype="str", interactive=False, wrap=True, label=label, elem_id=elem_id,
-        max_height=360, column_widths=widths,
+        max_height=TABLE_HEIGHT, column_widths=widths, elem_classes=["quote-table"],
     )
 
 
@@ -109,8 +126,9 @@ def _filters_panel(filters: dict[str, gr.Dropdown]) -> None:
 # -- views --------------------------------------------------------------------------------------
 def _chat_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> dict:
     with gr.Tab("Chat", id="chat"):
-        chatbot = gr.Chatbot(
-            label="Conversation", elem_id="chat", height=460, sanitize_html=True, latex_delimiters=[],
+        chatbot = gr.Chatbot(  # no floating label: it covered the first line of the chat
+            label="Conversation", show_label=False, elem_id="chat", height=520, sanitize_html=True,
+            latex_delimiters=[], autoscroll=False,
             placeholder="Ask about the articles, e.g. *How do Ashford and Kroenig differ on a peace deal?*",
         )
         with gr.Row():
@@ -124,8 +142,8 @@ def _chat_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> dict:
     inputs = [question, chatbot, turns, filters["authors"], filters["articles"]]
     outputs = [chatbot, turns, sources, cites, export, question]
     respond = h.chat_handler(api, downloads)
-    ask.click(respond, inputs, outputs, **PRIVATE)
-    question.submit(respond, inputs, outputs, **PRIVATE)
+    for event in (ask.click, question.submit):
+        event(respond, inputs, outputs, **PRIVATE).then(None, js=SCROLL_TO_ANSWER_JS, **PRIVATE)
     clear.click(lambda: ([], [], [], [], None), None, [chatbot, turns, sources, cites, export], **PRIVATE)
     return {"openers": [(sources, cites)]}
 
@@ -137,7 +155,7 @@ def _positions_tab(api: AppAPI, filters: dict) -> tuple[gr.Dataframe, gr.State]:
         run = gr.Button("Compare positions", variant="primary", elem_id="positions-run")
         note = _markdown()
         table = _table(POSITION_HEADERS, "Positions: click a row to open its evidence", "positions-table",
-                       ["16%", "10%", "37%", "37%"])
+                       ["16%", "14%", "30%", "40%"])
         cites = gr.State([])
     inputs = [question, filters["authors"], filters["articles"]]
     run.click(h.positions_handler(api), inputs, [table, cites, note], **PRIVATE)
@@ -147,18 +165,18 @@ def _positions_tab(api: AppAPI, filters: dict) -> tuple[gr.Dataframe, gr.State]:
 
 def _summaries_tab(api: AppAPI) -> dict:
     with gr.Tab("Summaries", id="summaries"):
-        scope = gr.Radio(["Whole corpus", "Article", "Author"], value="Whole corpus", label="Summarise")
-        with gr.Row():
-            article = gr.Dropdown(label="Article", choices=[], elem_id="summary-article")
-            author = gr.Dropdown(label="Author", choices=[], elem_id="summary-author")
+        scope = gr.Radio(["Whole corpus", "Article", "Author"], value="Whole corpus", label="Summarise",
+                         elem_id="summary-scope")
+        with gr.Row():  # only the picker of the chosen scope is shown (summary_pickers)
+            article = gr.Dropdown(label="Article", choices=[], elem_id="summary-article", visible=False)
+            author = gr.Dropdown(label="Author", choices=[], elem_id="summary-author", visible=False)
         run = gr.Button("Summarise", variant="primary", elem_id="summary-run")
         out = _markdown(elem_id="summary")
         sources = _table(SOURCE_HEADERS, "Sources: click a row to open the passage", "summary-sources",
                          SOURCE_WIDTHS)
         cites = gr.State([])
     run.click(h.summary_handler(api), [scope, article, author], [out, sources, cites], **PRIVATE)
-    article.change(lambda a: "Article" if a else gr.skip(), article, scope, **PRIVATE)
-    author.change(lambda a: "Author" if a else gr.skip(), author, scope, **PRIVATE)
+    scope.change(h.summary_pickers, scope, [article, author], **PRIVATE)
     return {"openers": [(sources, cites)], "article": article, "author": author}
 
 
@@ -171,7 +189,7 @@ def _debate_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> tuple[gr.
             brief = gr.DownloadButton("Download brief (Markdown)", visible=False, elem_id="brief")
         note = _markdown(elem_id="counter-note")
         table = _table(CARD_HEADERS, "Evidence cards: click a row to open the passage", "cards-table",
-                       ["13%", "30%", "15%", "42%"])
+                       ["17%", "27%", "16%", "40%"])
         with gr.Accordion("The cards in full (as in the brief)", open=False):
             cards = _markdown(elem_id="cards")
         cites = gr.State([])
@@ -224,7 +242,7 @@ def _wire_library(api: AppAPI, lib: dict, view_outputs: list) -> None:
     lib["save"].click(h.save_metadata(api), form, [lib["status"], *view_outputs],
                       concurrency_limit=1, concurrency_id="index", **PRIVATE)
     lib["delete"].click(h.delete(api), [lib["article"], lib["confirm"]],
-                        [lib["status"], lib["confirm"], *view_outputs],
+                        [lib["status"], lib["confirm"], *view_outputs, *lib["fields"]],
                         concurrency_limit=1, concurrency_id="index", **PRIVATE)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from .conversation import History
 from .core import Assistant, UsageError
 from .models import Answer, Citation, Counterpoints, Passage, Position, Positions, Summary
-from .ui_render import render_answer, renumber_positions
+from .ui_render import article_label, render_answer, renumber_positions
 
 log = logging.getLogger(__name__)
 Names = list[str] | None
@@ -64,7 +64,18 @@ class AppAPI:
         return self.assistant.people()
 
     def article_choices(self) -> list[tuple[str, str]]:
-        return [(f"{a.title or a.id} ({a.outlet or 'unknown outlet'})", a.id) for a in self.assistant.articles()]
+        """(label a person reads, article id) for the article pickers."""
+        return [(article_label(a), a.id) for a in sorted(self.assistant.articles(), key=article_label)]
+
+    def scope_label(self, scope: str) -> str:
+        """A summary's scope as a person reads it: "article:<id>" becomes the article's title and author."""
+        kind, _, name = scope.partition(":")
+        if kind != "article":
+            return name or "whole corpus"
+        try:
+            return article_label(self.assistant.article(name))
+        except UsageError:
+            return name  # deleted since
 
     # -- chat ----------------------------------------------------------------------------
     def stream(

@@ -19,6 +19,7 @@ from .models import Answer, Citation, EvidenceCard, Passage
 from .ui_api import AppAPI
 from .ui_render import (
     all_citations,
+    article_label,
     brief_markdown,
     card_rows,
     citation_rows,
@@ -56,6 +57,14 @@ class Downloads:
 
 def _fail(exc: Exception) -> gr.Error:
     return gr.Error(str(exc) or exc.__class__.__name__)
+
+
+def _refuse(message: str, untouched: int) -> tuple:
+    """A request that cannot be done as asked: a warning toast and the same words in the status
+    line, every other output left as it is. (Raising gr.Error would put an "Error" overlay on
+    every output component and log the message as a traceback.)"""
+    gr.Warning(message)
+    return (f"**Not done:** {esc_md(message)}", *[gr.skip()] * untouched)
 
 
 # -- chat ----------------------------------------------------------------------------------
@@ -140,18 +149,28 @@ def positions_handler(api: AppAPI) -> Handler:
 
 def summary_handler(api: AppAPI) -> Handler:
     def run(scope: str, article: str | None, author: str | None) -> tuple:
+        if scope == "Article" and not article:
+            return _refuse("Pick an article to summarise.", 2)
+        if scope == "Author" and not author:
+            return _refuse("Pick an author to summarise.", 2)
         try:
-            if scope == "Article" and not article:
-                raise UsageError("pick an article")
-            if scope == "Author" and not author:
-                raise UsageError("pick an author")
             summary = api.summarize(article if scope == "Article" else None, author if scope == "Author" else None)
         except UsageError as exc:
             raise _fail(exc) from exc
         cites = summary.citations
-        return render_summary(summary, api.model_name), citation_rows(cites), [c.model_dump() for c in cites]
+        shown = render_summary(summary, api.model_name, api.scope_label(summary.scope))
+        return shown, citation_rows(cites), [c.model_dump() for c in cites]
 
     return run
+
+
+def summary_pickers(scope: str) -> tuple:
+    """Only the picker of the chosen scope is shown; the other is emptied, so no stale choice stays."""
+    return _picker(scope == "Article"), _picker(scope == "Author")
+
+
+def _picker(shown: bool) -> dict:
+    return gr.update(visible=True) if shown else gr.update(visible=False, value=None)
 
 
 def counter_handler(api: AppAPI, downloads: Downloads) -> Handler:
@@ -176,10 +195,12 @@ def _card_citation(card: EvidenceCard) -> dict:
 
 
 # -- library ---------------------------------------------------------------------------------
+LIBRARY_VIEW_OUTPUTS = 6  # what library_view returns
+FORM_FIELDS = 4  # title, authors, outlet, date
 def library_view(api: AppAPI, clear_selection: bool = False) -> tuple:
     """Updates for the library table, the article pickers and the filters after a change."""
     articles = api.assistant.articles()
-    ids = [(f"{a.id}", a.id) for a in sorted(articles, key=lambda a: a.id)]
+    ids = [(article_label(a), a.id) for a in sorted(articles, key=lambda a: a.id)]
     picked = {"value": None} if clear_selection else {}
     return (
         library_rows(articles),
@@ -224,12 +245,12 @@ def url_handler(api: AppAPI) -> Handler:
 
 
 def _upload_report(result: UploadResult) -> str:
-    lines = [f"✅ added `{esc_md(p.name)}`" for p in result.saved]
-    lines += [f"❌ `{esc_md(e.path if is_url(e.path) else Path(e.path).name)}`: {esc_md(e.error)}"
-              for e in result.rejected]
+    lines = [f"Added `{esc_md(p.name)}`" for p in result.saved]
+    refused = result.rejected + (result.report.errors + result.report.duplicates if result.report else [])
+    lines += [f"**Refused** `{esc_md(e.path if is_url(e.path) else Path(e.path).name)}`: {esc_md(e.error)}"
+              for e in refused]
     report = result.report
     if report:
-        lines += [f"❌ `{esc_md(Path(e.path).name)}`: {esc_md(e.error)}" for e in report.errors + report.duplicates]
         lines.append(f"Index: {report.articles} articles, {report.chunks} passages ({report.added} added).")
     return "  \n".join(lines) or "Nothing to add."
 
@@ -256,7 +277,7 @@ def _fill_form(api: AppAPI, article_id: str | None) -> tuple:
 def save_metadata(api: AppAPI) -> Handler:
     def run(article_id: str, title: str, authors: str, outlet: str, date: str) -> tuple:
         if not article_id:
-            raise gr.Error("Pick an article to edit.")
+            return _refuse("Pick an article to edit.", LIBRARY_VIEW_OUTPUTS)
         try:
             report = update_metadata(
                 api.assistant, article_id, title=title, authors=parse_authors(authors), outlet=outlet, date=date
@@ -264,22 +285,25 @@ def save_metadata(api: AppAPI) -> Handler:
         except (UsageError, LibraryError, RuntimeError) as exc:
             raise _fail(exc) from exc
         errors = "; ".join(esc_md(e.error) for e in report.errors)
-        status = f"❌ {errors}" if errors else f"✅ saved `{esc_md(article_id)}` to articles.toml and re-indexed it"
+        saved = f"Saved `{esc_md(article_id)}` to articles.toml and re-indexed it"
+        status = f"**Not saved:** {errors}" if errors else saved
         return (status, *library_view(api))
 
     return run
 
 
 def delete(api: AppAPI) -> Handler:
+    """Outputs: status, the tick, the library view, then the form fields (emptied once deleted)."""
+
     def run(article_id: str, confirm: bool) -> tuple:
         if not article_id:
-            raise gr.Error("Pick an article to delete.")
+            return _refuse("Pick an article to delete.", 1 + LIBRARY_VIEW_OUTPUTS + FORM_FIELDS)
         if not confirm:
-            raise gr.Error("Tick 'yes, delete it' to confirm.")
+            return _refuse("Tick 'yes, delete it' to confirm.", 1 + LIBRARY_VIEW_OUTPUTS + FORM_FIELDS)
         try:
             message = api.assistant.delete_article(article_id)
         except (UsageError, RuntimeError, OSError) as exc:
             raise _fail(exc) from exc
-        return (f"🗑️ {esc_md(message)}", False, *library_view(api, clear_selection=True))
+        return (f"Deleted: {esc_md(message)}", False, *library_view(api, clear_selection=True), *[""] * FORM_FIELDS)
 
     return run

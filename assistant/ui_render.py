@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from .models import Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
 
@@ -17,6 +18,12 @@ UNKNOWN = "unknown"
 _BLOCKQUOTE = re.compile(r"^(\s*(?:>\s?)+)")
 # Characters that the gr.HTML template engine (JS template strings, Handlebars) would interpret.
 _TEMPLATE_CHARS = {"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"}
+# What CommonMark would interpret inside a line of text: emphasis, code, links, raw HTML, table
+# pipes, strikethrough, backslashes, and an entity reference (`&amp;` would show as `&`). No library
+# here offers a Markdown escaper (markdown-it-py parses, it does not escape), hence this table.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\s*\d*)([#>+-]|(?<=\d)[.)])")  # a heading, quote, list item
+Escape = Callable[[object], str]  # corpus text -> inert text for one kind of output
 
 
 # -- escaping ----------------------------------------------------------------------------
@@ -35,6 +42,20 @@ def esc_md(text: object) -> str:
     return out.replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;").replace("`", "&#96;")
 
 
+def md_text(text: object) -> str:
+    """Corpus text for a Markdown file (export, brief), kept on one line: every character Markdown
+    would interpret is backslash-escaped, so a viewer shows the text itself; apostrophes and
+    quotes stay as they are (no HTML entities in a Markdown file)."""
+    out = _MD_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), " ".join(str(text or "").split()))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+
+
+def md_block(markdown: str) -> str:
+    """Composer Markdown (which embeds corpus quotes) for a Markdown file: emphasis, blockquotes and
+    [n] markers kept, raw HTML and links disabled with backslashes instead of HTML entities."""
+    return re.sub(r"[<`]|&(?=#?\w+;)", lambda m: "\\" + m.group(0), markdown or "").replace("](", "\\](")
+
+
 def safe_markdown(markdown: str) -> str:
     """Markdown written by a composer (which embeds corpus quotes) with all HTML escaped and
     Markdown links/images disabled; blockquote markers at the start of a line are kept."""
@@ -45,6 +66,20 @@ def safe_markdown(markdown: str) -> str:
         body = html.escape(line[len(prefix) :], quote=True).replace("`", "&#96;")
         lines.append(prefix + body.replace("](", "&#93;("))  # no links or images smuggled in by quotes
     return "\n".join(lines)
+
+
+class MarkdownStyle(NamedTuple):
+    """How corpus text is made inert for one destination: the app's Markdown components (which
+    render HTML, so HTML entities) or a downloaded Markdown file (plain Markdown, backslashes)."""
+
+    text: Escape  # one line of corpus text
+    block: Callable[[str], str]  # a composer's Markdown that embeds corpus quotes
+    ref: Callable[[int], str]  # the footnote mark [n]
+
+
+IN_APP = MarkdownStyle(esc_md, safe_markdown, lambda n: f"&#91;{n}&#93;")
+# In a file a bare [n] stays text: no link definition can exist (corpus brackets are escaped).
+IN_FILE = MarkdownStyle(md_text, md_block, lambda n: f"[{n}]")
 
 
 # -- labels ------------------------------------------------------------------------------
@@ -61,13 +96,22 @@ def mode_badge(mode: str, model_name: str) -> str:
     return model_name if mode == "llm" else "extractive"
 
 
-def cite_line(citation: Citation) -> str:
-    """One footnote: [n] author, title, outlet, date: “quote”."""
-    p = citation.passage
-    where = ", ".join(esc_md(x) for x in (p.outlet, p.date) if x)
-    title = f"*{esc_md(p.title)}*" if p.title else "*untitled*"
+def cite_line(citation: Citation, style: MarkdownStyle = IN_APP, with_quote: bool = True) -> str:
+    """One footnote: [n] author, title, outlet, date (and “quote” where nothing else shows it)."""
+    p, esc = citation.passage, style.text
+    where = ", ".join(esc(x) for x in (p.outlet, p.date) if x)
+    title = f"*{esc(p.title)}*" if p.title else "*untitled*"
     where = f", {where}" if where else ""
-    return f"**&#91;{citation.n}&#93;** {esc_md(speaker(p))}, {title}{where}: “{esc_md(citation.quote)}”"
+    quote = f": “{esc(citation.quote)}”" if with_quote else ""
+    return f"**{style.ref(citation.n)}** {esc(speaker(p))}, {title}{where}{quote}"
+
+
+def article_label(article: Article) -> str:
+    """How a person names an article in a picker: "title, author" (untitled: author and outlet)."""
+    who = authors_label(article.authors)
+    if article.title:
+        return f"{article.title}, {who}" if article.authors else f"{article.title} ({article.outlet or UNKNOWN})"
+    return f"untitled, {who} ({article.outlet or 'unknown outlet'})"
 
 
 def short(text: str, limit: int = 160) -> str:
@@ -76,19 +120,23 @@ def short(text: str, limit: int = 160) -> str:
 
 
 # -- answers -----------------------------------------------------------------------------
+# Words, not emoji: the symbols (warning sign, check mark, wastebasket) render as empty boxes
+# where the reader's fonts lack them.
 def header_line(mode: str, model_name: str, grounded: bool) -> str:
     badge = f"`{mode_badge(mode, model_name)}`"
     if grounded:
         return badge
-    return f"{badge} · ⚠️ **Not grounded:** the corpus holds no relevant evidence for this question."
+    return f"{badge} · **Not grounded:** the corpus holds no relevant evidence for this question."
 
 
-def notices_block(notices: Iterable[str]) -> str:
-    return "\n".join(f"> ℹ️ {esc_md(n)}" for n in notices)
+def notices_block(notices: Iterable[str], style: MarkdownStyle = IN_APP) -> str:
+    return "\n".join(f"> **Note:** {style.text(n)}" for n in notices)
 
 
 def references_block(citations: Iterable[Citation], title: str = "References") -> str:
-    lines = [cite_line(c) for c in citations]
+    """The app's footnotes: where each [n] comes from, without repeating the quote (the answer
+    and the Sources table show it)."""
+    lines = [cite_line(c, with_quote=False) for c in citations]
     return f"**{title}**\n\n" + "  \n".join(lines) if lines else ""
 
 
@@ -172,12 +220,13 @@ EMPTY_PASSAGE = "<div class='passage-view pv-empty'>Click a citation to read it 
 # -- positions ---------------------------------------------------------------------------
 def positions_rows(positions: Iterable[Position]) -> tuple[list[list[str]], list[Citation]]:
     """One row per piece of evidence (author | stance | position | evidence) and the citation
-    behind each row, so a click on a row opens its passage."""
+    behind each row, so a click on a row opens its passage; the position is written on the
+    author's first row only."""
     rows, cites = [], []
     for pos in positions:
-        for citation in pos.citations or [None]:
+        for i, citation in enumerate(pos.citations or [None]):
             evidence = f"[{citation.n}] “{short(citation.quote, 200)}”" if citation else "(no evidence)"
-            rows.append([pos.author or UNKNOWN, pos.stance, short(pos.summary, 300), evidence])
+            rows.append([pos.author or UNKNOWN, pos.stance, "" if i else short(pos.summary, 300), evidence])
             cites.append(citation)
     return rows, cites
 
@@ -191,9 +240,10 @@ def positions_markdown(positions: Iterable[Position]) -> str:
 
 
 # -- summaries ---------------------------------------------------------------------------
-def render_summary(summary: Summary, model_name: str = "") -> str:
+def render_summary(summary: Summary, model_name: str = "", scope_label: str = "") -> str:
+    """`scope_label`: how the scope reads to a person (an article's title and author), not its id."""
     parts = [
-        f"`{mode_badge(summary.mode, model_name)}` · scope: {esc_md(summary.scope)}",
+        f"`{mode_badge(summary.mode, model_name)}` · scope: {esc_md(scope_label or summary.scope)}",
         safe_markdown(summary.summary),
         "---\n" + references_block(summary.citations) if summary.citations else "",
         notices_block(summary.notices),
@@ -202,26 +252,25 @@ def render_summary(summary: Summary, model_name: str = "") -> str:
 
 
 # -- debate prep -------------------------------------------------------------------------
-def card_cite(card: EvidenceCard) -> str:
-    c = card.cite
-    who = esc_md(c.author or UNKNOWN) + (f", {esc_md(c.credentials)}" if c.credentials else "")
-    rest = ", ".join(esc_md(x) for x in (f"“{c.title}”" if c.title else "", c.outlet, c.date, c.url) if x)
+def card_cite(card: EvidenceCard, style: MarkdownStyle = IN_APP) -> str:
+    c, esc = card.cite, style.text
+    who = esc(c.author or UNKNOWN) + (f", {esc(c.credentials)}" if c.credentials else "")
+    rest = ", ".join(esc(x) for x in (f"“{c.title}”" if c.title else "", c.outlet, c.date, c.url) if x)
     return f"{who}. {rest}" if rest else who
 
 
-def render_card(card: EvidenceCard, n: int) -> str:
-    answers = f"\n\n*Answers:* {esc_md(card.answers)}" if card.answers else ""
-    return f"#### {n}. {esc_md(card.tag)}\n\n**{card_cite(card)}**\n\n> {esc_md(card.text)}{answers}"
+def render_card(card: EvidenceCard, n: int, style: MarkdownStyle = IN_APP) -> str:
+    answers = f"\n\n*Answers:* {style.text(card.answers)}" if card.answers else ""
+    return f"#### {n}. {style.text(card.tag)}\n\n**{card_cite(card, style)}**\n\n> {style.text(card.text)}{answers}"
 
 
-def render_counter(result: Counterpoints, model_name: str = "") -> str:
-    parts = [f"`{mode_badge(result.mode, model_name)}` · claim: “{esc_md(result.claim)}”"]
-    parts.append("### Counterpoints")
-    parts += [render_card(c, i) for i, c in enumerate(result.counterpoints, 1)] or ["*No counterpoints found.*"]
-    parts.append("### Supporting evidence")
-    parts += [render_card(c, i) for i, c in enumerate(result.supporting, 1)] or ["*No supporting evidence found.*"]
+def render_counter(result: Counterpoints, model_name: str = "", style: MarkdownStyle = IN_APP) -> str:
+    parts = [f"`{mode_badge(result.mode, model_name)}` · claim: “{style.text(result.claim)}”"]
+    for heading, cards in (("Counterpoints", result.counterpoints), ("Supporting evidence", result.supporting)):
+        parts.append(f"### {heading}")
+        parts += [render_card(c, i, style) for i, c in enumerate(cards, 1)] or [f"*No {heading.lower()} found.*"]
     if result.notices:
-        parts.append(notices_block(result.notices))
+        parts.append(notices_block(result.notices, style))
     return "\n\n".join(parts)
 
 
@@ -232,8 +281,8 @@ def card_rows(result: Counterpoints) -> tuple[list[list[str]], list[EvidenceCard
 
 
 def brief_markdown(result: Counterpoints) -> str:
-    """The downloadable debate brief: plain Markdown, corpus text escaped."""
-    return f"# Debate brief\n\n{render_counter(result)}\n"
+    """The downloadable debate brief: plain Markdown, corpus text escaped for Markdown."""
+    return f"# Debate brief\n\n{render_counter(result, style=IN_FILE)}\n"
 
 
 # -- library -----------------------------------------------------------------------------
@@ -253,16 +302,16 @@ def _name(source: str) -> str:
 
 # -- export ------------------------------------------------------------------------------
 def export_markdown(turns: list[dict], model_name: str = "") -> str:
-    """The conversation with a references section numbered across all answers."""
+    """The conversation as a Markdown file, with a references section numbered across all answers."""
     lines = ["# Conversation", ""]
     refs: list[str] = []
     for i, turn in enumerate(turns, 1):
         answer = Answer.model_validate(turn["answer"])
         offset = len(refs)
         body = re.sub(r"\[(\d+)\]", lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
-        lines += [f"## Q{i}. {esc_md(answer.question)}", "", header_line(answer.mode, model_name, answer.grounded)]
-        lines += ["", safe_markdown(body), ""]
-        for c in answer.citations:
-            refs.append(cite_line(c.model_copy(update={"n": c.n + offset})))
+        lines += [f"## Q{i}. {md_text(answer.question)}", "", header_line(answer.mode, model_name, answer.grounded)]
+        lines += ["", md_block(body), ""]
+        for c in answer.citations:  # a file has no Sources table: its references keep the quotes
+            refs.append(cite_line(c.model_copy(update={"n": c.n + offset}), IN_FILE))
     lines += ["## References", ""] + ([f"{r}  " for r in refs] or ["(none)"])
     return "\n".join(lines) + "\n"

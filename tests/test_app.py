@@ -4,6 +4,8 @@ type and name checks, metadata edits persisted to articles.toml, deletion) on re
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import tomllib
 
@@ -17,7 +19,16 @@ from assistant.library import add_files, check_upload, delete_article, safe_file
 from assistant.models import Answer
 from assistant.ui import build_app, launch_options, parse_auth
 from assistant.ui_api import AppAPI, normalise_history
-from assistant.ui_render import esc_html, export_markdown, render_answer, render_passage, safe_markdown
+from assistant.ui_render import (
+    brief_markdown,
+    esc_html,
+    export_markdown,
+    md_text,
+    positions_rows,
+    render_answer,
+    render_passage,
+    safe_markdown,
+)
 
 ANSWERABLE = "How do Ashford and Kroenig differ on a peace deal?"
 UNANSWERABLE = "What is the best recipe for sourdough bread?"
@@ -60,6 +71,17 @@ def test_comparison_answer_includes_positions_table(client):
     assert "| Author | Stance | Position | Evidence |" in markdown
     after = len(data["citations"]) + 1
     assert f"**&#91;{after}&#93;**" in markdown  # table evidence numbered after the answer's citations
+
+
+def test_references_do_not_repeat_the_quotes(client):
+    """Each quote is shown in the answer and the Sources table; the References only say where it is from."""
+    markdown, data = client.predict("What does George Beebe argue about direct talks?", api_name="/ask")
+    answer_part, references = html.unescape(markdown).split("**References**")
+    assert data["citations"]
+    for citation in data["citations"]:
+        assert citation["quote"][:60] not in references
+        assert f"[{citation['n']}]" in references
+    assert any(c["quote"][:60] in answer_part for c in data["citations"])
 
 
 def test_ask_unanswerable_is_marked_not_grounded(client):
@@ -272,7 +294,45 @@ def test_answer_rendering_and_export(assistant):
     exported = export_markdown(turns)
     assert exported.count("## Q") == 2 and "## References" in exported
     n = len(answer.citations) + len(second.citations)
-    assert f"**&#91;{n}&#93;**" in exported
+    assert f"**[{n}]**" in exported
+
+
+HOSTILE_LINES = [
+    "Putin's War: “we're not looking at troop levels”",
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> [a link](javascript:alert(1))",
+    "*not emphasis* _nor this_ `nor code` a | b ~~x~~ \\ back &amp; &#x27;",
+    "# not a heading", "> not a quote", "- not a list", "2022. not a list either",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_LINES)
+def test_markdown_file_escaper_shows_the_text_itself(text):
+    """A Markdown viewer shows exactly the corpus text: nothing interpreted, no entities in the file."""
+    from markdown_it import MarkdownIt
+
+    escaped = md_text(text)
+    assert "&#" not in escaped.replace("&#x27;", "")  # the only entity is the one in the text itself
+    rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(escaped)
+    assert rendered.startswith("<p>") and rendered.count("<") == 2  # one paragraph, no tags from the text
+    assert html.unescape(re.sub(r"</?p>", "", rendered)).strip() == text
+
+
+def test_downloaded_files_are_markdown_not_html_entities(assistant):
+    answer = assistant.ask("What does Kroenig argue about Putin's war?")
+    exported = export_markdown([{"answer": answer.model_dump()}])
+    brief = brief_markdown(assistant.counter("Negotiating with Putin now would reward aggression."))
+    for text in (exported, brief):
+        assert not re.search(r"&#?\w+;", text), re.search(r".{40}&#?\w+;.{20}", text)
+
+
+def test_positions_show_each_authors_position_once(assistant):
+    rows, _cites = positions_rows(assistant.positions("Should the West negotiate with Putin now?"))
+    authors = [row[0] for row in rows]
+    assert len(set(authors)) < len(authors), "some author has several evidence rows"
+    seen: set[str] = set()
+    for author, _stance, position, _evidence in rows:
+        assert (position == "") == (author in seen), (author, position)
+        seen.add(author)
 
 
 def test_history_formats_are_accepted():
