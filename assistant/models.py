@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 Stance = Literal["support", "oppose", "mixed", "unclear", "unlabeled"]
 PairStance = Literal["support", "oppose", "neither"]  # one passage's stance on one claim
+UNDETERMINED = "side not determined"  # how an unlabeled stance or side is shown
 Mode = Literal["extractive", "llm"]
 PassageKind = Literal["body", "bio"]
 
@@ -89,6 +90,10 @@ class Position(BaseModel):
     stance: Stance = "unlabeled"
     summary: str
     citations: list[Citation] = Field(default_factory=list)
+
+    @property
+    def stance_label(self) -> str:
+        return UNDETERMINED if self.stance == "unlabeled" else self.stance
 
 
 class Positions(BaseModel):

@@ -4,8 +4,9 @@ One short request per pair (measured against one request for a batch of pairs on
 eval/stance.jsonl with the bundled 1.5B model: see README), the reply constrained to a
 JSON schema by the server, and each label cached by a hash of (model, claim, passage), so
 the positions table and debate prep never ask twice about the same words. The requests
-of one claim share their system prompt and claim (one nonce per claim, drawn when the
-claim is judged), so a server with prompt caching only reads each new passage.
+of one claim share their system prompt (one nonce per claim, drawn when the claim is
+judged), so a server with prompt caching only reads each new passage and the question;
+the question comes last, where a small model attends best.
 """
 
 from __future__ import annotations

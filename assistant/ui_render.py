@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from .models import Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
+from .models import UNDETERMINED, Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
 
 UNKNOWN = "unknown"
 _BLOCKQUOTE = re.compile(r"^(\s*(?:>\s?)+)")
@@ -177,7 +177,7 @@ def positions_rows(positions: Iterable[Position]) -> tuple[list[list[str]], list
     for pos in positions:
         for citation in pos.citations or [None]:
             evidence = f"[{citation.n}] “{short(citation.quote, 200)}”" if citation else "(no evidence)"
-            rows.append([pos.author or UNKNOWN, pos.stance, short(pos.summary, 300), evidence])
+            rows.append([pos.author or UNKNOWN, pos.stance_label, short(pos.summary, 300), evidence])
             cites.append(citation)
     return rows, cites
 
@@ -186,7 +186,8 @@ def positions_markdown(positions: Iterable[Position]) -> str:
     lines = ["| Author | Stance | Position | Evidence |", "|---|---|---|---|"]
     for pos in positions:
         evidence = "<br>".join(f"&#91;{c.n}&#93; “{esc_md(short(c.quote, 200))}”" for c in pos.citations)
-        lines.append(f"| {esc_md(pos.author or UNKNOWN)} | {esc_md(pos.stance)} | {esc_md(pos.summary)} | {evidence} |")
+        cells = (pos.author or UNKNOWN, pos.stance_label, pos.summary)
+        lines.append("| " + " | ".join(esc_md(c) for c in cells) + f" | {evidence} |")
     return "\n".join(lines)
 
 
@@ -216,6 +217,10 @@ def render_card(card: EvidenceCard, n: int) -> str:
 
 def render_counter(result: Counterpoints, model_name: str = "") -> str:
     parts = [f"`{mode_badge(result.mode, model_name)}` · claim: “{esc_md(result.claim)}”"]
+    if result.undetermined:  # offline: relevant cards, grouped by author, no side asserted
+        parts.append("### Side not determined (by author)")
+        parts += [render_card(c, i) for i, c in enumerate(result.undetermined, 1)]
+        return "\n\n".join(parts + ([notices_block(result.notices)] if result.notices else []))
     parts.append("### Counterpoints")
     parts += [render_card(c, i) for i, c in enumerate(result.counterpoints, 1)] or ["*No counterpoints found.*"]
     parts.append("### Supporting evidence")
@@ -227,6 +232,7 @@ def render_counter(result: Counterpoints, model_name: str = "") -> str:
 
 def card_rows(result: Counterpoints) -> tuple[list[list[str]], list[EvidenceCard]]:
     cards = [("counterpoint", c) for c in result.counterpoints] + [("supporting", c) for c in result.supporting]
+    cards += [(UNDETERMINED, c) for c in result.undetermined]
     rows = [[side, short(c.tag, 120), c.cite.author or UNKNOWN, short(c.text)] for side, c in cards]
     return rows, [c for _, c in cards]
 
