@@ -292,7 +292,7 @@ def llm_counter(assistant: Assistant, claim: str) -> Counterpoints:
 
 
 def stance_span(s: Sentence) -> str:
-    """The sentence, and the next one when it answers it ("But ..."): verbatim from the passage."""
+    """The sentence, and the next one when it answers it ("But ..."): the author's words on the claim."""
     parts = sentences(s.passage.text)
     if s.rebutted and s.text in parts and (i := parts.index(s.text)) + 1 < len(parts):
         return f"{s.text} {parts[i + 1]}"

@@ -1,8 +1,8 @@
 """Stance of (claim, passage) pairs, read by the language model: support, oppose or neither.
 
-One short request per pair (measured against one request for a batch of pairs on
-eval/stance.jsonl with the bundled 1.5B model: see README), the reply constrained to a
-JSON schema by the server, and each label cached by a hash of (model, claim, passage), so
+One short request per pair (each prompt short and each label independent of the others;
+a batched prompt is still to be measured against it on eval/stance.jsonl, see README), the
+reply constrained to a JSON schema by the server, and each label cached by a hash of (model, claim, passage), so
 the positions table and debate prep never ask twice about the same words. The requests
 of one claim share their system prompt (one nonce per claim, drawn when the claim is
 judged), so a server with prompt caching only reads each new passage and the question;
