@@ -31,6 +31,7 @@ test: $(DEV_STAMP)
 
 eval: $(DEV_STAMP)
 	$(BIN)/python -m assistant.evaluation
+	$(BIN)/python -m assistant.stance_eval
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run

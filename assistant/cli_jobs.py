@@ -64,7 +64,7 @@ def counter(
     if as_json and markdown:
         raise UsageError("give --json or --markdown, not both")
     result = _assistant().counter(claim)
-    payload = result.model_dump(include={"claim", "counterpoints", "supporting"})
+    payload = result.model_dump(include={"claim", "counterpoints", "supporting", "undetermined"})
     _emit(as_json, payload, lambda: counter_job.brief(result))
     _notes(result.notices)
 

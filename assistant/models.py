@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Stance = Literal["support", "oppose", "mixed", "unclear", "unlabeled"]
+PairStance = Literal["support", "oppose", "neither"]  # one passage's stance on one claim
+UNDETERMINED = "side not determined"  # how an unlabeled stance or side is shown
 Mode = Literal["extractive", "llm"]
 PassageKind = Literal["body", "bio"]
 DropReason = Literal[
@@ -114,6 +116,10 @@ class Position(BaseModel):
     summary: str
     citations: list[Citation] = Field(default_factory=list)
 
+    @property
+    def stance_label(self) -> str:
+        return UNDETERMINED if self.stance == "unlabeled" else self.stance
+
 
 class Positions(BaseModel):
     question: str
@@ -153,8 +159,21 @@ class Counterpoints(BaseModel):
     claim: str
     counterpoints: list[EvidenceCard] = Field(default_factory=list)
     supporting: list[EvidenceCard] = Field(default_factory=list)
+    undetermined: list[EvidenceCard] = Field(
+        default_factory=list, description="relevant cards whose side was not determined (offline), by author"
+    )
     mode: Mode = "extractive"
     notices: list[str] = Field(default_factory=list)
+
+
+class StanceExample(BaseModel):
+    """One labelled (claim, passage) pair of eval/stance.jsonl."""
+
+    claim: str
+    passage: str = Field(description="a verbatim span of 1-3 sentences of `file`")
+    label: PairStance = Field(description="the side the span argues, read as it stands")
+    file: str = Field(description="path of the article file, relative to the project root")
+    speaker: str = Field(description="whose words the span is; 'unknown' when the file names nobody")
 
 
 class FileError(BaseModel):

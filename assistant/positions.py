@@ -2,10 +2,13 @@
 
 One row per speaker (see `speakers`): their strongest one to three passages on the
 question, cited verbatim through the shared citation check, and a one-line summary.
-Offline the summary is the speaker's most representative sentence (verbatim, cited)
-and the stance is "unlabeled": embeddings measure topic, not agreement, so a label
-would be a guess. Speakers whose best passage is not similar enough to the question
-are left out rather than padded with weak passages.
+The summary is the speaker's most representative sentence (verbatim, cited). Offline
+the stance is "unlabeled" (shown as "side not determined"): embeddings measure topic, not
+agreement, and the offline side method is right on only 51% of the labelled stance set
+(eval/stance.jsonl), so a label would be a guess. With a language model the stance comes
+from the model's reading of each of the row's quotes (assistant/stance.py). Speakers whose
+best passage is not similar enough to the question are left out rather than padded with
+weak passages.
 """
 
 from __future__ import annotations
@@ -14,18 +17,16 @@ import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import jobs_llm
+from . import jobs_llm, stance
 from .citations import make_citation
-from .enforce import UNVERIFIED, cited_numbers, enforce
 from .extractive import Encode, best_quotes
-from .llm import LLMError
-from .models import Citation, Passage, Position, Positions
+from .models import Citation, PairStance, Passage, Position, Positions, Stance
 from .retrieval import Hit, plan_search
-from .speakers import UNKNOWN_PREFIX, Speaker, cached_encoder, speaker_hits, speakers
+from .speakers import Speaker, cached_encoder, speaker_hits, speakers
 
 if TYPE_CHECKING:
     from .core import Assistant
@@ -40,7 +41,10 @@ EVIDENCE_MARGIN = 0.15
 MAX_EVIDENCE = 3
 CANDIDATES_PER_SPEAKER = 8
 STANCE_ORDER = {"support": 0, "oppose": 1, "mixed": 2, "unclear": 3, "unlabeled": 4}
-OFFLINE_NOTICE = "Extractive positions: verbatim quotes, stance not labelled (no language model configured)."
+OFFLINE_NOTICE = (
+    "Extractive positions: verbatim quotes, side not determined (no language model configured). "
+    "Turn the built-in model on (ASSISTANT_LLM=local) to label each author's stance."
+)
 
 
 @dataclass
@@ -174,7 +178,7 @@ def to_markdown(result: Positions) -> str:
         return f"No author in the corpus says anything relevant to: {result.question}"
     lines = ["| Author | Stance | Position | Evidence |", "|---|---|---|---|"]
     for p in result.positions:
-        cells = [p.author, p.stance, p.summary, "<br>".join(_evidence_cells(p))]
+        cells = [p.author, p.stance_label, p.summary, "<br>".join(_evidence_cells(p))]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
@@ -193,7 +197,7 @@ def to_text(result: Positions) -> str:
     header = ["author", "stance", "position", "evidence"]
     rows = [_plain_row([[h] for h in header]), _rule()]
     for p in result.positions:
-        cells = [p.author, p.stance, p.summary, "\n".join(_evidence_cells(p))]
+        cells = [p.author, p.stance_label, p.summary, "\n".join(_evidence_cells(p))]
         rows.append(_plain_row([_wrap(c, w) for c, w in zip(cells, PLAIN_WIDTHS, strict=True)]))
         rows.append(_rule())
     return "\n".join(rows)
@@ -226,73 +230,29 @@ def run(assistant: Assistant, question: str) -> Positions:
 
 
 # -- with a language model ------------------------------------------------------------------
-LLM_STANCES = {"support", "oppose", "mixed", "unclear"}
-LLM_NOTICE = "Stances and summaries by the language model; every quote checked against its author's passages."
+LLM_NOTICE = "Stances read by the language model from each author's own quotes, shown verbatim and cited."
+
+
+def row_stance(labels: list[PairStance]) -> Stance:
+    """An author's stance from the stance of each of their quotes: one side, both, or none."""
+    sides = set(labels) - {"neither"}
+    if not sides:
+        return "unclear"
+    return "mixed" if len(sides) > 1 else sides.pop()
 
 
 def llm_positions(assistant: Assistant, question: str) -> Positions:
-    """The extractive rows, with stance and summary proposed by the model and then checked.
+    """The extractive rows, each labelled by the model's stance on each of the row's quotes.
 
-    The model sees exactly the rows' cited passages, numbered as their citations are, so
-    a row may only keep markers of its own passages. A summary that quotes words not in
-    the author's own passages, or credits them with someone else's, is not shown: the row
-    keeps its extractive summary and the stance "unclear".
+    The model sees one quote at a time, under its author's name, so a label rests only on
+    that author's own verbatim words (the citations, checked as offline).
     """
     result = extractive_positions(assistant, question)
     result.mode, result.notices = "llm", [LLM_NOTICE]
-    cited = sorted((c for p in result.positions for c in p.citations), key=lambda c: c.n)
-    if not cited:
-        return result
-    passages = [c.passage for c in cited]
-    reply = jobs_llm.ask_json(assistant, "positions", passages, question=question)
-    proposals = reply.get("positions")
-    if not isinstance(proposals, list):
-        raise LLMError("malformed reply: no positions list")
-    people = [p.author for p in result.positions if not p.author.startswith(UNKNOWN_PREFIX)]
-    encode, texts = cached_encoder(assistant.embedder), assistant.article_texts()
     for position in result.positions:
-        proposal = _proposal_for(position.author, proposals)
-        if proposal is None:
-            position.stance = "unclear"
-            continue
-        summary, notes = checked_summary(str(proposal.get("summary", "")), position, passages, people, encode, texts)
-        result.notices += [f"{position.author}: {n}" for n in notes]
-        if summary:
-            stance = str(proposal.get("stance", "")).strip().lower()
-            position.stance, position.summary = (stance if stance in LLM_STANCES else "unclear"), summary
-        else:
-            position.stance = "unclear"
+        quotes = [c.passage.model_copy(update={"text": c.quote}) for c in position.citations]
+        position.stance = row_stance(stance.judge(assistant.chat, question, quotes))
     return result
-
-
-def _proposal_for(label: str, proposals: list[Any]) -> dict | None:
-    """The model's row for `label`: same name or surname, or the same unknown-author label."""
-    wanted = label.lower()
-    surname = wanted.split()[-1]
-    for proposal in proposals:
-        if not isinstance(proposal, dict):
-            continue
-        name = str(proposal.get("author", "")).strip().lower()
-        if name == wanted or (not wanted.startswith(UNKNOWN_PREFIX.lower()) and name.split()[-1:] == [surname]):
-            return proposal
-    return None
-
-
-def checked_summary(
-    text: str, position: Position, passages: list[Passage], people: list[str], encode: Encode, texts: dict[str, str]
-) -> tuple[str, list[str]]:
-    """The model's summary for one row after the checks, or "" when it cannot be shown."""
-    text = " ".join(text.split())
-    text, notes = jobs_llm.drop_misattributed(text, passages, people)
-    own = sorted(c.n for c in position.citations)
-    if set(cited_numbers(text)) - set(own):
-        notes.append("removed citations of passages that are not this author's words")
-    local = jobs_llm.renumber(text, {n: i for i, n in enumerate(own, 1)})
-    enforced = enforce(local, [passages[n - 1] for n in own], texts, encode)
-    if UNVERIFIED in enforced.text or not enforced.citations:
-        notes.append("the model's summary was not shown: it quoted words not in this author's passages")
-        return "", notes
-    return jobs_llm.renumber(enforced.text, {i: n for i, n in enumerate(own, 1)}), notes
 
 
 def order_result(result: Positions) -> Positions:

@@ -134,6 +134,7 @@ class AppAPI:
         keep = _passage_filter(assistant.scope_authors, assistant.scope_articles)
         result.counterpoints = [c for c in result.counterpoints if keep(c.passage)]
         result.supporting = [c for c in result.supporting if keep(c.passage)]
+        result.undetermined = [c for c in result.undetermined if keep(c.passage)]
         return result
 
     def search(self, query: str, k: int = 5, author: str | None = None, article: str | None = None) -> list[Passage]:

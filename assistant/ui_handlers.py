@@ -182,8 +182,9 @@ def counter_handler(api: AppAPI, downloads: Downloads) -> Handler:
         rows, cards = card_rows(result)
         brief = downloads.write("debate-brief.md", brief_markdown(result))
         cites = [_card_citation(card) for card in cards]
-        note = [f"`{mode_badge(result.mode, api.model_name)}` · {len(result.counterpoints)} counterpoints,"
-                f" {len(result.supporting)} supporting cards", notices_block(result.notices)]
+        counts = (f"{len(result.undetermined)} cards, side not determined" if result.undetermined else
+                  f"{len(result.counterpoints)} counterpoints, {len(result.supporting)} supporting cards")
+        note = [f"`{mode_badge(result.mode, api.model_name)}` · {counts}", notices_block(result.notices)]
         return ("\n\n".join(n for n in note if n), render_counter(result, api.model_name), rows, cites,
                 gr.update(value=brief, visible=True))
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from .models import Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
+from .models import UNDETERMINED, Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
 
 UNKNOWN = "unknown"
 _BLOCKQUOTE = re.compile(r"^(\s*(?:>\s?)+)")
@@ -226,7 +226,7 @@ def positions_rows(positions: Iterable[Position]) -> tuple[list[list[str]], list
     for pos in positions:
         for i, citation in enumerate(pos.citations or [None]):
             evidence = f"[{citation.n}] “{short(citation.quote, 200)}”" if citation else "(no evidence)"
-            rows.append([pos.author or UNKNOWN, pos.stance, "" if i else short(pos.summary, 300), evidence])
+            rows.append([pos.author or UNKNOWN, pos.stance_label, "" if i else short(pos.summary, 300), evidence])
             cites.append(citation)
     return rows, cites
 
@@ -235,7 +235,8 @@ def positions_markdown(positions: Iterable[Position]) -> str:
     lines = ["| Author | Stance | Position | Evidence |", "|---|---|---|---|"]
     for pos in positions:
         evidence = "<br>".join(f"&#91;{c.n}&#93; “{esc_md(short(c.quote, 200))}”" for c in pos.citations)
-        lines.append(f"| {esc_md(pos.author or UNKNOWN)} | {esc_md(pos.stance)} | {esc_md(pos.summary)} | {evidence} |")
+        cells = (pos.author or UNKNOWN, pos.stance_label, pos.summary)
+        lines.append("| " + " | ".join(esc_md(c) for c in cells) + f" | {evidence} |")
     return "\n".join(lines)
 
 
@@ -266,7 +267,11 @@ def render_card(card: EvidenceCard, n: int, style: MarkdownStyle = IN_APP) -> st
 
 def render_counter(result: Counterpoints, model_name: str = "", style: MarkdownStyle = IN_APP) -> str:
     parts = [f"`{mode_badge(result.mode, model_name)}` · claim: “{style.text(result.claim)}”"]
-    for heading, cards in (("Counterpoints", result.counterpoints), ("Supporting evidence", result.supporting)):
+    if result.undetermined:  # offline: relevant cards, grouped by author, no side asserted
+        groups = (("Side not determined (by author)", result.undetermined),)
+    else:
+        groups = (("Counterpoints", result.counterpoints), ("Supporting evidence", result.supporting))
+    for heading, cards in groups:
         parts.append(f"### {heading}")
         parts += [render_card(c, i, style) for i, c in enumerate(cards, 1)] or [f"*No {heading.lower()} found.*"]
     if result.notices:
@@ -276,6 +281,7 @@ def render_counter(result: Counterpoints, model_name: str = "", style: MarkdownS
 
 def card_rows(result: Counterpoints) -> tuple[list[list[str]], list[EvidenceCard]]:
     cards = [("counterpoint", c) for c in result.counterpoints] + [("supporting", c) for c in result.supporting]
+    cards += [(UNDETERMINED, c) for c in result.undetermined]
     rows = [[side, short(c.tag, 120), c.cite.author or UNKNOWN, short(c.text)] for side, c in cards]
     return rows, [c for _, c in cards]
 

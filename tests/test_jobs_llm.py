@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from fake_openai import first_words, passages_in, prompt_text, status, text
 
-from assistant.citations import normalize, quote_in
+from assistant import stance
+from assistant.citations import quote_in
 from assistant.jobs_llm import drop_misattributed, parse_json
 from assistant.speakers import UNKNOWN_PREFIX
 from assistant.summaries import MAP_BATCH, llm_scope
@@ -21,24 +23,13 @@ PEACE = "Would an early peace deal between Russia and Ukraine do more harm than 
 CLAIM = "Ukraine can win back all of its territory by force."
 
 
-def by_author(body: dict) -> dict[str, list[dict]]:
-    groups: dict[str, list[dict]] = {}
-    for p in passages_in(body):
-        groups.setdefault(p["author"], []).append(p)
-    return groups
+SIDES = {"Matthew Kroenig": "support", "Emma Ashford": "oppose"}
 
 
-def positions_reply(body: dict, wrong: str | None = None, victim: str | None = None) -> str:
-    """One row per author, quoting their first passage; optionally `wrong` quotes `victim`."""
-    groups = by_author(body)
-    rows = []
-    for i, (author, ps) in enumerate(groups.items()):
-        label = author if author != "unknown" else f"unknown author ({ps[0]['outlet']})"
-        source = groups[victim][0] if author == wrong and victim in groups else ps[0]
-        summary = f"{label.split()[-1]} argues that \u201c{first_words(source['text'])}\u201d [{source['n']}]."
-        stance = ["support", "oppose", "mixed"][i % 3]
-        rows.append({"author": label, "stance": stance, "summary": summary, "passages": [int(ps[0]["n"])]})
-    return json.dumps({"positions": rows})
+def stance_reply(body: dict) -> str:
+    """The scripted model's stance: by author (Kroenig for, Ashford against, others neither)."""
+    (passage,) = passages_in(body)
+    return json.dumps({"stance": SIDES.get(passage["author"], "neither")})
 
 
 def summary_reply(body: dict) -> str:
@@ -58,10 +49,17 @@ def counter_reply(body: dict) -> str:
         tags = [{"n": int(p["n"]), "tag": f"Model tag {p['n']}"} for p in passages]
         tags[0]["tag"] = 'Says "words that are nowhere in the passage"'
         return json.dumps({"tags": tags})
-    relation = ["counter", "support", "neither"]
-    return json.dumps({"passages": [
-        {"n": int(p["n"]), "relation": relation[i % 3], "why": "scripted"} for i, p in enumerate(passages)
-    ]})
+    return json.dumps({"stance": COUNTER_SIDES.get(passages[0]["author"], "neither")})
+
+
+COUNTER_SIDES = {"James M. Acton": "oppose", "Emma Ashford": "oppose", "Matthew Kroenig": "support"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_stance_cache():
+    stance.clear_cache()  # the scripted replies differ between tests
+    yield
+    stance.clear_cache()
 
 
 def own_words_only(result) -> None:
@@ -74,49 +72,38 @@ def own_words_only(result) -> None:
 
 
 # -- positions ------------------------------------------------------------------------------
-def test_llm_positions_label_stances_and_cite_own_words(llm_assistant, fake_llm):
-    fake_llm.default = text(positions_reply)
+def test_llm_positions_label_stances_from_each_authors_own_quotes(llm_assistant, fake_llm):
+    fake_llm.default = text(stance_reply)
     result = llm_assistant.positions_report(PEACE)
     assert result.mode == "llm" and len(result.positions) >= 4
-    assert {p.stance for p in result.positions} <= {"support", "oppose", "mixed", "unclear"}
+    rows = {p.author: p for p in result.positions}
+    assert rows["Matthew Kroenig"].stance == "support" and rows["Emma Ashford"].stance == "oppose"
+    assert {p.stance for author, p in rows.items() if author not in SIDES} == {"unclear"}
     order = [p.stance for p in result.positions]
     assert order == sorted(order, key=["support", "oppose", "mixed", "unclear"].index)
     own_words_only(result)
-    for p in result.positions:
-        if p.stance != "unclear":
-            assert "argues that" in p.summary
-            assert {int(n) for n in re.findall(r"\[(\d+)\]", p.summary)} <= {c.n for c in p.citations}
+    # One request per quote, each showing only that quote under its own author's name.
+    quotes = {(c.passage.author or "unknown", c.quote) for p in result.positions for c in p.citations}
+    sent = [passages_in(body) for body in fake_llm.chat_requests()]
+    assert all(len(ps) == 1 for ps in sent)
+    assert {(ps[0]["author"], ps[0]["text"]) for ps in sent} == quotes
+    assert all(body["response_format"]["type"] == "json_schema" for body in fake_llm.chat_requests())
 
 
-def test_llm_quote_attributed_to_the_wrong_author_never_reaches_the_user(llm_assistant, fake_llm):
-    """The model credits Ashford with Kroenig's words (citing his passage): not shown."""
-    fake_llm.default = text(lambda body: positions_reply(body, wrong="Emma Ashford", victim="Matthew Kroenig"))
+def test_llm_stance_is_cached_by_claim_and_passage(llm_assistant, fake_llm):
+    fake_llm.default = text(stance_reply)
+    first = llm_assistant.positions_report(PEACE)
+    asked = len(fake_llm.chat_requests())
+    again = llm_assistant.positions_report(PEACE)
+    assert asked and len(fake_llm.chat_requests()) == asked, "the same pairs are not asked twice"
+    assert [p.stance for p in again.positions] == [p.stance for p in first.positions]
+
+
+def test_llm_stance_reply_outside_the_labels_falls_back(llm_assistant, fake_llm):
+    fake_llm.default = text(json.dumps({"stance": "strongly agree"}))
     result = llm_assistant.positions_report(PEACE)
-    rows = {p.author: p for p in result.positions}
-    ashford, kroenig = rows["Emma Ashford"], rows["Matthew Kroenig"]
-    kroenig_words = normalize(first_words(kroenig.citations[0].passage.text))
-    assert kroenig_words not in normalize(ashford.summary)
-    assert ashford.stance == "unclear" and "argues that" not in ashford.summary
-    assert any(n.startswith("Emma Ashford:") for n in result.notices)
-    assert kroenig.stance != "unclear" and "argues that" in kroenig.summary
-    own_words_only(result)
-
-
-def test_llm_quote_of_another_author_under_own_marker_is_rejected(llm_assistant, fake_llm):
-    """Kroenig's words, but citing one of Ashford's own passages: the quote check catches it."""
-
-    def reply(body: dict) -> str:
-        data = json.loads(positions_reply(body))
-        groups = by_author(body)
-        kroenig = first_words(groups["Matthew Kroenig"][0]["text"])
-        for row in data["positions"]:
-            if row["author"] == "Emma Ashford":
-                row["summary"] = f"She says \u201c{kroenig}\u201d [{groups['Emma Ashford'][0]['n']}]."
-        return json.dumps(data)
-
-    fake_llm.default = text(reply)
-    ashford = {p.author: p for p in llm_assistant.positions_report(PEACE).positions}["Emma Ashford"]
-    assert ashford.stance == "unclear" and "She says" not in ashford.summary
+    assert result.mode == "extractive" and "malformed stance reply" in result.notices[0]
+    assert {p.stance for p in result.positions} == {"unlabeled"}
 
 
 def test_llm_positions_fall_back_when_the_endpoint_fails(llm_assistant, fake_llm):
@@ -191,7 +178,9 @@ def test_llm_summary_unknown_author_is_still_a_usage_error(llm_assistant, fake_l
 def test_llm_counter_classifies_and_tags_cards(llm_assistant, fake_llm):
     fake_llm.default = text(counter_reply)
     result = llm_assistant.counter(CLAIM)
-    assert result.mode == "llm" and result.counterpoints and result.supporting
+    assert result.mode == "llm" and result.counterpoints and result.supporting and not result.undetermined
+    assert {c.cite.author for c in result.counterpoints} <= {"James M. Acton", "Emma Ashford"}
+    assert {c.cite.author for c in result.supporting} == {"Matthew Kroenig"}
     articles = {a.id: a for a in llm_assistant.articles()}
     tags = [c.tag for c in result.counterpoints + result.supporting]
     assert any(t.startswith("Model tag") for t in tags)
@@ -206,7 +195,7 @@ def test_llm_counter_classifies_and_tags_cards(llm_assistant, fake_llm):
 def test_llm_counter_falls_back_when_the_endpoint_fails(llm_assistant, fake_llm):
     fake_llm.default = status(503)
     result = llm_assistant.counter(CLAIM)
-    assert result.mode == "extractive" and result.counterpoints
+    assert result.mode == "extractive" and result.undetermined and not result.counterpoints
     assert "Language model failed" in result.notices[0]
 
 

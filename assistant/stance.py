@@ -1,0 +1,96 @@
+"""Stance of (claim, passage) pairs, read by the language model: support, oppose or neither.
+
+One short request per pair (each prompt short and each label independent of the others;
+a batched prompt is still to be measured against it on eval/stance.jsonl, see README), the
+reply constrained to a JSON schema by the server, and each label cached by a hash of (model, claim, passage), so
+the positions table and debate prep never ask twice about the same words. The requests
+of one claim share their system prompt (one nonce per claim, drawn when the claim is
+judged), so a server with prompt caching only reads each new passage and the question;
+the question comes last, where a small model attends best.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import get_args
+
+from . import prompts
+from .llm import ChatModel, LLMError
+from .models import PairStance, Passage
+
+LABELS: tuple[str, ...] = get_args(PairStance)
+SCHEMA = {
+    "type": "object",
+    "properties": {"stance": {"type": "string", "enum": list(LABELS)}},
+    "required": ["stance"],
+    "additionalProperties": False,
+}
+MAX_TOKENS = 16  # {"stance": "neither"} is about 8 tokens
+CACHE_SIZE = 20_000
+
+_cache: OrderedDict[str, PairStance] = OrderedDict()
+_lock = threading.Lock()
+
+
+def cache_key(model: str, claim: str, text: str) -> str:
+    return hashlib.sha256("\0".join((model, " ".join(claim.split()), " ".join(text.split()))).encode()).hexdigest()
+
+
+def complete_json(chat: ChatModel, messages: list[dict[str, str]], schema: dict, max_tokens: int) -> str:
+    """The reply, constrained by the server to `schema` (OpenAI `response_format`; llama.cpp turns
+    it into a grammar). LLMError on any failure, as ChatModel.complete."""
+    try:
+        response = chat.client.chat.completions.create(
+            model=chat.model, messages=messages, temperature=0, seed=0, max_tokens=max_tokens,
+            response_format={"type": "json_schema",
+                             "json_schema": {"name": "stance", "schema": schema, "strict": True}},
+        )
+        content = response.choices[0].message.content if response.choices else None
+    except Exception as exc:  # every endpoint failure becomes one error type
+        raise chat._failure(exc) from exc
+    if not isinstance(content, str) or not content.strip():
+        raise LLMError("empty reply")
+    return content
+
+
+def parse_label(reply: str) -> PairStance:
+    """The label of a reply {"stance": ...}; LLMError when it is not one of LABELS."""
+    try:
+        value = json.loads(reply)
+    except json.JSONDecodeError as exc:
+        raise LLMError("malformed stance reply: not JSON") from exc
+    label = str(value.get("stance", "")).strip().lower() if isinstance(value, dict) else ""
+    if label not in LABELS:
+        raise LLMError(f"malformed stance reply: {label or 'no stance'!r}")
+    return label  # type: ignore[return-value]
+
+
+def judge(chat: ChatModel, claim: str, passages: Sequence[Passage]) -> list[PairStance]:
+    """The stance of each passage on `claim`, in order (cached; LLMError when the model fails)."""
+    nonce = prompts.new_nonce()
+    fenced_claim = prompts.fence_text(claim)
+    out: list[PairStance] = []
+    for passage in passages:
+        key = cache_key(chat.model, claim, passage.text)
+        with _lock:
+            label = _cache.get(key)
+        if label is None:
+            messages = prompts.messages(
+                "stance", nonce, claim=fenced_claim, passages=prompts.fence_passages([passage], nonce)
+            )
+            label = parse_label(complete_json(chat, messages, SCHEMA, MAX_TOKENS))
+            with _lock:
+                _cache[key] = label
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+        out.append(label)
+    return out
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()

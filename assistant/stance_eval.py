@@ -1,0 +1,109 @@
+"""Stance accuracy on the labelled set eval/stance.jsonl: `python -m assistant.stance_eval`.
+
+Prints the accuracy of the language model (when one is configured), of the offline side
+method of debate prep (counter.py's contrast, polarity and rebuttal scores), and of always
+answering the most frequent label, the floor any method must beat.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from index.embeddings import Embedder, load_embedder
+
+from . import stance
+from .citations import sentences
+from .counter import _REBUTTAL_START, Sentence, polarity, score
+from .llm import ChatModel
+from .models import PairStance, Passage, StanceExample
+from .query import negate
+from .settings import PROJECT_ROOT, Settings
+from .speakers import Speaker
+
+STANCE_SET = PROJECT_ROOT / "eval" / "stance.jsonl"
+LABELS = stance.LABELS
+Method = Callable[[str, list[StanceExample]], list[PairStance]]
+
+
+def load_set(path: Path = STANCE_SET) -> list[StanceExample]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [StanceExample.model_validate_json(line) for line in lines if line.strip()]
+
+
+def as_passage(item: StanceExample, n: int) -> Passage:
+    """The labelled span as a passage of its speaker (what the model is shown)."""
+    author = None if item.speaker == "unknown" else item.speaker
+    return Passage(id=f"stance-{n}", article_id=item.file, author=author, text=item.passage, start=0,
+                   end=len(item.passage))
+
+
+def by_claim(items: list[StanceExample]) -> dict[str, list[StanceExample]]:
+    groups: dict[str, list[StanceExample]] = collections.defaultdict(list)
+    for item in items:
+        groups[item.claim].append(item)
+    return groups
+
+
+def accuracy(method: Method, items: list[StanceExample]) -> float:
+    right = 0
+    for claim, group in by_claim(items).items():
+        right += sum(p == item.label for p, item in zip(method(claim, group), group, strict=True))
+    return right / len(items)
+
+
+def majority_method(items: list[StanceExample]) -> Method:
+    top = collections.Counter(i.label for i in items).most_common(1)[0][0]
+    return lambda claim, group: [top] * len(group)
+
+
+def model_method(chat: ChatModel) -> Method:
+    return lambda claim, group: stance.judge(chat, claim, [as_passage(item, n) for n, item in enumerate(group)])
+
+
+def offline_method(embedder: Embedder) -> Method:
+    """Debate prep's offline side: a span scoring above the claim's average against it is
+    "oppose", else "support" (the method has no "neither")."""
+
+    def method(claim: str, group: list[StanceExample]) -> list[PairStance]:
+        claim_vector, negation_vector = embedder.encode([claim, negate(claim)])
+        vectors = embedder.encode([item.passage for item in group])
+        found = []
+        for item, vector in zip(group, vectors, strict=True):
+            parts = sentences(item.passage)
+            relevance = float(vector @ claim_vector)
+            rebutted = any(_REBUTTAL_START.match(p) for p in parts[1:])
+            speaker = Speaker(item.speaker, item.speaker, item.speaker, None)
+            passage = as_passage(item, 0)
+            contrast = float(vector @ negation_vector) - relevance
+            found.append(Sentence(passage, speaker, item.passage, relevance, contrast,
+                                  polarity(item.passage) != polarity(claim), rebutted))
+        score(found)
+        mean = float(np.mean([s.against for s in found]))
+        return ["oppose" if s.against > mean else "support" for s in found]
+
+    return method
+
+
+def main() -> int:
+    settings = Settings()
+    items = load_set()
+    rows = [("majority label (floor)", majority_method(items)),
+            ("offline (counter.py scores)", offline_method(load_embedder(settings.embed_model)))]
+    if settings.llm_enabled:
+        rows.insert(0, (f"language model ({settings.llm_model})", model_method(ChatModel(settings))))
+    print(f"stance accuracy on {STANCE_SET.relative_to(PROJECT_ROOT)} ({len(items)} pairs, "
+          f"{len(by_claim(items))} claims)")
+    for name, method in rows:
+        start = time.monotonic()
+        print(f"  {name:<40} {accuracy(method, items):.3f}  ({time.monotonic() - start:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
