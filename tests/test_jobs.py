@@ -160,12 +160,39 @@ def test_counter_cards_are_cited_verbatim_with_credentials(assistant, jobs):
         assert card.cite.title == article.title and card.cite.outlet == article.outlet
         if card.passage.author:
             assert card.cite.author == card.passage.author
-            assert card.cite.credentials == article.credentials.get(card.passage.author, "")
+            bio = normalize(article.credentials.get(card.passage.author, ""))
+            assert normalize(card.cite.credentials) in bio, "the credential is words of the bio line"
         else:
             assert card.cite.author.startswith(UNKNOWN_PREFIX) and card.cite.credentials == ""
     assert all(c.answers == CLAIM for c in result.counterpoints)
     acton = [c for c in result.counterpoints if c.cite.author == "James M. Acton"]
     assert acton and "Carnegie Endowment" in acton[0].cite.credentials
+
+
+def test_card_cites_are_short_credentials_not_the_whole_bio(jobs):
+    """Issue 14.4: name, credential in a few words, outlet, date, title; no handle, no repeated name."""
+    cards = jobs("counter", CLAIM).counterpoints + jobs("counter", CLAIM).supporting
+    signed = [c for c in cards if c.passage.author]
+    assert signed
+    for card in signed:
+        credential = card.cite.credentials
+        assert credential and len(credential.split()) <= 14
+        assert "@" not in credential and "Twitter" not in credential and not credential.endswith(".")
+        assert card.passage.author.split()[-1] not in credential, "the name is not repeated"
+    by_author = {c.cite.author: c.cite.credentials for c in signed}
+    assert by_author.get("Matthew Kroenig", "columnist at Foreign Policy") == "columnist at Foreign Policy"
+    assert by_author.get("Daniel R. DePetris", "fellow at Defense Priorities") == "fellow at Defense Priorities"
+
+
+def test_card_tags_stand_alone(jobs):
+    """Issue 14.4: a tag is the passage's sentence stating its point, not one leaning on its context."""
+    from assistant.standalone import context_need
+
+    for claim in (CLAIM, "negotiating now would reward Putin's aggression."):
+        result = jobs("counter", claim)
+        for card in result.counterpoints + result.supporting:
+            assert quote_in(card.tag, card.passage.text)
+            assert context_need(card.tag) < 1.0, card.tag
 
 
 def test_counterpoints_find_the_dev_set_rebuttals(jobs):
@@ -189,8 +216,15 @@ def test_debate_brief_markdown(jobs):
     text = brief(result)
     assert text.startswith("# Debate brief") and f"**Claim:** {CLAIM}" in text
     assert "## Counterpoints" in text and "## Supporting evidence" in text
-    assert text.count("\n> ") == len(result.counterpoints) + len(result.supporting)
-    assert "James M. Acton, Acton holds the Jessica T. Mathews Chair" in text
+    cards = result.counterpoints + result.supporting
+    assert "Answers:" not in text, "the claim is the brief's heading, not repeated on every card"
+    assert "Matthew Kroenig, columnist at Foreign Policy, Foreign Policy, 2022-03, \u201cWould a Peace Deal" in text
+    assert ".." not in text.replace("...", "")
+    # Each card's text is exactly its passage, every paragraph inside the card's blockquote.
+    blocks = ["\n".join(line[2:] for line in chunk.splitlines())
+              for chunk in text.split("\n\n") if chunk.startswith("> ")]
+    assert [normalize(b) for b in blocks] == [normalize(c.text) for c in cards]
+    assert any("\n\n" in c.text for c in cards), "a passage of several paragraphs is quoted whole"
 
 
 # -- CLI ------------------------------------------------------------------------------------
