@@ -187,7 +187,7 @@ def card(assistant: Assistant, c: Sentence, tag: str, answers: str | None) -> Ev
     return EvidenceCard(tag=tag, cite=cite, text=c.passage.text, passage=c.passage, answers=answers)
 
 
-TAG_CONTEXT_WEIGHT = 0.3  # per unit of `context_need`: a leaning sentence must be clearly closer to win
+TAG_CONTEXT_WEIGHT = 0.45  # per unit of `context_need`: a leaning sentence must be clearly closer to win
 
 
 def extractive_tag(passage: Passage, claim_vector: np.ndarray, encode: Encode) -> str:

@@ -262,3 +262,17 @@ def test_cli_counter_json_and_markdown(monkeypatch, capsys, assistant):
     assert code == 0 and out.startswith("# Debate brief")
     code, _, err = run_cli(monkeypatch, capsys, assistant, "counter", "   ")
     assert code == 2 and "empty claim" in err
+
+
+def test_summaries_pick_sentences_that_stand_alone(jobs):
+    """Issue 14.7: no sentence that leans on its context; Ashford's pro-settlement thesis is in."""
+    from assistant.standalone import context_need
+
+    corpus = jobs("summarize")
+    leaning = [c.quote for c in corpus.citations if context_need(c.quote) > 1.0]
+    assert not leaning, leaning
+    fragments = ("Think of it like a division of labor", "is the exact opposite", "One is sending NATO troops")
+    assert not [c.quote for c in corpus.citations if any(f in c.quote for f in fragments)]
+    ashford = jobs("summarize", None, "Ashford")
+    assert any("negotiated settlement is probably the most likely and least bad option" in c.quote
+               for c in ashford.citations)
