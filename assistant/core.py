@@ -19,6 +19,7 @@ from .conversation import History, history_turns
 from .models import (
     Answer,
     Article,
+    Citation,
     Counterpoints,
     GroundingCalibration,
     IndexReport,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from index.builder import Progress
 
     from .llm import ChatModel
+    from .speakers import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +226,7 @@ class Assistant:
 
     def _offline_follow_up(self, question: str, history: History) -> str:
         previous = [text for role, text in history_turns(history) if role == "user"]
-        return follow_up_question(question, previous[-1] if previous else None, self.people())
+        return follow_up_question(question, previous, self.people())
 
     # -- language-model answers -----------------------------------------------------------
     @cached_property
@@ -288,14 +290,24 @@ class Assistant:
         k = COMPARE_PASSAGES if plan.compare and (len(plan.authors) != 1) else ANSWER_PASSAGES
         vector = self.retriever.encode_query(plan.text)
         hits = plan_search(self.retriever, plan, k, vector=vector)
+        view = None
+        if extractive.asks_for_views(question, plan.compare):
+            from . import positions
+
+            topic = positions.topic(plan.text)  # without comparison scaffolding, as positions searches
+            topic_vector = vector if topic == plan.text else self.retriever.encode_query(topic)
+
+            def view(speaker: Speaker) -> Citation | None:
+                return positions.speaker_view(self, speaker, topic, topic_vector)
+
         return extractive.compose(
             question,
             hits,
             self.is_grounded(hits, plan),
-            plan.compare,
             vector,
             self.retriever.sentence_encoder([h.passage for h in hits]),
-            self.article_texts(),
+            self.retriever.snapshot().articles,
+            view,
         )
 
     # -- the three jobs (issue 4): thin delegations to their modules ---------------------

@@ -40,9 +40,11 @@ import numpy as np
 from . import jobs_llm, stance
 from .citations import make_citation, quote_in, sentences
 from .enforce import QUOTE
+from .extractive import Encode
 from .models import Counterpoints, EvidenceCard, Passage
 from .query import negate
 from .speakers import cached_encoder, cite_for, speaker_of, speakers
+from .standalone import context_need
 
 if TYPE_CHECKING:
     from .core import Assistant
@@ -191,9 +193,22 @@ def card(assistant: Assistant, c: Sentence, tag: str, answers: str | None) -> Ev
     return EvidenceCard(tag=tag, cite=cite, text=c.passage.text, passage=c.passage, answers=answers)
 
 
-def extractive_tag(s: Sentence) -> str:
-    """Offline, the tag is the card's own sentence that makes the point (one line, verbatim)."""
-    return " ".join(s.text.split())
+TAG_CONTEXT_WEIGHT = 0.45  # per unit of `context_need`: a leaning sentence must be clearly closer to win
+
+
+def extractive_tag(passage: Passage, claim_vector: np.ndarray, encode: Encode) -> str:
+    """Offline, the tag is the passage's sentence that best states its point on the claim.
+
+    Its point: closest to the claim and to the passage's own centroid (what the passage
+    keeps saying), preferring a sentence that stands alone (verbatim, one line).
+    """
+    parts = sentences(passage.text) or [passage.text]
+    vectors = encode(parts)
+    centroid = vectors.mean(axis=0)
+    centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
+    need = np.array([context_need(p) for p in parts])
+    best = int(np.argmax(vectors @ claim_vector + vectors @ centroid - TAG_CONTEXT_WEIGHT * need))
+    return " ".join(parts[best].split())
 
 
 def by_speaker(chosen: list[Sentence]) -> list[Sentence]:
@@ -209,24 +224,39 @@ def extractive_counter(assistant: Assistant, claim: str) -> Counterpoints:
     text = assistant.plan(claim).text
     found = candidates(assistant, text, negate(text))
     chosen = pick(best_per_passage(found, lambda s: s.relevance), MAX_COUNTERPOINTS + MAX_SUPPORTING, set())
+    encode = cached_encoder(assistant.embedder)
+    claim_vector = encode([text])[0]
+
+    def tag(s: Sentence) -> str:
+        return extractive_tag(s.passage, claim_vector, encode)
+
     return Counterpoints(
         claim=claim,
-        undetermined=[x for c in by_speaker(chosen) if (x := card(assistant, c, extractive_tag(c), None))],
+        undetermined=[x for c in by_speaker(chosen) if (x := card(assistant, c, tag(c), None))],
         notices=[OFFLINE_NOTICE],
     )
 
 
 # -- the debate brief --------------------------------------------------------------------------
-def cite_line(card: EvidenceCard) -> str:
+def cite_parts(card: EvidenceCard) -> list[str]:
+    """As debaters cite: name, credential in a few words, outlet, date, title (then the link)."""
     c = card.cite
-    who = f"{c.author}, {c.credentials}" if c.credentials else str(c.author)
     title = f"\u201c{c.title}\u201d" if c.title else "untitled"
-    return ", ".join(x for x in (who, title, c.outlet, c.date, c.url) if x)
+    return [x for x in (c.author, c.credentials, c.outlet, c.date, title, c.url) if x]
+
+
+def cite_line(card: EvidenceCard) -> str:
+    return ", ".join(cite_parts(card))
+
+
+def quoted(text: str) -> str:
+    """The card text as one Markdown blockquote, every paragraph of the passage inside it."""
+    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
 
 
 def brief(result: Counterpoints) -> str:
-    """A Markdown debate brief: the claim, counterpoint cards, then supporting cards (offline:
-    one section of cards whose side was not determined, by author)."""
+    """A Markdown debate brief: the claim (the heading every card answers), then the counterpoint and
+    supporting cards (offline: one section of cards whose side was not determined, by author)."""
     lines = ["# Debate brief", "", f"**Claim:** {result.claim}", ""]
     sections = [("Counterpoints", result.counterpoints), ("Supporting evidence", result.supporting)]
     if result.undetermined:
@@ -236,10 +266,7 @@ def brief(result: Counterpoints) -> str:
         if not cards:
             lines += ["_No evidence found in the corpus._", ""]
         for i, c in enumerate(cards, 1):
-            lines += [f"### {i}. {c.tag}", "", f"*{cite_line(c)}*", ""]
-            lines += [f"> {c.text}", ""]
-            if c.answers:
-                lines += [f"Answers: {c.answers}", ""]
+            lines += [f"### {i}. {c.tag}", "", f"*{cite_line(c)}*", "", quoted(c.text), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -278,9 +305,11 @@ def llm_counter(assistant: Assistant, claim: str) -> Counterpoints:
     against = pick([s for s, side in zip(pool, sides, strict=True) if side == "oppose"], MAX_COUNTERPOINTS, taken)
     support = pick([s for s, side in zip(pool, sides, strict=True) if side == "support"], MAX_SUPPORTING, taken)
     tags, notices = llm_tags(assistant, claim, against + support)
+    encode = cached_encoder(assistant.embedder)
+    claim_vector = encode([text])[0]
 
     def tag(s: Sentence) -> str:
-        return tags.get(s.passage.id) or extractive_tag(s)
+        return tags.get(s.passage.id) or extractive_tag(s.passage, claim_vector, encode)
 
     return Counterpoints(
         claim=claim,

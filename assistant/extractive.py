@@ -6,13 +6,15 @@ the question, found by embedding the candidate sentences in one small batch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
 
 from .citations import make_citation, sentences
-from .models import Answer, Citation, Passage
+from .models import Answer, Article, Citation, Passage
 from .retrieval import Hit
+from .speakers import Speaker, is_shared_text, speaker_of, unknown_label
 
 NOT_ADDRESSED = (
     "The corpus does not address this question: no passage in the indexed articles "
@@ -84,20 +86,63 @@ def cite_passages(
     return citations
 
 
-def render(citations: list[Citation], compare: bool) -> str:
-    """Markdown grouped by speaker: who argues what, each quote with its [n]."""
-    by_author: dict[str, list[Citation]] = {}
+# A question opening with an auxiliary ("Would ...", "Should ...", "Is ...") asks yes or no:
+# its answer is each person's view, not the passages most similar to its wording.
+_YES_NO = re.compile(
+    r"^\W*(would|should|will|is|are|was|were|do|does|did|can|could|has|have|had|may|might|must|shall)\b",
+    re.IGNORECASE,
+)
+View = Callable[[Speaker], Citation | None]
+
+
+def asks_for_views(question: str, compare: bool) -> bool:
+    """A yes/no or comparison question: each person's line is their most representative quote."""
+    return compare or _YES_NO.match(question) is not None
+
+
+def voice_of(passage: Passage, articles: dict[str, Article]) -> str:
+    """Whose words: the person, or the unsigned article's "Unknown author (outlet)"."""
+    if passage.author:
+        return passage.author
+    article = articles.get(passage.article_id)
+    return unknown_label(article) if article else f"Unknown author ({passage.outlet or 'unknown outlet'})"
+
+
+def who_says_what(
+    citations: list[Citation], articles: dict[str, Article], view: View | None
+) -> tuple[list[tuple[str, Citation]], list[Citation]]:
+    """One lead citation per voice (in ranking order), and the evidence not already in a lead.
+
+    The lead is the voice's most representative quote on the question when `view` gives one
+    (it may come from a passage the answer's search did not rank), else their best-ranked quote.
+    All citations are renumbered in the order they are shown: leads, then evidence.
+    """
+    first: dict[str, Citation] = {}
     for c in citations:
-        voice = c.passage.author or f"Unknown author ({c.passage.outlet or 'unknown outlet'})"
-        by_author.setdefault(voice, []).append(c)
-    lead = (
-        "Where the authors stand, in their own words:"
-        if compare and len(by_author) > 1
-        else "What the corpus says, in the authors' own words:"
-    )
-    blocks = [lead]
-    for author, group in by_author.items():
-        lines = [f"**{author}**, {passage_label(group[0].passage)}:"]
+        first.setdefault(voice_of(c.passage, articles), c)
+    leads = []
+    for voice, best in first.items():
+        speaker = speaker_of(best.passage, articles)
+        leads.append((voice, (view(speaker) if view and speaker else None) or best))
+    shown = {(c.passage.id, c.quote) for _, c in leads}
+    rest = [c for c in citations if (c.passage.id, c.quote) not in shown]
+    numbered = [c.model_copy(update={"n": n}) for n, c in enumerate([c for _, c in leads] + rest, 1)]
+    return [(voice, c) for (voice, _), c in zip(leads, numbered, strict=False)], numbered[len(leads):]
+
+
+def render(leads: list[tuple[str, Citation]], evidence: list[Citation], articles: dict[str, Article]) -> str:
+    """Markdown: who says what (one line per person, their own words), then the further evidence."""
+    blocks = ["Who says what, in their own words:"]
+    blocks.append("\n".join(
+        f"- **{voice}**: \u201c{c.quote}\u201d [{c.n}]" for voice, c in leads
+    ))
+    by_voice: dict[str, list[Citation]] = {}
+    for c in evidence:
+        by_voice.setdefault(voice_of(c.passage, articles), []).append(c)
+    if by_voice:
+        blocks.append("Evidence:")
+    for voice, group in by_voice.items():
+        lines = [f"**{voice}**, {passage_label(group[0].passage)}:"]
         lines += [f"> \u201c{c.quote}\u201d [{c.n}]" for c in group]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
@@ -107,20 +152,25 @@ def compose(
     question: str,
     hits: list[Hit],
     grounded: bool,
-    compare: bool,
     query_vector: np.ndarray,
     encode: Encode,
-    article_texts: dict[str, str],
+    articles: dict[str, Article],
+    view: View | None = None,
 ) -> Answer:
+    """The extractive answer; `view` gives a person's representative quote (yes/no, comparisons)."""
+    # A dek or standfirst is the publication's, not a speaker's: it is not a voice of the answer.
+    hits = [h for h in hits if not is_shared_text(h.passage, articles)]
     if not grounded or not hits:
         return Answer(question=question, answer=NOT_ADDRESSED, grounded=False, notices=[EXTRACTIVE_NOTICE])
-    citations = cite_passages(close_to_best(hits), query_vector, encode, article_texts)
+    texts = {a.id: a.text for a in articles.values()}
+    citations = cite_passages(close_to_best(hits), query_vector, encode, texts)
     if not citations:
         return Answer(question=question, answer=NOT_ADDRESSED, grounded=False, notices=[EXTRACTIVE_NOTICE])
+    leads, evidence = who_says_what(citations, articles, view)
     return Answer(
         question=question,
-        answer=render(citations, compare),
-        citations=citations,
+        answer=render(leads, evidence, articles),
+        citations=[c for _, c in leads] + evidence,
         grounded=True,
         mode="extractive",
         notices=[EXTRACTIVE_NOTICE],

@@ -142,6 +142,16 @@ def representative(citations: list[Citation], vector: np.ndarray, encode: Encode
     return citations[int(np.argmax(scores))]
 
 
+def speaker_view(assistant: Assistant, speaker: Speaker, text: str, vector: np.ndarray) -> Citation | None:
+    """The speaker's most representative quote on `text`, as their positions row would show it."""
+    encode = cached_encoder(assistant.embedder)
+    row = Row(speaker, evidence(speaker_hits(assistant.retriever, speaker, text, vector, CANDIDATES_PER_SPEAKER)))
+    if not row.hits:
+        return None
+    cite_rows([row], vector, encode, assistant.article_texts())
+    return representative(row.citations, vector, encode) if row.citations else None
+
+
 def extractive_positions(assistant: Assistant, question: str) -> Positions:
     _, rows, vector = gather(assistant, question)
     encode = cached_encoder(assistant.embedder)

@@ -219,27 +219,58 @@ def plan_query(
     )
 
 
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|but|what about|how about|so|also|then)\b|\b(he|she|they|them|his|her|their|it|that|this|those)\b",
+# What makes a question lean on the one before it (hand-written: no library resolves
+# coreference across chat turns offline): a leading "and/but/what about ...", a personal
+# pronoun with no person named before it, "it"/"that" standing for a thing ("Why is that?",
+# "What does Acton say about it?", "think so?"), or no topic and nobody named ("Why?").
+_LEADING_FOLLOW_UP = re.compile(r"^\W*(and|but|what about|how about|so|also|then|or)\b", re.IGNORECASE)
+_PERSONAL_PRONOUN = re.compile(r"\b(he|she|they|them|him|his|her|hers|their|theirs)\b", re.IGNORECASE)
+_THING_PRONOUN = re.compile(
+    r"\b(it|that|this|those|these)\s*[?.!]*$"  # "... about it?", "Why is that?"
+    r"|\b(that|this|those|these)\s+(is|was|are|were|means?|meant|matters?|works?|happened|would|will)\b"
+    r"|\bthem\b|\b(think|say|believe|argue)s?\s+so\b",
     re.IGNORECASE,
 )
+# "it" points back, except the expletive of "Is it possible to ...", "It is hard to say whether ...".
+_IT = re.compile(r"\bit\b", re.IGNORECASE)
+_EXPLETIVE_IT = re.compile(
+    r"\b(?:is|was|would|will|does)\s+it\s+(?:\w+\s+){0,2}(?:to|that|whether)\b"
+    r"|\bit\s+(?:is|was|would be|will be|seems)\s+(?:\w+\s+){0,2}(?:to|that|whether)\b",
+    re.IGNORECASE,
+)
+# Words that ask without naming a topic: "Why?", "How so?", "When exactly?".
+_BARE_ASKING = re.compile(r"\b(why|when|where|how|really|exactly|else|now|more|again)\b", re.IGNORECASE)
 
 
-def follow_up_question(question: str, previous: str | None, people: list[str]) -> str:
-    """Without a language model, a follow-up borrows the topic of the previous question.
+def stands_alone(question: str, people: list[str]) -> bool:
+    """Whether a question has its own subject and topic, needing no earlier turn to be read."""
+    if _LEADING_FOLLOW_UP.match(question) or _THING_PRONOUN.search(question):
+        return False
+    if len(_IT.findall(question)) > len(_EXPLETIVE_IT.findall(question)):
+        return False
+    named = named_people(question, people)
+    first_name = min((m.start() for p in named for m in re.finditer(re.escape(p.split()[-1]), question)), default=None)
+    pronoun = _PERSONAL_PRONOUN.search(question)
+    if pronoun and (first_name is None or pronoun.start() < first_name):
+        return False
+    return bool(named) or names_topic(_BARE_ASKING.sub(" ", question))
+
+
+def follow_up_question(question: str, earlier: list[str], people: list[str]) -> str:
+    """Without a language model, a follow-up borrows the topic of the last question that stood alone.
 
     "And what does Kroenig say?" after "What does Ashford think of a negotiated settlement?"
     becomes "And what does Kroenig say? What does think of a negotiated settlement?": the
     follow-up's names replace the earlier ones, its topic words come from the earlier turn.
-    A question that stands on its own (no pronoun or "and ...", enough words) is unchanged.
+    `earlier` are the user's previous questions, oldest first; the topic comes from the most
+    recent one that stood alone, never from an earlier follow-up (that would glue turns on
+    turns). A question that stands on its own is never rewritten.
     """
-    if not previous:
+    if not earlier or stands_alone(question, people):
         return question
+    source = next((q for q in reversed(earlier) if stands_alone(q, people)), earlier[-1])
     named = named_people(question, people)
-    own_words = re.findall(r"[A-Za-z]{4,}", strip_sources(question, named))
-    if len(own_words) >= 4 and not _FOLLOW_UP.search(question):
-        return question
-    topic = strip_sources(previous, named_people(previous, people)) if named else previous
+    topic = strip_sources(source, named_people(source, people)) if named else source
     return f"{question.rstrip()} {topic}"
 
 

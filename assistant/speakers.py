@@ -10,6 +10,7 @@ an intro): it is nobody's position, so the per-speaker jobs leave it out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from index.embeddings import Embedder
 
+from .citations import sentences
 from .models import Article, Cite, Passage
 from .retrieval import Hit, HybridRetriever
 
@@ -33,14 +35,23 @@ class Speaker:
 
 def speaker_of(passage: Passage, articles: dict[str, Article]) -> Speaker | None:
     """The speaker of a body passage, or None for bio lines and shared text."""
-    if passage.kind != "body":
+    if passage.kind != "body" or is_shared_text(passage, articles):
         return None
     if passage.author:
         return Speaker(passage.author, passage.author, passage.author, None)
     article = articles.get(passage.article_id)
-    if article is None or article.authors:
+    if article is None:
         return None
     return Speaker(f"article:{article.id}", unknown_label(article), None, article.id)
+
+
+def is_shared_text(passage: Passage, articles: dict[str, Article]) -> bool:
+    """Unattributed text of an article that has named authors (a dek, a standfirst, an intro).
+
+    It is the publication's, not a speaker's: no job and no answer shows it as a voice.
+    """
+    article = articles.get(passage.article_id)
+    return not passage.author and article is not None and bool(article.authors)
 
 
 def unknown_label(article: Article) -> str:
@@ -82,10 +93,36 @@ def speaker_hits(
     return [h for h in hits if h.passage.author == speaker.author]
 
 
+# A bio line names the person, then says what they are: "Jane Roe is a senior fellow at X and
+# the author of Y. Twitter: @jroe". A debater's cite keeps the first role: the words after the
+# first "is (a|an|the)", up to the first clause break, without handles or links.
+_HANDLE_OR_URL = re.compile(r"\S*@\S+|\bhttps?://\S+|\bwww\.\S+")
+_ROLE_START = re.compile(r"\b(?:is|was|serves as|works as)\s+(?:(?:a|an|the)\s+)?", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:(\u2014]|\s\u2013\s|\s-\s|\b(?:and|who|where|which|whose|since)\b)")
+MAX_CREDENTIAL_WORDS = 14
+
+
+def short_credential(bio: str, name: str) -> str:
+    """A bio line's credential in a few words: "columnist at Foreign Policy" (or "")."""
+    first = (sentences(_HANDLE_OR_URL.sub(" ", " ".join(bio.split()))) or [""])[0]
+    role = _ROLE_START.search(first)
+    # Without a role verb ("Jane Roe, professor of law at Yale") the name opening the line goes.
+    forms = "|".join(re.escape(f) for f in sorted({name, *name.split()}, key=len, reverse=True) if f)
+    if role:
+        text = first[role.end():]
+    else:
+        text = re.sub(rf"^(?:(?:{forms})\b[\s,]*)+", "", first) if forms else first
+    # A clause break right at the start ("is, since 2019, ...") would leave nothing.
+    cut = next((m.start() for m in _CLAUSE_BREAK.finditer(text) if len(text[: m.start()].split()) >= 2), len(text))
+    words = text[:cut].split()[:MAX_CREDENTIAL_WORDS]
+    return " ".join(words).rstrip(".,;: ")
+
+
 def cite_for(passage: Passage, articles: dict[str, Article], label: str | None = None) -> Cite:
-    """The full cite of a passage: author (or unknown + outlet), credentials from the bio line."""
+    """The cite of a passage: author (or unknown + outlet), a short credential from the bio line."""
     article = articles.get(passage.article_id)
-    credentials = article.credentials.get(passage.author, "") if article and passage.author else ""
+    bio = article.credentials.get(passage.author, "") if article and passage.author else ""
+    credentials = short_credential(bio, passage.author or "")
     return Cite(
         author=passage.author or label or UNKNOWN_PREFIX,
         credentials=credentials,

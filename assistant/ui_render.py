@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from .counter import cite_parts
 from .models import UNDETERMINED, Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
 
 UNKNOWN = "unknown"
@@ -254,15 +255,13 @@ def render_summary(summary: Summary, model_name: str = "", scope_label: str = ""
 
 # -- debate prep -------------------------------------------------------------------------
 def card_cite(card: EvidenceCard, style: MarkdownStyle = IN_APP) -> str:
-    c, esc = card.cite, style.text
-    who = esc(c.author or UNKNOWN) + (f", {esc(c.credentials)}" if c.credentials else "")
-    rest = ", ".join(esc(x) for x in (f"“{c.title}”" if c.title else "", c.outlet, c.date, c.url) if x)
-    return f"{who}. {rest}" if rest else who
+    """The card's cite in the brief's order (`counter.cite_parts`), each part escaped for `style`."""
+    return ", ".join(style.text(part) for part in cite_parts(card))
 
 
 def render_card(card: EvidenceCard, n: int, style: MarkdownStyle = IN_APP) -> str:
-    answers = f"\n\n*Answers:* {style.text(card.answers)}" if card.answers else ""
-    return f"#### {n}. {style.text(card.tag)}\n\n**{card_cite(card, style)}**\n\n> {style.text(card.text)}{answers}"
+    # The claim is the brief's heading: a card does not repeat it ("Answers: ...").
+    return f"#### {n}. {style.text(card.tag)}\n\n**{card_cite(card, style)}**\n\n> {style.text(card.text)}"
 
 
 def render_counter(result: Counterpoints, model_name: str = "", style: MarkdownStyle = IN_APP) -> str:

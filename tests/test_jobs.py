@@ -165,11 +165,39 @@ def test_counter_cards_are_cited_verbatim_with_credentials(assistant, jobs):
         assert card.cite.title == article.title and card.cite.outlet == article.outlet
         if card.passage.author:
             assert card.cite.author == card.passage.author
-            assert card.cite.credentials == article.credentials.get(card.passage.author, "")
+            bio = normalize(article.credentials.get(card.passage.author, ""))
+            assert normalize(card.cite.credentials) in bio, "the credential is words of the bio line"
         else:
             assert card.cite.author.startswith(UNKNOWN_PREFIX) and card.cite.credentials == ""
     acton = [c for c in result.undetermined if c.cite.author == "James M. Acton"]
     assert acton and "Carnegie Endowment" in acton[0].cite.credentials
+
+
+def test_card_cites_are_short_credentials_not_the_whole_bio(jobs):
+    """Issue 14.4: name, credential in a few words, outlet, date, title; no handle, no repeated name."""
+    cards = jobs("counter", CLAIM).undetermined
+    signed = [c for c in cards if c.passage.author]
+    assert signed
+    for card in signed:
+        credential = card.cite.credentials
+        assert credential and len(credential.split()) <= 14
+        assert "@" not in credential and "Twitter" not in credential and not credential.endswith(".")
+        assert card.passage.author.split()[-1] not in credential, "the name is not repeated"
+    by_author = {c.cite.author: c.cite.credentials for c in signed}
+    assert by_author.get("Matthew Kroenig", "columnist at Foreign Policy") == "columnist at Foreign Policy"
+    assert by_author.get("Daniel R. DePetris", "fellow at Defense Priorities") == "fellow at Defense Priorities"
+
+
+def test_card_tags_stand_alone(jobs):
+    """Issue 14.4: a tag is the passage's sentence stating its point, not one leaning on its context."""
+    from assistant.standalone import context_need
+
+    for claim in (CLAIM, "negotiating now would reward Putin's aggression."):
+        result = jobs("counter", claim)
+        assert result.undetermined
+        for card in result.undetermined:
+            assert quote_in(card.tag, card.passage.text)
+            assert context_need(card.tag) < 1.0, card.tag
 
 
 def test_counterpoints_find_the_dev_set_rebuttals(jobs):
@@ -185,8 +213,15 @@ def test_debate_brief_markdown(jobs):
     text = brief(result)
     assert text.startswith("# Debate brief") and f"**Claim:** {CLAIM}" in text
     assert "## Side not determined (by author)" in text and "## Counterpoints" not in text
-    assert text.count("\n> ") == len(result.undetermined)
-    assert "James M. Acton, Acton holds the Jessica T. Mathews Chair" in text
+    cards = result.undetermined
+    assert "Answers:" not in text, "the claim is the brief's heading, not repeated on every card"
+    assert "Matthew Kroenig, columnist at Foreign Policy, Foreign Policy, 2022-03, \u201cWould a Peace Deal" in text
+    assert ".." not in text.replace("...", "")
+    # Each card's text is exactly its passage, every paragraph inside the card's blockquote.
+    blocks = ["\n".join(line[2:] for line in chunk.splitlines())
+              for chunk in text.split("\n\n") if chunk.startswith("> ")]
+    assert [normalize(b) for b in blocks] == [normalize(c.text) for c in cards]
+    assert any("\n\n" in c.text for c in cards), "a passage of several paragraphs is quoted whole"
 
 
 # -- CLI ------------------------------------------------------------------------------------
@@ -224,3 +259,17 @@ def test_cli_counter_json_and_markdown(monkeypatch, capsys, assistant):
     assert code == 0 and out.startswith("# Debate brief")
     code, _, err = run_cli(monkeypatch, capsys, assistant, "counter", "   ")
     assert code == 2 and "empty claim" in err
+
+
+def test_summaries_pick_sentences_that_stand_alone(jobs):
+    """Issue 14.7: no sentence that leans on its context; Ashford's pro-settlement thesis is in."""
+    from assistant.standalone import context_need
+
+    corpus = jobs("summarize")
+    leaning = [c.quote for c in corpus.citations if context_need(c.quote) > 1.0]
+    assert not leaning, leaning
+    fragments = ("Think of it like a division of labor", "is the exact opposite", "One is sending NATO troops")
+    assert not [c.quote for c in corpus.citations if any(f in c.quote for f in fragments)]
+    ashford = jobs("summarize", None, "Ashford")
+    assert any("negotiated settlement is probably the most likely and least bad option" in c.quote
+               for c in ashford.citations)

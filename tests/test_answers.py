@@ -1,0 +1,69 @@
+"""Issue 14: the extractive chat answer answers (who says what), follow-ups, the standfirst.
+
+Real Chroma index of the default corpus and real embeddings (session fixture `assistant`).
+"""
+
+from __future__ import annotations
+
+from assistant.citations import normalize, quote_in
+from assistant.speakers import is_shared_text
+
+ASHFORD, KROENIG = "Emma Ashford", "Matthew Kroenig"
+EARLY_DEAL = "Would an early peace deal do more harm than good?"
+
+
+def lead_lines(answer) -> list[str]:
+    """The answer's "who says what" lines: one per person, before any evidence."""
+    head = answer.answer.split("\n\nEvidence:")[0]
+    return [line for line in head.splitlines() if line.startswith("- **")]
+
+
+def test_yes_no_answer_leads_with_one_line_per_person(assistant):
+    answer = assistant.ask(EARLY_DEAL)
+    lines = lead_lines(answer)
+    people = [line.split("**")[1] for line in lines]
+    assert len(people) == len(set(people)) >= 2 and {ASHFORD, KROENIG} <= set(people)
+    by_n = {c.n: c for c in answer.citations}
+    for line, person in zip(lines, people, strict=True):
+        n = int(line.rsplit("[", 1)[1].rstrip("]"))
+        assert by_n[n].passage.author == person, "a person's line quotes only their own words"
+        assert quote_in(by_n[n].quote, assistant.article_texts()[by_n[n].passage.article_id])
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_lead_quote_is_the_persons_representative_view(assistant):
+    """Ashford's line states her view on a settlement, as her positions row does, not the
+    concession that reads out of context as the opposite."""
+    answer = assistant.ask(EARLY_DEAL)
+    ashford = next(line for line in lead_lines(answer) if line.startswith(f"- **{ASHFORD}**"))
+    row = next(p for p in assistant.positions(EARLY_DEAL) if p.author == ASHFORD)
+    assert normalize(row.summary.rsplit(" [", 1)[0].strip("\u201c\u201d")) in normalize(ashford)
+    assert "least bad option" in ashford
+
+
+def test_standfirst_is_not_a_voice_of_the_answer(assistant):
+    answer = assistant.ask(EARLY_DEAL)
+    articles = {a.id: a for a in assistant.articles()}
+    assert not any(is_shared_text(c.passage, articles) for c in answer.citations)
+    assert "Unknown author (Foreign Policy)" not in answer.answer
+
+
+def test_question_that_stands_alone_is_never_rewritten(assistant):
+    history = [
+        ("What does Emma Ashford think about a negotiated settlement?", "..."),
+        ("And what does DePetris think?", "..."),
+    ]
+    answer = assistant.ask("What is the capital of Australia?", history)
+    assert not any(n.startswith("Follow-up read as") for n in answer.notices)
+    assert not answer.grounded
+
+
+def test_follow_up_borrows_the_last_standalone_topic_not_a_glued_follow_up(assistant):
+    history = [
+        ("What does Emma Ashford think about a negotiated settlement?", "..."),
+        ("And what does DePetris think?", "..."),
+    ]
+    answer = assistant.ask("And what does Kroenig say?", history)
+    read_as = next(n for n in answer.notices if n.startswith("Follow-up read as"))
+    assert "negotiated settlement" in read_as and "DePetris" not in read_as
+    assert {c.passage.author for c in answer.citations} == {KROENIG}
