@@ -30,6 +30,9 @@ OPENAI_URL = "https://api.openai.com/v1"
 # A stream is cut off after this many read timeouts' worth of time in total, so a
 # server that trickles tokens forever cannot hold a request open.
 STREAM_BUDGET_READS = 6
+# A local model on a small CPU needs longer than a hosted endpoint: a queued request waits for
+# a free slot, and a whole non-streamed reply comes at ~14 tokens/s.
+LOCAL_TIMEOUT_S = 120.0
 HISTORY_TURNS = 6
 MAX_STANDALONE_CHARS = 600
 
@@ -40,15 +43,19 @@ class LLMError(RuntimeError):
     """The endpoint failed; the message names the failure for the user."""
 
 
-def make_client(settings: Settings) -> openai.OpenAI:
+def make_client(settings: Settings, base_url: str | None = None) -> openai.OpenAI:
     """The one OpenAI client: explicit connect/read timeouts, bounded retries."""
     return openai.OpenAI(
         api_key=settings.openai_api_key or PLACEHOLDER_KEY,
         # Explicit, so the client never picks up an OPENAI_BASE_URL the settings did not choose.
-        base_url=settings.openai_base_url or OPENAI_URL,
-        timeout=openai.Timeout(settings.llm_timeout, connect=settings.llm_connect_timeout),
+        base_url=base_url or settings.openai_base_url or OPENAI_URL,
+        timeout=openai.Timeout(read_timeout(settings), connect=settings.llm_connect_timeout),
         max_retries=max(0, settings.llm_retries),
     )
+
+
+def read_timeout(settings: Settings) -> float:
+    return max(settings.llm_timeout, LOCAL_TIMEOUT_S) if settings.llm == "local" else settings.llm_timeout
 
 
 def describe(exc: BaseException) -> str:
@@ -75,12 +82,29 @@ class ChatModel:
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         self.settings = settings
         self.model = settings.llm_model
-        self.client = client or make_client(settings)
+        self._client = client
+        self._client_url = ""
+        self._local = None
+        if client is None and settings.llm == "local":
+            from .local_model import shared_server
+
+            self._local = shared_server(settings)
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The client; with the built-in model, for its server, (re)started if it is not running."""
+        if self._local is not None:
+            url = self._local.ensure()
+            if self._client is None or url != self._client_url:
+                self._client, self._client_url = make_client(self.settings, url), url
+        elif self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
 
     def _failure(self, exc: Exception) -> LLMError:
         reason = describe(exc)
         if reason == "timed out":  # say how long we waited: the user can raise the limit
-            reason = f"timed out after {self.settings.llm_timeout:g} s (ASSISTANT_LLM_TIMEOUT)"
+            reason = f"timed out after {read_timeout(self.settings):g} s (ASSISTANT_LLM_TIMEOUT)"
         return LLMError(reason)
 
     def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
@@ -100,7 +124,7 @@ class ChatModel:
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         """Text deltas as they arrive; raises LLMError on failure, an empty reply or overtime."""
-        deadline = time.monotonic() + STREAM_BUDGET_READS * self.settings.llm_timeout
+        deadline = time.monotonic() + STREAM_BUDGET_READS * read_timeout(self.settings)
         received = finished = False
         try:
             # `with`: the HTTP response is closed even when the caller stops reading early.
