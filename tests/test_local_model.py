@@ -18,6 +18,7 @@ from conftest import make_settings
 
 from assistant import Assistant
 from assistant.citations import verify_citations
+from assistant.enforce import enforce, normalize_citation_forms
 from assistant.local_model import (
     MODEL_BYTES,
     MODEL_FILE,
@@ -29,6 +30,7 @@ from assistant.local_model import (
     shared_server,
     verify,
 )
+from assistant.models import Passage
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +189,42 @@ def test_two_concurrent_asks_are_both_answered(local_assistant):
     assert set(answers) == set(questions), f"answered after {time.monotonic() - started:.0f} s: {list(answers)}"
     for answer in answers.values():
         assert_valid_llm_answer(answer, local_assistant)
+
+
+# -- what small models write ------------------------------------------------------------
+def _passage(n: int, text: str) -> Passage:
+    return Passage(id=f"p{n}", article_id=f"a{n}", title="A Title", author="Ann Author", outlet="Outlet",
+                   date="2022", text=text, start=0, end=len(text))
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("Peace now would reward aggression [Passage 1].", "Peace now would reward aggression [1]."),
+    ("Peace now would reward aggression (1, 2).", "Peace now would reward aggression [1, 2]."),
+    ("Peace now would reward aggression (passages 1 and 2).", "Peace now would reward aggression [1, 2]."),
+    ("[1] Peace now would reward aggression.\n[2] A deal later could hold.",
+     "Peace now would reward aggression. [1]\nA deal later could hold. [2]"),
+    ("- [1][2] Peace now would reward aggression.", "- Peace now would reward aggression. [1][2]"),
+    ("The war began in (2022) as reported.", "The war began in (2022) as reported."),
+])
+def test_small_model_citation_forms_become_markers(written, expected):
+    assert normalize_citation_forms(written) == expected
+
+
+def test_line_leading_markers_are_enforced_as_citations():
+    passages = [_passage(1, "Peace now would reward aggression, the author says."),
+                _passage(2, "A deal later could hold if both sides want it.")]
+    result = enforce("[1] Peace now would reward aggression.\n[2] A deal later could hold.", passages,
+                     {p.article_id: p.text for p in passages})
+    assert [c.n for c in result.citations] == [1, 2]
+    assert not [n for n in result.notices if "unsupported" in n]
+
+
+def test_unsupported_sentences_are_reported_in_one_notice():
+    passage = _passage(1, "Peace now would reward aggression, the author says.")
+    answer = "Peace now would reward aggression [1]. " + " ".join(
+        f"Claim number {word} stands without any source." for word in ("one", "two", "three", "four", "five"))
+    notices = enforce(answer, [passage], {"a1": passage.text}).notices
+    unsupported = [n for n in notices if "unsupported" in n]
+    assert len(unsupported) == 1
+    assert unsupported[0].startswith("unsupported (no citation): 5 sentences, \u201cClaim number one")
+    assert unsupported[0].endswith("and 2 more") and "Claim number four" not in unsupported[0]
