@@ -228,3 +228,12 @@ def test_unsupported_sentences_are_reported_in_one_notice():
     assert len(unsupported) == 1
     assert unsupported[0].startswith("unsupported (no citation): 5 sentences, \u201cClaim number one")
     assert unsupported[0].endswith("and 2 more") and "Claim number four" not in unsupported[0]
+
+
+@pytest.mark.slow
+def test_complete_json_is_constrained_by_the_schema(local_assistant):
+    schema = {"type": "object", "properties": {"stance": {"type": "string", "enum": ["support", "oppose"]}},
+              "required": ["stance"], "additionalProperties": False}
+    messages = [{"role": "user", "content": "Claim: talks now. Passage: 'Talks now reward aggression.' Stance?"}]
+    reply = local_assistant.chat.complete_json(messages, schema, max_tokens=20)
+    assert set(reply) == {"stance"} and reply["stance"] in ("support", "oppose")
