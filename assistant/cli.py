@@ -36,7 +36,27 @@ def _emit(as_json: bool, payload: dict[str, Any], text: Callable[[], str]) -> No
 
 
 def _assistant() -> Assistant:
-    return Assistant()
+    assistant = Assistant()
+    if assistant.settings.llm == "local":
+        _prepare_local_model(assistant)
+    return assistant
+
+
+def _prepare_local_model(assistant: Assistant) -> None:
+    """Assemble and verify the built-in model before anything runs (a bar the first time)."""
+    from .local_model import model_path
+
+    with _bar() as bar:
+        task = bar.add_task("model", total=None)
+        model_path(assistant.settings, lambda done, total, message: bar.update(
+            task, completed=done, total=total or None, description=message[:40]))
+
+
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    )
 
 
 @app.command()
@@ -54,10 +74,7 @@ def index(
     files = [Path(p) for p in paths or [] if not is_url(p)]
     if urls and rebuild:
         raise UsageError("--rebuild redoes the whole corpus: run it without URLs, then index the URLs")
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
-    ) as bar:
+    with _bar() as bar:
         task = bar.add_task("indexing", total=None)
 
         def progress(done: int, total: int, message: str) -> None:

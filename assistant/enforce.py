@@ -35,7 +35,14 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)*_]*(?:\s*\[\d[\d,\s]*\])*(?=\s+[\"'\u201c\u2018(*_]*[A-Z0-9]|\s*$)")
 _TAIL = re.compile(r"\s*(?:\[[\d,\s]{0,12})?$")
 _MARKDOWN = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#+|>)\s+")
+# Citation forms small models write instead of [n]: "[Passage 1]", "(1)", "(passages 1 and 2)".
+_WORDED_MARKER = re.compile(r"[\[(](?:passages?|sources?)\s*(\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)[\])]", re.IGNORECASE)
+_ROUND_MARKER = re.compile(r"\((\d{1,2}(?:\s*,\s*\d{1,2})*)\)")  # 1-2 digits: "(2022)" stays a year
+# A line that starts with its markers ("[1] Text.") cites that line: the markers move to its end.
+_LEADING_MARKERS = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)((?:\[\d[\d,\s]*\][ \t]*)+)(\S.*?)[ \t]*$", re.MULTILINE)
+SHOWN_UNSUPPORTED = 3  # the notice lists the first few unsupported sentences, not all
 UNVERIFIED = " _(unverified quote)_"
+UNSUPPORTED = "unsupported (no citation)"
 MIN_QUOTE_WORDS = 2  # shorter quoted spans are labels ("realist"), not quotations
 MIN_SENTENCE_WORDS = 4
 MIN_CITATION_WORDS = 12
@@ -65,6 +72,13 @@ def rewrite_markers(text: str, valid: Callable[[int], bool]) -> tuple[str, list[
         return match.group(1) + "".join(f"[{n}]" for n in kept) if kept else ""
 
     return MARKER.sub(keep, text), removed
+
+
+def normalize_citation_forms(text: str) -> str:
+    """`text` with the citation forms small models write rewritten as [n] markers."""
+    text = _WORDED_MARKER.sub(lambda m: "[" + ", ".join(_NUMBER.findall(m.group(1))) + "]", text)
+    text = _ROUND_MARKER.sub(lambda m: f"[{m.group(1)}]", text)
+    return _LEADING_MARKERS.sub(lambda m: f"{m.group(1)}{m.group(3)} {m.group(2).strip()}", text)
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -131,7 +145,7 @@ def enforce(
     their passages: other markers are removed, and a sentence left with none is dropped.
     """
     checker = _Checker(passages, people or [])
-    text, removed = clean_markers(text.strip(), len(passages))
+    text, removed = clean_markers(normalize_citation_forms(text.strip()), len(passages))
     if removed:
         listed = ", ".join(f"[{n}]" for n in dict.fromkeys(removed))
         checker.result.notices.append(f"removed citation {listed}: the answer was given only {len(passages)} passages")
@@ -148,7 +162,19 @@ def enforce(
         text = rewrite_markers(text, lambda n: n not in failed)[0]
         result.notices.append(f"dropped citation {', '.join(f'[{n}]' for n in failed)}: no verifiable quote")
     result.text = text.strip()
+    result.notices = _collapse_unsupported(result.notices, result.unsupported)
     return result
+
+
+def _collapse_unsupported(notices: list[str], unsupported: list[str]) -> list[str]:
+    # One line for all unsupported sentences: a count and the first few, not one line each.
+    kept = [n for n in notices if not n.startswith(UNSUPPORTED)]
+    if not unsupported:
+        return kept
+    shown = ", ".join(f"\u201c{_clip(words)}\u201d" for words in unsupported[:SHOWN_UNSUPPORTED])
+    more = f" and {len(unsupported) - SHOWN_UNSUPPORTED} more" if len(unsupported) > SHOWN_UNSUPPORTED else ""
+    count = f"{len(unsupported)} sentence{'s' if len(unsupported) > 1 else ''}"
+    return kept + [f"{UNSUPPORTED}: {count}, {shown}{more}"]
 
 
 class _Checker:
@@ -169,7 +195,7 @@ class _Checker:
         if not numbers:
             if len(words.split()) >= MIN_SENTENCE_WORDS and not words.endswith(":"):
                 self.result.unsupported.append(words)
-                self.result.notices.append(f"unsupported (no citation): \u201c{_clip(words)}\u201d")
+                self.result.notices.append(f"{UNSUPPORTED}: \u201c{_clip(words)}\u201d")
             return sentence
         for n in numbers:
             self.support.setdefault(n, []).append(words)

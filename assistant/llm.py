@@ -8,6 +8,7 @@ back to the extractive answer.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -30,6 +31,17 @@ OPENAI_URL = "https://api.openai.com/v1"
 # A stream is cut off after this many read timeouts' worth of time in total, so a
 # server that trickles tokens forever cannot hold a request open.
 STREAM_BUDGET_READS = 6
+# A local model on a small CPU needs longer than a hosted endpoint: a queued request waits for
+# a free slot, and a whole non-streamed reply comes at ~14 tokens/s.
+LOCAL_TIMEOUT_S = 120.0
+# A small local model on 2 cores reads ~70 prompt tokens/s: for the first token within 10 s
+# the prompt must stay near 600 tokens, so it gets fewer, shorter passages.
+LOCAL_PASSAGES = 3
+LOCAL_PASSAGE_CHARS = 400
+ANSWER_MAX_TOKENS = 350  # a few short paragraphs; the answer cannot run on
+# The model sometimes continues with a new prompt section after its answer.
+ANSWER_STOP = ["\nPassages:", "\nQuestion:", "<<<"]
+SEED = 1234  # with temperature 0: the same question gets the same answer
 HISTORY_TURNS = 6
 MAX_STANDALONE_CHARS = 600
 
@@ -40,15 +52,19 @@ class LLMError(RuntimeError):
     """The endpoint failed; the message names the failure for the user."""
 
 
-def make_client(settings: Settings) -> openai.OpenAI:
+def make_client(settings: Settings, base_url: str | None = None) -> openai.OpenAI:
     """The one OpenAI client: explicit connect/read timeouts, bounded retries."""
     return openai.OpenAI(
         api_key=settings.openai_api_key or PLACEHOLDER_KEY,
         # Explicit, so the client never picks up an OPENAI_BASE_URL the settings did not choose.
-        base_url=settings.openai_base_url or OPENAI_URL,
-        timeout=openai.Timeout(settings.llm_timeout, connect=settings.llm_connect_timeout),
+        base_url=base_url or settings.openai_base_url or OPENAI_URL,
+        timeout=openai.Timeout(read_timeout(settings), connect=settings.llm_connect_timeout),
         max_retries=max(0, settings.llm_retries),
     )
+
+
+def read_timeout(settings: Settings) -> float:
+    return max(settings.llm_timeout, LOCAL_TIMEOUT_S) if settings.llm == "local" else settings.llm_timeout
 
 
 def describe(exc: BaseException) -> str:
@@ -75,19 +91,39 @@ class ChatModel:
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         self.settings = settings
         self.model = settings.llm_model
-        self.client = client or make_client(settings)
+        self._client = client
+        self._client_url = ""
+        self._local = None
+        if client is None and settings.llm == "local":
+            from .local_model import shared_server
+
+            self._local = shared_server(settings)
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The client; with the built-in model, for its server, (re)started if it is not running."""
+        if self._local is not None:
+            url = self._local.ensure()
+            if self._client is None or url != self._client_url:
+                self._client, self._client_url = make_client(self.settings, url), url
+        elif self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
 
     def _failure(self, exc: Exception) -> LLMError:
         reason = describe(exc)
         if reason == "timed out":  # say how long we waited: the user can raise the limit
-            reason = f"timed out after {self.settings.llm_timeout:g} s (ASSISTANT_LLM_TIMEOUT)"
+            reason = f"timed out after {read_timeout(self.settings):g} s (ASSISTANT_LLM_TIMEOUT)"
         return LLMError(reason)
 
-    def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
+    def complete(
+        self, messages: list[dict[str, str]], max_tokens: int | None = None, response_format: dict | None = None
+    ) -> str:
         """The whole reply; raises LLMError on any failure or an empty reply."""
+        extra = {"response_format": response_format} if response_format else {}
         try:
             response = self.client.chat.completions.create(
-                model=self.model, messages=messages, temperature=0, max_tokens=max_tokens
+                model=self.model, messages=messages, temperature=0, seed=SEED, max_tokens=max_tokens, **extra
             )
             content = response.choices[0].message.content if response.choices else None
         except LLMError:
@@ -98,14 +134,24 @@ class ChatModel:
             raise LLMError("empty reply")
         return content
 
-    def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+    def complete_json(self, messages: list[dict[str, str]], schema: dict, max_tokens: int | None = None) -> object:
+        """A reply constrained to JSON `schema` by the server (llama.cpp compiles it to a grammar)."""
+        response_format = {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema, "strict": True}}
+        reply = self.complete(messages, max_tokens=max_tokens, response_format=response_format)
+        try:
+            return json.loads(reply)
+        except json.JSONDecodeError as exc:
+            raise LLMError(f"malformed JSON reply: {exc.msg}") from exc
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
         """Text deltas as they arrive; raises LLMError on failure, an empty reply or overtime."""
-        deadline = time.monotonic() + STREAM_BUDGET_READS * self.settings.llm_timeout
+        deadline = time.monotonic() + STREAM_BUDGET_READS * read_timeout(self.settings)
         received = finished = False
         try:
             # `with`: the HTTP response is closed even when the caller stops reading early.
             with self.client.chat.completions.create(
-                model=self.model, messages=messages, temperature=0, stream=True
+                model=self.model, messages=messages, temperature=0, seed=SEED, max_tokens=max_tokens,
+                stop=ANSWER_STOP, stream=True,
             ) as chunks:
                 for chunk in chunks:
                     if time.monotonic() > deadline:
@@ -165,6 +211,14 @@ def _shorten(text: str, limit: int = 1500) -> str:
 
 
 # -- answers ------------------------------------------------------------------------------
+def clip(text: str, limit: int) -> str:
+    """`text` cut at the last word boundary within `limit` characters (a prefix, so quotes of it stay verbatim)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit]
+
+
 def answer_messages(question: str, passages: list[Passage]) -> list[dict[str, str]]:
     nonce = prompts.new_nonce()
     return prompts.messages(
@@ -188,9 +242,13 @@ def compose_stream(
     Raises LLMError when the endpoint fails or the reply has no valid citation: such a
     reply is never shown as a grounded answer.
     """
+    prompt_passages = passages
+    if chat.settings.llm == "local":
+        passages = passages[:LOCAL_PASSAGES]
+        prompt_passages = [p.model_copy(update={"text": clip(p.text, LOCAL_PASSAGE_CHARS)}) for p in passages]
     marker_filter = MarkerFilter(len(passages))
     raw: list[str] = []
-    for delta in chat.stream(answer_messages(question, passages)):
+    for delta in chat.stream(answer_messages(question, prompt_passages), max_tokens=ANSWER_MAX_TOKENS):
         raw.append(delta)
         shown = marker_filter.feed(delta)
         if shown:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,10 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, alias="CHROMA_PORT")
     embed_model: str = Field("", alias="ASSISTANT_EMBED_MODEL")
 
+    # "local": the built-in llama.cpp server (assistant/local_model.py) with the bundled model
+    # or ASSISTANT_LOCAL_MODEL; unset: OPENAI_API_KEY / OPENAI_BASE_URL, or extractive.
+    llm: Literal["", "local"] = Field("", alias="ASSISTANT_LLM")
+    local_model: Path | None = Field(None, alias="ASSISTANT_LOCAL_MODEL")
     openai_api_key: str | None = Field(None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
     llm_model: str = Field("gpt-4o-mini", alias="ASSISTANT_LLM_MODEL")
@@ -37,4 +42,4 @@ class Settings(BaseSettings):
 
     @property
     def llm_enabled(self) -> bool:
-        return bool(self.openai_api_key or self.openai_base_url)
+        return self.llm == "local" or bool(self.openai_api_key or self.openai_base_url)
