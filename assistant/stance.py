@@ -12,7 +12,6 @@ the question comes last, where a small model attends best.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -40,29 +39,8 @@ def cache_key(model: str, claim: str, text: str) -> str:
     return hashlib.sha256("\0".join((model, " ".join(claim.split()), " ".join(text.split()))).encode()).hexdigest()
 
 
-def complete_json(chat: ChatModel, messages: list[dict[str, str]], schema: dict, max_tokens: int) -> str:
-    """The reply, constrained by the server to `schema` (OpenAI `response_format`; llama.cpp turns
-    it into a grammar). LLMError on any failure, as ChatModel.complete."""
-    try:
-        response = chat.client.chat.completions.create(
-            model=chat.model, messages=messages, temperature=0, seed=0, max_tokens=max_tokens,
-            response_format={"type": "json_schema",
-                             "json_schema": {"name": "stance", "schema": schema, "strict": True}},
-        )
-        content = response.choices[0].message.content if response.choices else None
-    except Exception as exc:  # every endpoint failure becomes one error type
-        raise chat._failure(exc) from exc
-    if not isinstance(content, str) or not content.strip():
-        raise LLMError("empty reply")
-    return content
-
-
-def parse_label(reply: str) -> PairStance:
-    """The label of a reply {"stance": ...}; LLMError when it is not one of LABELS."""
-    try:
-        value = json.loads(reply)
-    except json.JSONDecodeError as exc:
-        raise LLMError("malformed stance reply: not JSON") from exc
+def parse_label(value: object) -> PairStance:
+    """The label of a parsed reply {"stance": ...}; LLMError when it is not one of LABELS."""
     label = str(value.get("stance", "")).strip().lower() if isinstance(value, dict) else ""
     if label not in LABELS:
         raise LLMError(f"malformed stance reply: {label or 'no stance'!r}")
@@ -82,7 +60,7 @@ def judge(chat: ChatModel, claim: str, passages: Sequence[Passage]) -> list[Pair
             messages = prompts.messages(
                 "stance", nonce, claim=fenced_claim, passages=prompts.fence_passages([passage], nonce)
             )
-            label = parse_label(complete_json(chat, messages, SCHEMA, MAX_TOKENS))
+            label = parse_label(chat.complete_json(messages, SCHEMA, MAX_TOKENS))
             with _lock:
                 _cache[key] = label
                 while len(_cache) > CACHE_SIZE:

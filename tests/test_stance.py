@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import collections
-import contextlib
-import importlib.util
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import make_settings
 
 from assistant import stance
 from assistant.llm import ChatModel
+from assistant.local_model import shared_server
 from assistant.settings import Settings
 from assistant.stance_eval import LABELS, as_passage, load_set
 from index.readers import read_file
@@ -54,15 +49,6 @@ def test_both_sides_for_every_claim():
 
 
 # -- stance from the real model ------------------------------------------------------------------
-MODEL = Path("/work/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
-SERVE = """
-import sys, time, xllamacpp
-p = xllamacpp.CommonParams()
-p.model.path, p.n_ctx, p.n_parallel, p.hostnames, p.port = sys.argv[1], 2048, 1, ["127.0.0.1"], int(sys.argv[2])
-server = xllamacpp.Server(p)
-while True:
-    time.sleep(60)
-"""
 # Clear pairs of the labelled set, one per claim where the side is stated outright.
 CLEAR = [
     "An early peace deal might be the worst possible outcome.",
@@ -73,40 +59,12 @@ CLEAR = [
 ]
 
 
-@contextlib.contextmanager
-def llama_server(model: Path) -> Iterator[str]:
-    """The bundled model served by llama.cpp (xllamacpp) in a child process; yields its /v1 URL.
-
-    One small function so that the product's own server management (ASSISTANT_LLM=local) can
-    replace it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    child = subprocess.Popen([sys.executable, "-c", SERVE, str(model), str(port)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            assert child.poll() is None and time.monotonic() < deadline, "llama.cpp server did not start"
-            time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        child.terminate()
-        child.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
-def real_chat() -> Iterator[ChatModel]:
-    if not MODEL.is_file() or importlib.util.find_spec("xllamacpp") is None:
-        pytest.skip("the bundled model or xllamacpp is not installed")
-    with llama_server(MODEL) as url:
-        yield ChatModel(Settings(OPENAI_BASE_URL=url, ASSISTANT_LLM_MODEL="local", ASSISTANT_LLM_TIMEOUT=300))
+def real_chat(tmp_path_factory) -> Iterator[ChatModel]:
+    """The bundled model through the product's own server management (ASSISTANT_LLM=local)."""
+    settings = make_settings(tmp_path_factory.mktemp("stance-model"), ASSISTANT_LLM="local")
+    yield ChatModel(settings)  # its client starts the shared server on first use
+    shared_server(settings).stop()
 
 
 @pytest.mark.slow
@@ -127,7 +85,7 @@ def test_stance_parsing_and_cache_against_the_scripted_server(fake_llm):
     passages = [as_passage(i, n) for n, i in enumerate(items)]
     stance.clear_cache()
     fake_llm.push(text("nonsense"))
-    with pytest.raises(stance.LLMError, match="not JSON"):
+    with pytest.raises(stance.LLMError, match="JSON"):
         stance.judge(chat, items[0].claim, passages[:1])
     fake_llm.default = text('{"stance": "oppose"}')
     assert stance.judge(chat, items[0].claim, passages) == ["oppose"] * 3
