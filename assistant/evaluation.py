@@ -232,8 +232,8 @@ def cited_texts(result: Any) -> list[str]:
     """Passage texts a job's result cites, whatever its shape (positions, summary, counterpoints)."""
     if isinstance(result, list):
         return [t for item in result for t in cited_texts(item)]
-    if hasattr(result, "counterpoints"):
-        return [card.passage.text for card in result.counterpoints]
+    if hasattr(result, "counterpoints"):  # offline the cards' side is not determined: all of them count
+        return [card.passage.text for card in result.counterpoints + result.undetermined]
     return [c.passage.text for c in getattr(result, "citations", [])]
 
 
@@ -339,20 +339,28 @@ def evaluate_vanilla(vanilla: VanillaLlamaIndex, questions: list[Question]) -> R
 
 
 # -- prose retention ----------------------------------------------------------------------------
+# Dropped text that is provably not prose: a running header or footer repeated on every page with
+# only its number changing. Everything else cleaning drops counts against retention.
+NOT_PROSE = {"page furniture"}
+
+
 @dataclass
 class Retention:
     file: str
-    read_words: int = 0
-    kept_words: int = 0
+    read_words: int = 0  # the words the file's reader gave
+    kept_words: int = 0  # the words of the indexed article's cleaned text
+    furniture_words: int = 0  # words dropped as running page headers and footers
     note: str = ""  # why there is no figure (the file could not be read or was not indexed)
 
     @property
     def share(self) -> Metric:
-        return self.kept_words / self.read_words if self.read_words and not self.note else None
+        """Kept words / the body's words (the read words less running page furniture)."""
+        body = self.read_words - self.furniture_words
+        return min(1.0, self.kept_words / body) if body > 0 and not self.note else None
 
 
 def prose_retention(assistant: Assistant, folder: Path) -> list[Retention]:
-    """Per file: words of its indexed article's cleaned text / words of the text its reader gives."""
+    """Per file: how much of the text its reader gives survives in the indexed article."""
     from index.readers import ReadError, read_file
 
     by_source = {Path(a.source).resolve(): a for a in assistant.articles() if a.source}
@@ -368,6 +376,7 @@ def prose_retention(assistant: Assistant, folder: Path) -> list[Retention]:
             row.note = row.note or "not indexed"
         else:
             row.kept_words = len(article.text.split())
+            row.furniture_words = sum(len(d.text.split()) for d in article.dropped if d.reason in NOT_PROSE)
         rows.append(row)
     return rows
 
@@ -489,10 +498,11 @@ def table(results: Sequence[CorpusResult]) -> str:
 
 
 def retention_table(result: CorpusResult) -> str:
-    lines = [f"| {result.corpus.name} file | words read | words kept | kept |", "|---|---:|---:|---:|"]
+    lines = [f"| {result.corpus.name} file | words read | page furniture | words kept | kept |",
+             "|---|---:|---:|---:|---:|"]
     for row in result.retention:
         kept = fmt(row.share) if row.share is not None else row.note
-        lines.append(f"| {row.file} | {row.read_words} | {row.kept_words} | {kept} |")
+        lines.append(f"| {row.file} | {row.read_words} | {row.furniture_words} | {row.kept_words} | {kept} |")
     return "\n".join(lines)
 
 
@@ -546,7 +556,8 @@ def print_results(results: Sequence[CorpusResult]) -> None:
         misses = r.ours.misses + (r.vanilla.misses if r.vanilla else [])
         if misses:
             print(f"\nMisses, {r.corpus.name}:\n" + "\n".join(f"- {m}" for m in misses))
-    print("\nProse retention (words of the article's cleaned text / words its reader read):")
+    print("\nProse retention (words of the article's cleaned text / words its reader read, less running"
+          " page headers and footers):")
     for r in results:
         print("\n" + retention_table(r))
     for r in results:

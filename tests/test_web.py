@@ -125,8 +125,8 @@ def test_library_add_from_url_handler(site, tmp_path):
     url, missing = f"{base}/letters/{PAGE}", f"{base}/gone.html"
     add = url_handler(AppAPI(Assistant(make_settings(tmp_path / "data", tmp_path / "corpus"))))
     status, box, table, *_ = add(f"{url}\n {missing}", progress=lambda *args, **kwargs: None)
-    assert f"✅ added `{page_filename(url)}`" in status.replace("\\", "")
-    assert f"❌ `{missing}`: HTTP 404" in status.replace("\\", "")
+    assert f"Added `{page_filename(url)}`" in status.replace("\\", "")
+    assert f"**Refused** `{missing}`: HTTP 404" in status.replace("\\", "")
     assert box == "" and "To Cato: The Forester's First Letter (1776)" in str(table)
     with pytest.raises(gr.Error, match="http"):
         add("   ", progress=lambda *args, **kwargs: None)
