@@ -22,7 +22,7 @@ import puremagic
 
 from index.lock import index_lock
 from index.metadata import ArticleMeta, load_metadata, save_metadata
-from index.readers import BINARY_SUFFIXES, ReadError, decode_text, docx_problem
+from index.readers import SUPPORTED_SUFFIXES, ReadError, decode_text, docx_problem
 from index.web import FetchError, fetch_html
 
 from .models import FileError, IndexReport
@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 
     from .core import Assistant
 
-UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
-TEXT_SUFFIXES = UPLOAD_SUFFIXES - BINARY_SUFFIXES
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES  # whatever the indexer reads can be uploaded
 TRASH = ".trash"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

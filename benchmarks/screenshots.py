@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,27 +31,14 @@ def open_first_row(page: Page, table: str) -> None:
     page.wait_for_timeout(800)  # the panel scrolls the highlight into view
 
 
-def chat(page: Page) -> None:
-    page.locator("#question textarea").fill("How do Ashford and Kroenig differ on a peace deal?")
-    page.locator("#ask").click()
-    page.locator("#sources [data-testid='cell-0-3']").wait_for()
-    open_first_row(page, "#sources")
-
-
-def positions(page: Page) -> None:
-    page.get_by_role("tab", name="Positions").click()
-    page.locator("#positions-question textarea").fill("Would an early peace deal do more harm than good?")
-    page.locator("#positions-run").click()
-    page.locator("#positions-table [data-testid='cell-0-3']").wait_for()
-    open_first_row(page, "#positions-table")
-
-
-def debate(page: Page) -> None:
-    page.get_by_role("tab", name="Debate prep").click()
-    page.locator("#claim textarea").fill("Negotiating with Putin now would reward aggression.")
-    page.locator("#counter-run").click()
-    page.locator("#cards-table [data-testid='cell-0-3']").wait_for()
-    open_first_row(page, "#cards-table")
+def run_view(page: Page, tab: str | None, field: str, button: str, table: str, text: str) -> None:
+    """Open a tab, type `text` into its field, run it and open the first row of its table."""
+    if tab:
+        page.get_by_role("tab", name=tab).click()
+    page.locator(f"{field} textarea").fill(text)
+    page.locator(button).click()
+    page.locator(f"{table} [data-testid='cell-0-3']").wait_for()
+    open_first_row(page, table)
 
 
 def library(page: Page) -> None:
@@ -59,7 +47,15 @@ def library(page: Page) -> None:
     page.wait_for_timeout(800)
 
 
-VIEWS = {"chat": chat, "positions": positions, "debate": debate, "library": library}
+VIEWS = {
+    "chat": partial(run_view, tab=None, field="#question", button="#ask", table="#sources",
+                    text="How do Ashford and Kroenig differ on a peace deal?"),
+    "positions": partial(run_view, tab="Positions", field="#positions-question", button="#positions-run",
+                         table="#positions-table", text="Would an early peace deal do more harm than good?"),
+    "debate": partial(run_view, tab="Debate prep", field="#claim", button="#counter-run", table="#cards-table",
+                      text="Negotiating with Putin now would reward aggression."),
+    "library": library,
+}
 
 
 def main() -> None:
