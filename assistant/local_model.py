@@ -154,6 +154,14 @@ def _mark_verified(path: Path, sha256: str) -> None:
     _marker(path).write_text(_stamp(path, sha256))
 
 
+def display_name(settings: Settings) -> str:
+    """The model's name as a user sees it: the GGUF's name for the built-in server (whose
+    ASSISTANT_LLM_MODEL is only a placeholder), else the endpoint's model name."""
+    if settings.llm != "local":
+        return settings.llm_model
+    return Path(settings.local_model or MODEL_FILE).stem
+
+
 def model_path(settings: Settings, progress: Progress | None = None) -> Path:
     """The GGUF to serve: ASSISTANT_LOCAL_MODEL, or the bundled model (assembled and verified)."""
     if settings.local_model:

@@ -21,6 +21,7 @@ from . import stance
 from .citations import sentences
 from .counter import _REBUTTAL_START, Sentence, polarity, score
 from .llm import ChatModel
+from .local_model import display_name
 from .models import PairStance, Passage, StanceExample
 from .query import negate
 from .settings import PROJECT_ROOT, Settings
@@ -96,7 +97,7 @@ def main() -> int:
     rows = [("majority label (floor)", majority_method(items)),
             ("offline (counter.py scores)", offline_method(load_embedder(settings.embed_model)))]
     if settings.llm_enabled:
-        rows.insert(0, (f"language model ({settings.llm_model})", model_method(ChatModel(settings))))
+        rows.insert(0, (f"language model ({display_name(settings)})", model_method(ChatModel(settings))))
     print(f"stance accuracy on {STANCE_SET.relative_to(PROJECT_ROOT)} ({len(items)} pairs, "
           f"{len(by_claim(items))} claims)")
     for name, method in rows:

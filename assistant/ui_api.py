@@ -12,6 +12,7 @@ from typing import Any
 
 from .conversation import History
 from .core import Assistant, UsageError
+from .local_model import display_name
 from .models import Answer, Citation, Counterpoints, Passage, Position, Positions, Summary
 from .ui_render import article_label, render_answer, renumber_positions
 
@@ -51,7 +52,7 @@ class AppAPI:
     @property
     def model_name(self) -> str:
         settings = self.assistant.settings
-        return settings.llm_model if settings.llm_enabled else ""
+        return display_name(settings) if settings.llm_enabled else ""
 
     # -- filters -----------------------------------------------------------------------
     def scoped(self, authors: list[str] | None = None, articles: list[str] | None = None) -> Assistant:

@@ -237,3 +237,14 @@ def test_complete_json_is_constrained_by_the_schema(local_assistant):
     messages = [{"role": "user", "content": "Claim: talks now. Passage: 'Talks now reward aggression.' Stance?"}]
     reply = local_assistant.chat.complete_json(messages, schema, max_tokens=20)
     assert set(reply) == {"stance"} and reply["stance"] in ("support", "oppose")
+
+
+def test_the_built_in_model_is_named_by_its_gguf_not_the_placeholder_model_name(tmp_path):
+    """The app's badge and the stance eval name the model a user runs, never 'gpt-4o-mini'."""
+    from assistant.local_model import display_name
+
+    assert display_name(make_settings(tmp_path, ASSISTANT_LLM="local")) == "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    own = tmp_path / "my-model.Q8_0.gguf"
+    settings = make_settings(tmp_path, ASSISTANT_LLM="local", ASSISTANT_LOCAL_MODEL=str(own))
+    assert display_name(settings) == "my-model.Q8_0"
+    assert display_name(make_settings(tmp_path, ASSISTANT_LLM_MODEL="llama3.1:8b")) == "llama3.1:8b"
