@@ -282,6 +282,8 @@ class Assistant:
         answer.notices = [f"Language model failed ({reason}); extractive answer shown instead."] + [
             n for n in answer.notices if n != extractive.EXTRACTIVE_NOTICE
         ]
+        if standalone != question:  # the model's rewrite of a follow-up still says what was answered
+            answer.notices.insert(0, f"Follow-up read as: \u201c{standalone}\u201d")
         yield (FALLBACK_SEPARATOR if shown else "") + answer.answer
         yield answer
 
