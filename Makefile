@@ -33,8 +33,8 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests
 
 eval: $(DEV_STAMP)
-	$(BIN)/python -m assistant.evaluation
-	$(BIN)/python -m assistant.stance_eval
+	$(BIN)/python -m assistant.evaluation.corpus
+	$(BIN)/python -m assistant.evaluation.stance
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 
+from assistant.app.views import build_app, launch_options
 from assistant.core import Assistant
 from assistant.settings import Settings
-from assistant.ui import build_app, launch_options
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -21,7 +21,7 @@ if __name__ == "__main__":
     # a question arriving meanwhile waits for it (see Assistant.embedder).
     threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
     if settings.llm == "local":  # assemble the built-in model and start its server before the first question
-        from assistant.local_model import shared_server
+        from assistant.compose.local_model import shared_server
 
         threading.Thread(target=shared_server(settings).ensure, name="local-model", daemon=True).start()
     demo.launch(**launch_options(settings))

@@ -35,7 +35,7 @@ __all__ = [
 
 def __getattr__(name: str):
     if name in {"Assistant", "UsageError"}:
-        from . import core
+        from assistant import core
 
         return getattr(core, name)
     raise AttributeError(name)

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from .models import Citation, Passage
+from assistant.models import Citation, Passage
 
 log = logging.getLogger(__name__)
 

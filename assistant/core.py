@@ -10,13 +10,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.embeddings import Embedder, load_embedder
-from index.lock import LOCK_FILE
-from index.store import Store
-
-from . import extractive, grounding
-from .conversation import History, history_turns
-from .models import (
+from assistant.compose import extractive
+from assistant.errors import UsageError
+from assistant.models import (
     Answer,
     Article,
     Citation,
@@ -28,15 +24,19 @@ from .models import (
     Positions,
     Summary,
 )
-from .query import QueryPlan, follow_up_question, plan_query
-from .retrieval import Hit, HybridRetriever, plan_search
-from .settings import Settings
+from assistant.retrieval import grounding
+from assistant.retrieval.conversation import History, history_turns
+from assistant.retrieval.hybrid import Hit, HybridRetriever, plan_search
+from assistant.retrieval.query import QueryPlan, follow_up_question, plan_query
+from assistant.settings import Settings
+from index.embeddings import Embedder, load_embedder
+from index.lock import LOCK_FILE
+from index.store import Store
 
 if TYPE_CHECKING:
+    from assistant.compose.llm import ChatModel
+    from assistant.retrieval.speakers import Speaker
     from index.builder import Progress
-
-    from .llm import ChatModel
-    from .speakers import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,6 @@ COMPARE_PASSAGES = 6
 LLM_PASSAGES = 5  # a model can weigh more context than an extractive answer shows
 LLM_COMPARE_PASSAGES = 8
 FALLBACK_SEPARATOR = "\n\n---\n_The language model's answer could not be used; extractive answer below._\n\n"
-
-
-class UsageError(ValueError):
-    """Bad input from the user (empty question, unknown article or author): exit code 2."""
 
 
 class Assistant:
@@ -171,7 +167,7 @@ class Assistant:
 
     def delete_article(self, article_id: str) -> str:
         """Remove an article from the index; its corpus file moves to `<corpus>/.trash/`."""
-        from .library import delete_article
+        from assistant.library import delete_article
 
         return delete_article(self, article_id)
 
@@ -231,12 +227,12 @@ class Assistant:
     # -- language-model answers -----------------------------------------------------------
     @cached_property
     def chat(self) -> ChatModel:
-        from .llm import ChatModel
+        from assistant.compose.llm import ChatModel
 
         return ChatModel(self.settings)
 
     def _llm_stream(self, question: str, history: History) -> Iterator[str | Answer]:
-        from . import llm
+        from assistant.compose import llm
 
         standalone, shown = question, False
         try:
@@ -272,7 +268,7 @@ class Assistant:
         yield answer
 
     def _llm_fallback(self, question: str, standalone: str, exc: Exception, shown: bool) -> Iterator[str | Answer]:
-        from .llm import LLMError, describe
+        from assistant.compose.llm import LLMError, describe
 
         reason = describe(exc)
         log.warning("language model failed (%s): extractive answer shown", reason,
@@ -294,7 +290,7 @@ class Assistant:
         hits = plan_search(self.retriever, plan, k, vector=vector)
         view = None
         if extractive.asks_for_views(question, plan.compare):
-            from . import positions
+            from assistant.jobs import positions
 
             topic = positions.topic(plan.text)  # without comparison scaffolding, as positions searches
             topic_vector = vector if topic == plan.text else self.retriever.encode_query(topic)
@@ -318,20 +314,20 @@ class Assistant:
 
     def positions_report(self, question: str) -> Positions:
         """Positions with the mode and notices (what the CLI and the UI show)."""
-        from . import positions
+        from assistant.jobs import positions
 
         question = _require_text(question, "question")
         self._ready()
         return positions.run(self, question)
 
     def summarize(self, article: str | None = None, author: str | None = None) -> Summary:
-        from . import summaries
+        from assistant.jobs import summaries
 
         self._ready()
         return summaries.run(self, article=article, author=author)
 
     def counter(self, claim: str) -> Counterpoints:
-        from . import counter
+        from assistant.jobs import counter
 
         claim = _require_text(claim, "claim")
         self._ready()

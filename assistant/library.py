@@ -15,26 +15,45 @@ import shutil
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import puremagic
 
+from assistant.models import FileError, IndexReport
 from index.lock import index_lock
 from index.metadata import ArticleMeta, load_metadata, save_metadata
 from index.readers import SUPPORTED_SUFFIXES, ReadError, decode_text, docx_problem
 from index.web import FetchError, fetch_html
 
-from .models import FileError, IndexReport
-
 if TYPE_CHECKING:
+    from assistant.models import Article
+    from assistant.settings import Settings
     from index.builder import Progress
-
-    from .core import Assistant
+    from index.store import Store
 
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES  # whatever the indexer reads can be uploaded
 TRASH = ".trash"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class CorpusOwner(Protocol):
+    """What managing the corpus needs from the `Assistant`, which calls this module (so this
+    module does not import it back)."""
+
+    settings: Settings
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def lock_path(self) -> Path: ...
+
+    def article(self, article_id: str) -> Article: ...
+
+    def index(
+        self, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None
+    ) -> IndexReport: ...
 
 
 class LibraryError(ValueError):
@@ -108,7 +127,7 @@ def _free_path(folder: Path, name: str) -> Path:
 
 # -- uploads -----------------------------------------------------------------------------
 def add_files(
-    assistant: Assistant, files: list[tuple[str, bytes]], progress: Progress | None = None
+    assistant: CorpusOwner, files: list[tuple[str, bytes]], progress: Progress | None = None
 ) -> UploadResult:
     """Check, save and index uploaded files; files that fail to index are removed again."""
     corpus = Path(assistant.settings.corpus)
@@ -170,7 +189,7 @@ def page_filename(url: str) -> str:
 
 
 def add_urls(
-    assistant: Assistant, urls: list[str], also: list[Path] | None = None, progress: Progress | None = None
+    assistant: CorpusOwner, urls: list[str], also: list[Path] | None = None, progress: Progress | None = None
 ) -> UploadResult:
     """Fetch each page into the corpus folder with its url in articles.toml (so re-indexing
     works offline and cites carry the url), then index them with the files `also` given.
@@ -226,12 +245,12 @@ def _drop_failed_pages(result: UploadResult, created: list[Path], corpus: Path) 
 
 
 # -- deletion ----------------------------------------------------------------------------
-def _in_corpus(assistant: Assistant, source: str) -> bool:
+def _in_corpus(assistant: CorpusOwner, source: str) -> bool:
     corpus = Path(assistant.settings.corpus).resolve()
     return bool(source) and corpus in Path(source).resolve().parents
 
 
-def delete_article(assistant: Assistant, article_id: str) -> str:
+def delete_article(assistant: CorpusOwner, article_id: str) -> str:
     """Remove an article from the index; its file (when inside the corpus) moves to .trash/."""
     article = assistant.article(article_id)
     with index_lock(assistant.lock_path):  # not while a build writes the same index
@@ -261,7 +280,7 @@ def parse_authors(text: str) -> list[str]:
 
 
 def update_metadata(
-    assistant: Assistant,
+    assistant: CorpusOwner,
     article_id: str,
     *,
     title: str,

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, alias="CHROMA_PORT")
     embed_model: str = Field("", alias="ASSISTANT_EMBED_MODEL")
 
-    # "local": the built-in llama.cpp server (assistant/local_model.py) with the bundled model
+    # "local": the built-in llama.cpp server (assistant/compose/local_model.py) with the bundled model
     # or ASSISTANT_LOCAL_MODEL; unset: OPENAI_API_KEY / OPENAI_BASE_URL, or extractive.
     llm: Literal["", "local"] = Field("", alias="ASSISTANT_LLM")
     local_model: Path | None = Field(None, alias="ASSISTANT_LOCAL_MODEL")

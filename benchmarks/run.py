@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation import load_dev
+from assistant.evaluation.corpus import load_dev
 from assistant.settings import PROJECT_ROOT
 
 from . import coldstart, report, scale, seed

@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.citations import sentences
 from assistant.core import Assistant
-from assistant.evaluation import VanillaLlamaIndex
+from assistant.evaluation.corpus import VanillaLlamaIndex
 from assistant.settings import PROJECT_ROOT, Settings
 from index.builder import EMBED_BATCH
 

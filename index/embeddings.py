@@ -59,7 +59,7 @@ class SentenceTransformerEmbedder:
 
 class OpenAIEmbedder:
     def __init__(self, model: str) -> None:
-        from assistant.llm import make_client
+        from assistant.openai_client import make_client
         from assistant.settings import Settings
 
         self.name = f"openai:{model}"

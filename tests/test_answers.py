@@ -6,7 +6,7 @@ Real Chroma index of the default corpus and real embeddings (session fixture `as
 from __future__ import annotations
 
 from assistant.citations import normalize, quote_in
-from assistant.speakers import is_shared_text
+from assistant.retrieval.speakers import is_shared_text
 
 ASHFORD, KROENIG = "Emma Ashford", "Matthew Kroenig"
 EARLY_DEAL = "Would an early peace deal do more harm than good?"

@@ -15,11 +15,8 @@ from conftest import CORPUS, make_settings
 from gradio_client import Client
 
 from assistant import Assistant
-from assistant.library import add_files, check_upload, delete_article, safe_filename, update_metadata
-from assistant.models import Answer
-from assistant.ui import build_app, launch_options, parse_auth
-from assistant.ui_api import AppAPI, normalise_history
-from assistant.ui_render import (
+from assistant.app.api import AppAPI, normalise_history
+from assistant.app.render import (
     brief_markdown,
     esc_html,
     export_markdown,
@@ -29,6 +26,9 @@ from assistant.ui_render import (
     render_passage,
     safe_markdown,
 )
+from assistant.app.views import build_app, launch_options, parse_auth
+from assistant.library import add_files, check_upload, delete_article, safe_filename, update_metadata
+from assistant.models import Answer
 
 ANSWERABLE = "How do Ashford and Kroenig differ on a peace deal?"
 UNANSWERABLE = "What is the best recipe for sourdough bread?"
@@ -350,7 +350,7 @@ def test_scoped_filters_restrict_answers(assistant):
 
 # -- the chat view's handler with a language model (the fake OpenAI server) ----------------
 def test_chat_streams_llm_answer_with_model_badge_and_passes_history(llm_assistant, fake_llm):
-    from assistant.ui_handlers import Downloads, chat_handler
+    from assistant.app.handlers import Downloads, chat_handler
 
     respond = chat_handler(AppAPI(llm_assistant), Downloads())
     first = list(respond("What does Kroenig argue about a peace deal?", [], [], [], []))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import CORPUS
 
-from assistant.evaluation import (
+from assistant.evaluation.corpus import (
     CHECK_SETS,
     CORPORA,
     DEV_SET,
@@ -137,7 +137,7 @@ def test_seed_questions_resolve_their_file_prefixes():
 @pytest.mark.slow
 def test_general_corpus_is_scored(general):
     """Every metric of make eval is computed on the general corpus too, with the same rules."""
-    from assistant.evaluation import prose_retention
+    from assistant.evaluation.corpus import prose_retention
 
     report = evaluate(general, load_dev(GENERAL_SET))
     for name in ("recall@5", "MRR@5", "attribution", "citation validity", "grounded accuracy",

@@ -15,9 +15,9 @@ from conftest import CORPUS, make_settings
 
 from assistant import Assistant, UsageError
 from assistant.citations import make_citation, normalize, quote_in, verify_citations
-from assistant.lexical import tokenize
 from assistant.models import Citation
-from assistant.retrieval import HybridRetriever, Snapshot
+from assistant.retrieval.hybrid import HybridRetriever, Snapshot
+from assistant.retrieval.lexical import tokenize
 from index.metadata import load_metadata
 from index.pipeline import content_hash, prepare_article
 
@@ -221,7 +221,7 @@ def test_filters(assistant):
 def test_small_filtered_scopes_are_scored_exactly_as_the_index_would(assistant, monkeypatch, author, article):
     """A filtered search reads its scope's vectors by id and scores them in numpy (Chroma's
     filtered query scans metadata); it must rank exactly as Chroma's own filtered query."""
-    from assistant import retrieval
+    from assistant.retrieval import hybrid as retrieval
 
     question = "What would an early peace deal lead to, and what about sanctions?"
     assistant.retriever.snapshot().scope_vectors.clear()  # earlier tests may have searched this scope
@@ -404,7 +404,7 @@ def test_offline_follow_up_borrows_the_previous_topic(assistant):
 
 
 def test_extractive_answers_cite_only_passages_close_to_the_best(assistant):
-    from assistant.extractive import RELEVANCE_MARGIN, close_to_best
+    from assistant.compose.extractive import RELEVANCE_MARGIN, close_to_best
 
     hits = assistant.search_hits("What does Matthew Kroenig think an early peace deal would lead to?", k=5)
     kept = close_to_best(hits)

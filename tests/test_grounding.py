@@ -6,7 +6,7 @@ import pytest
 from conftest import make_settings
 
 from assistant import Assistant
-from assistant.grounding import CONFIDENT_SD, FLOOR_SD, MIN_SD, OFF_TOPIC_PROBES, calibrate
+from assistant.retrieval.grounding import CONFIDENT_SD, FLOOR_SD, MIN_SD, OFF_TOPIC_PROBES, calibrate
 
 
 def test_bounds_follow_the_corpus_own_off_topic_scores():

@@ -12,11 +12,12 @@ from functools import cache
 
 import pytest
 
-from assistant import cli
 from assistant.citations import normalize, quote_in
-from assistant.counter import brief, negate
-from assistant.positions import to_markdown, to_text
-from assistant.speakers import UNKNOWN_PREFIX
+from assistant.cli import commands as cli
+from assistant.cli import common as cli_common
+from assistant.jobs.counter import brief, negate
+from assistant.jobs.positions import to_markdown, to_text
+from assistant.retrieval.speakers import UNKNOWN_PREFIX
 
 PEACE = "Would an early peace deal between Russia and Ukraine do more harm than good?"
 CLAIM = "Ukraine can win back all of its territory by force."
@@ -190,7 +191,7 @@ def test_card_cites_are_short_credentials_not_the_whole_bio(jobs):
 
 def test_card_tags_stand_alone(jobs):
     """Issue 14.4: a tag is the passage's sentence stating its point, not one leaning on its context."""
-    from assistant.standalone import context_need
+    from assistant.jobs.standalone import context_need
 
     for claim in (CLAIM, "negotiating now would reward Putin's aggression."):
         result = jobs("counter", claim)
@@ -226,7 +227,7 @@ def test_debate_brief_markdown(jobs):
 
 # -- CLI ------------------------------------------------------------------------------------
 def run_cli(monkeypatch, capsys, assistant, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(cli, "_assistant", lambda: assistant)
+    monkeypatch.setattr(cli_common, "make_assistant", lambda: assistant)
     monkeypatch.setattr(sys, "argv", ["assistant", *args])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()
@@ -263,7 +264,7 @@ def test_cli_counter_json_and_markdown(monkeypatch, capsys, assistant):
 
 def test_summaries_pick_sentences_that_stand_alone(jobs):
     """Issue 14.7: no sentence that leans on its context; Ashford's pro-settlement thesis is in."""
-    from assistant.standalone import context_need
+    from assistant.jobs.standalone import context_need
 
     corpus = jobs("summarize")
     leaning = [c.quote for c in corpus.citations if context_need(c.quote) > 1.0]

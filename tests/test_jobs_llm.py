@@ -13,11 +13,11 @@ import re
 import pytest
 from fake_openai import first_words, passages_in, prompt_text, status, text
 
-from assistant import stance
 from assistant.citations import quote_in
-from assistant.jobs_llm import drop_misattributed, parse_json
-from assistant.speakers import UNKNOWN_PREFIX
-from assistant.summaries import MAP_BATCH, llm_scope
+from assistant.jobs import stance
+from assistant.jobs.llm_common import drop_misattributed, parse_json
+from assistant.jobs.summaries import MAP_BATCH, llm_scope
+from assistant.retrieval.speakers import UNKNOWN_PREFIX
 
 PEACE = "Would an early peace deal between Russia and Ukraine do more harm than good?"
 CLAIM = "Ukraine can win back all of its territory by force."

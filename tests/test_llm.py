@@ -33,10 +33,11 @@ from fake_openai import (
 
 from assistant import Answer, Assistant, Passage
 from assistant.citations import quote_in
-from assistant.conversation import history_turns
-from assistant.enforce import MarkerFilter, clean_markers, enforce
-from assistant.llm import ChatModel, LLMError, make_client
-from assistant.prompts import fence_passages, messages
+from assistant.compose.enforce import MarkerFilter, clean_markers, enforce
+from assistant.compose.llm import ChatModel, LLMError
+from assistant.compose.prompts import fence_passages, messages
+from assistant.openai_client import make_client
+from assistant.retrieval.conversation import history_turns
 
 QUESTION = "What does Kroenig argue about an early peace deal?"
 

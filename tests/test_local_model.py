@@ -18,8 +18,8 @@ from conftest import make_settings
 
 from assistant import Assistant
 from assistant.citations import verify_citations
-from assistant.enforce import enforce, normalize_citation_forms
-from assistant.local_model import (
+from assistant.compose.enforce import enforce, normalize_citation_forms
+from assistant.compose.local_model import (
     MODEL_BYTES,
     MODEL_FILE,
     MODEL_SHA256,
@@ -241,7 +241,7 @@ def test_complete_json_is_constrained_by_the_schema(local_assistant):
 
 def test_the_built_in_model_is_named_by_its_gguf_not_the_placeholder_model_name(tmp_path):
     """The app's badge and the stance eval name the model a user runs, never 'gpt-4o-mini'."""
-    from assistant.local_model import display_name
+    from assistant.compose.local_model import display_name
 
     assert display_name(make_settings(tmp_path, ASSISTANT_LLM="local")) == "qwen2.5-coder-1.5b-instruct-q4_k_m"
     own = tmp_path / "my-model.Q8_0.gguf"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.models import Article
-from assistant.query import named_articles, named_people, person_forms, plan_query, strip_sources
+from assistant.retrieval.query import named_articles, named_people, person_forms, plan_query, strip_sources
 
 TRANSCRIPT = ["MR. JUSTICE STEWART", "MR. WECHSLER", "MR. CHIEF JUSTICE WARREN", "M. Roland Nachman, Jr.",
               "Abraham Lincoln", "Associate Justice"]

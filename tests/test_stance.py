@@ -10,11 +10,11 @@ import docx
 import pytest
 from conftest import make_settings
 
-from assistant import stance
-from assistant.llm import ChatModel
-from assistant.local_model import shared_server
+from assistant.compose.llm import ChatModel
+from assistant.compose.local_model import shared_server
+from assistant.evaluation.stance import LABELS, as_passage, load_set
+from assistant.jobs import stance
 from assistant.settings import Settings
-from assistant.stance_eval import LABELS, as_passage, load_set
 from index.readers import read_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -118,8 +118,8 @@ def test_cli_index_urls_and_paths_together(site, tmp_path):
 def test_library_add_from_url_handler(site, tmp_path):
     import gradio as gr
 
-    from assistant.ui_api import AppAPI
-    from assistant.ui_handlers import url_handler
+    from assistant.app.api import AppAPI
+    from assistant.app.handlers import url_handler
 
     _, base, _ = site
     url, missing = f"{base}/letters/{PAGE}", f"{base}/gone.html"

@@ -1,5 +1,5 @@
 """Event handlers of the Gradio app: each turns component values into an AppAPI call and
-the result into component updates (rendered and escaped by `ui_render`)."""
+the result into component updates (rendered and escaped by `render`)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,8 @@ from typing import Any
 
 import gradio as gr
 
-from index.web import is_url
-
-from .core import UsageError
-from .library import LibraryError, UploadResult, add_files, add_urls, parse_authors, update_metadata
-from .models import Answer, Citation, EvidenceCard, Passage
-from .ui_api import AppAPI
-from .ui_render import (
+from assistant.app.api import AppAPI
+from assistant.app.render import (
     all_citations,
     article_label,
     brief_markdown,
@@ -35,6 +30,10 @@ from .ui_render import (
     render_summary,
     safe_markdown,
 )
+from assistant.core import UsageError
+from assistant.library import LibraryError, UploadResult, add_files, add_urls, parse_authors, update_metadata
+from assistant.models import Answer, Citation, EvidenceCard, Passage
+from index.web import is_url
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., Any]  # a Gradio event function

@@ -1,7 +1,8 @@
 """`make eval`: score both corpora with the rules of the shared eval README, beside vanilla LlamaIndex.
 
-    python -m assistant.evaluation [--data DIR] [--only seed|general] [--no-vanilla] [--no-check-sets] [--json FILE]
-    python -m assistant.evaluation --corpus DIR --dev QUESTIONS.jsonl [...]   # any other corpus
+    python -m assistant.evaluation.corpus [--data DIR] [--only seed|general] [--no-vanilla]
+        [--no-check-sets] [--json FILE]
+    python -m assistant.evaluation.corpus --corpus DIR --dev QUESTIONS.jsonl [...]   # any other corpus
 
 The seed corpus (corpus/ with its articles.toml, questions eval/dev.jsonl, and the held-out check
 sets) and the general corpus (eval/corpus-general/ indexed as a user drops it in, with no
@@ -44,11 +45,11 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from .citations import normalize
-from .core import Assistant
-from .grounding import CONFIDENT_SD, FLOOR_SD
-from .models import Citation, Passage
-from .settings import PROJECT_ROOT, Settings
+from assistant.citations import normalize
+from assistant.core import Assistant
+from assistant.models import Citation, Passage
+from assistant.retrieval.grounding import CONFIDENT_SD, FLOOR_SD
+from assistant.settings import PROJECT_ROOT, Settings
 
 DEV_SET = PROJECT_ROOT / "eval" / "dev.jsonl"
 GENERAL_SET = PROJECT_ROOT / "eval" / "general.jsonl"
@@ -532,7 +533,7 @@ def open_assistant(data: Path | None, corpus: Path) -> Assistant:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m assistant.evaluation", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m assistant.evaluation.corpus", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, help="parent of one data dir per corpus (default: temp dirs)")
     parser.add_argument("--only", choices=sorted(CORPORA), action="append", help="score only this corpus")
     parser.add_argument("--corpus", type=Path, help="score this folder instead (with --dev's questions)")

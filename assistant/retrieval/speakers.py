@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.citations import sentences
+from assistant.models import Article, Cite, Passage
+from assistant.retrieval.hybrid import Hit, HybridRetriever
 from index.embeddings import Embedder
-
-from .citations import sentences
-from .models import Article, Cite, Passage
-from .retrieval import Hit, HybridRetriever
 
 UNKNOWN_PREFIX = "Unknown author"
 

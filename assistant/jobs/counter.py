@@ -21,7 +21,7 @@ most relevant remaining passages that do not stand against it.
 
 Limits, measured: sentence embeddings mostly encode topic, so (1) and (2) are weak signals
 and (3) only mildly helps; on the labelled stance set (eval/stance.jsonl, `python -m
-assistant.stance_eval`) the side these scores give is right for 51% of the pairs, below the
+assistant.evaluation.stance`) the side these scores give is right for 51% of the pairs, below the
 53% of always answering the commonest label. So offline no side is asserted: the relevant
 cards are returned as "side not determined", grouped by author (`undetermined`), and the
 scores are kept only as that measured baseline. With a language model each candidate's
@@ -37,18 +37,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import jobs_llm, stance
-from .citations import make_citation, quote_in, sentences
-from .enforce import QUOTE
-from .extractive import Encode
-from .models import Counterpoints, EvidenceCard, Passage
-from .query import negate
-from .speakers import cached_encoder, cite_for, speaker_of, speakers
-from .standalone import context_need
+from assistant.citations import make_citation, quote_in, sentences
+from assistant.compose.enforce import QUOTE
+from assistant.compose.extractive import Encode
+from assistant.jobs import llm_common, stance
+from assistant.jobs.standalone import context_need
+from assistant.models import Counterpoints, EvidenceCard, Passage
+from assistant.retrieval.query import negate
+from assistant.retrieval.speakers import cached_encoder, cite_for, speaker_of, speakers
 
 if TYPE_CHECKING:
-    from .core import Assistant
-    from .speakers import Speaker
+    from assistant.jobs.context import JobContext
+    from assistant.retrieval.speakers import Speaker
 
 CANDIDATES = 24  # passages retrieved for the claim, and again for its negation
 MIN_SIMILARITY = 0.35  # a sentence below this says nothing about the claim
@@ -101,7 +101,7 @@ class Sentence:
     against: float = 0.0  # how strongly it stands against the claim (set by `score`)
 
 
-def candidates(assistant: Assistant, claim: str, negation: str) -> list[Sentence]:
+def candidates(assistant: JobContext, claim: str, negation: str) -> list[Sentence]:
     """Relevant sentences of the passages found for the claim or for its negation."""
     retriever = assistant.retriever
     snap = retriever.snapshot()
@@ -184,7 +184,7 @@ def pick(ranked: list[Sentence], limit: int, taken: set[str]) -> list[Sentence]:
 
 
 # -- cards -------------------------------------------------------------------------------------
-def card(assistant: Assistant, c: Sentence, tag: str, answers: str | None) -> EvidenceCard | None:
+def card(assistant: JobContext, c: Sentence, tag: str, answers: str | None) -> EvidenceCard | None:
     """An evidence card; None when the card text fails the shared citation check."""
     texts = assistant.article_texts()
     if make_citation(1, c.passage.text, c.passage, texts.get(c.passage.article_id, "")) is None:
@@ -219,7 +219,7 @@ def by_speaker(chosen: list[Sentence]) -> list[Sentence]:
     return sorted(chosen, key=lambda c: first[c.speaker.key])
 
 
-def extractive_counter(assistant: Assistant, claim: str) -> Counterpoints:
+def extractive_counter(assistant: JobContext, claim: str) -> Counterpoints:
     """The most relevant passages, side not determined (see the module docstring), by author."""
     text = assistant.plan(claim).text
     found = candidates(assistant, text, negate(text))
@@ -270,10 +270,10 @@ def brief(result: Counterpoints) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def run(assistant: Assistant, claim: str) -> Counterpoints:
+def run(assistant: JobContext, claim: str) -> Counterpoints:
     """Evidence cards for and against `claim`: classified by the language model when configured."""
-    if jobs_llm.enabled(assistant):
-        return jobs_llm.with_fallback(
+    if llm_common.enabled(assistant):
+        return llm_common.with_fallback(
             lambda: llm_counter(assistant, claim), lambda: extractive_counter(assistant, claim)
         )
     return extractive_counter(assistant, claim)
@@ -285,7 +285,7 @@ MAX_TAG_WORDS = 25
 LLM_NOTICE = "Sides and tags by the language model; card text and cites taken verbatim from the articles."
 
 
-def llm_counter(assistant: Assistant, claim: str) -> Counterpoints:
+def llm_counter(assistant: JobContext, claim: str) -> Counterpoints:
     """The model classifies the candidates for/against and writes the tags; we build the cards.
 
     Card text and cite come from the passage and its article, never from the model, so a
@@ -328,14 +328,14 @@ def stance_span(s: Sentence) -> str:
     return s.text
 
 
-def llm_tags(assistant: Assistant, claim: str, chosen: list[Sentence]) -> tuple[dict[str, str], list[str]]:
+def llm_tags(assistant: JobContext, claim: str, chosen: list[Sentence]) -> tuple[dict[str, str], list[str]]:
     """Model-written one-line tags by passage id; a failed call keeps the extractive tags."""
     if not chosen:
         return {}, []
     try:
-        reply = jobs_llm.ask_json(assistant, "counter_tag", [s.passage for s in chosen], claim=claim)
+        reply = llm_common.ask_json(assistant, "counter_tag", [s.passage for s in chosen], claim=claim)
     except Exception as exc:  # tags are a nicety: the cards stand without them
-        return {}, [f"Tags: {jobs_llm.failure_notice(exc)}"]
+        return {}, [f"Tags: {llm_common.failure_notice(exc)}"]
     tags: dict[str, str] = {}
     for item in reply.get("tags") or []:
         if not (isinstance(item, dict) and str(item.get("n", "")).isdigit()):

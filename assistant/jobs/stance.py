@@ -17,9 +17,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import get_args
 
-from . import prompts
-from .llm import ChatModel, LLMError
-from .models import PairStance, Passage
+from assistant.compose import prompts
+from assistant.compose.llm import ChatModel, LLMError
+from assistant.models import PairStance, Passage
 
 LABELS: tuple[str, ...] = get_args(PairStance)
 SCHEMA = {

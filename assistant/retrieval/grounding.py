@@ -18,11 +18,11 @@ from __future__ import annotations
 from statistics import mean, pstdev
 from typing import TYPE_CHECKING
 
-from .lexical import tokenize
-from .models import GroundingCalibration
+from assistant.models import GroundingCalibration
+from assistant.retrieval.lexical import tokenize
 
 if TYPE_CHECKING:
-    from .retrieval import Hit, HybridRetriever
+    from assistant.retrieval.hybrid import Hit, HybridRetriever
 
 # Everyday questions from many domains that no corpus of articles on one subject answers; a corpus
 # about one of these domains raises a probe or two, which the mean and spread absorb.

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import jobs_llm, stance
-from .citations import make_citation
-from .extractive import Encode, best_quotes
-from .models import Citation, PairStance, Passage, Position, Positions, Stance
-from .retrieval import Hit, plan_search
-from .speakers import Speaker, cached_encoder, speaker_hits, speakers
+from assistant.citations import make_citation
+from assistant.compose.extractive import Encode, best_quotes
+from assistant.jobs import llm_common, stance
+from assistant.models import Citation, PairStance, Passage, Position, Positions, Stance
+from assistant.retrieval.hybrid import Hit, plan_search
+from assistant.retrieval.speakers import Speaker, cached_encoder, speaker_hits, speakers
 
 if TYPE_CHECKING:
-    from .core import Assistant
+    from assistant.jobs.context import JobContext
 
 # A speaker counts as having said something relevant when one of their passages is at
 # least this similar to the question: on the default corpus the best passage of every
@@ -85,7 +85,7 @@ def topic(text: str) -> str:
     return stripped if len(stripped.split()) >= 2 else text
 
 
-def gather(assistant: Assistant, question: str) -> tuple[str, list[Row], np.ndarray]:
+def gather(assistant: JobContext, question: str) -> tuple[str, list[Row], np.ndarray]:
     """The rows with relevant evidence, strongest speaker first (named authors only, if any)."""
     plan = assistant.plan(question)
     plan.text = topic(plan.text)
@@ -142,7 +142,7 @@ def representative(citations: list[Citation], vector: np.ndarray, encode: Encode
     return citations[int(np.argmax(scores))]
 
 
-def speaker_view(assistant: Assistant, speaker: Speaker, text: str, vector: np.ndarray) -> Citation | None:
+def speaker_view(assistant: JobContext, speaker: Speaker, text: str, vector: np.ndarray) -> Citation | None:
     """The speaker's most representative quote on `text`, as their positions row would show it."""
     encode = cached_encoder(assistant.embedder)
     row = Row(speaker, evidence(speaker_hits(assistant.retriever, speaker, text, vector, CANDIDATES_PER_SPEAKER)))
@@ -152,7 +152,7 @@ def speaker_view(assistant: Assistant, speaker: Speaker, text: str, vector: np.n
     return representative(row.citations, vector, encode) if row.citations else None
 
 
-def extractive_positions(assistant: Assistant, question: str) -> Positions:
+def extractive_positions(assistant: JobContext, question: str) -> Positions:
     _, rows, vector = gather(assistant, question)
     encode = cached_encoder(assistant.embedder)
     cite_rows(rows, vector, encode, assistant.article_texts())
@@ -230,10 +230,10 @@ def _rule() -> str:
     return "-+-".join("-" * w for w in PLAIN_WIDTHS)
 
 
-def run(assistant: Assistant, question: str) -> Positions:
+def run(assistant: JobContext, question: str) -> Positions:
     """Positions for `question`: by the language model when configured, else extractive."""
-    if jobs_llm.enabled(assistant):
-        return order_result(jobs_llm.with_fallback(
+    if llm_common.enabled(assistant):
+        return order_result(llm_common.with_fallback(
             lambda: llm_positions(assistant, question), lambda: extractive_positions(assistant, question)
         ))
     return order_result(extractive_positions(assistant, question))
@@ -251,7 +251,7 @@ def row_stance(labels: list[PairStance]) -> Stance:
     return "mixed" if len(sides) > 1 else sides.pop()
 
 
-def llm_positions(assistant: Assistant, question: str) -> Positions:
+def llm_positions(assistant: JobContext, question: str) -> Positions:
     """The extractive rows, each labelled by the model's stance on each of the row's quotes.
 
     The model sees one quote at a time, under its author's name, so a label rests only on

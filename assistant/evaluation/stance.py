@@ -1,4 +1,4 @@
-"""Stance accuracy on the labelled set eval/stance.jsonl: `python -m assistant.stance_eval`.
+"""Stance accuracy on the labelled set eval/stance.jsonl: `python -m assistant.evaluation.stance`.
 
 Prints the accuracy of the language model (when one is configured), of the offline side
 method of debate prep (counter.py's contrast, polarity and rebuttal scores), and of always
@@ -15,17 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.citations import sentences
+from assistant.compose.llm import ChatModel
+from assistant.compose.local_model import display_name
+from assistant.jobs import stance
+from assistant.jobs.counter import _REBUTTAL_START, Sentence, polarity, score
+from assistant.models import PairStance, Passage, StanceExample
+from assistant.retrieval.query import negate
+from assistant.retrieval.speakers import Speaker
+from assistant.settings import PROJECT_ROOT, Settings
 from index.embeddings import Embedder, load_embedder
-
-from . import stance
-from .citations import sentences
-from .counter import _REBUTTAL_START, Sentence, polarity, score
-from .llm import ChatModel
-from .local_model import display_name
-from .models import PairStance, Passage, StanceExample
-from .query import negate
-from .settings import PROJECT_ROOT, Settings
-from .speakers import Speaker
 
 STANCE_SET = PROJECT_ROOT / "eval" / "stance.jsonl"
 LABELS = stance.LABELS

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lexical import tokenize
-from .models import Article
+from assistant.models import Article
+from assistant.retrieval.lexical import tokenize
 
 _COMPARE = re.compile(
     r"\b(compare|comparison|contrast|differ|difference|differences|disagree|disagreement|agree|"

@@ -14,24 +14,24 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import prompts
-from .enforce import MARKER, answer_sentence_spans, cited_numbers, misattributed
-from .llm import LLMError, describe
-from .models import Passage
+from assistant.compose import prompts
+from assistant.compose.enforce import MARKER, answer_sentence_spans, cited_numbers, misattributed
+from assistant.compose.llm import LLMError, describe
+from assistant.models import Passage
 
 if TYPE_CHECKING:
-    from .core import Assistant
+    from assistant.jobs.context import JobContext
 
 log = logging.getLogger(__name__)
 
 _FENCED_JSON = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
-def enabled(assistant: Assistant) -> bool:
+def enabled(assistant: JobContext) -> bool:
     return assistant.settings.llm_enabled
 
 
-def ask_json(assistant: Assistant, template: str, passages: list[Passage], **values: str) -> dict[str, Any]:
+def ask_json(assistant: JobContext, template: str, passages: list[Passage], **values: str) -> dict[str, Any]:
     """The model's JSON reply to `template` over the fenced `passages`; LLMError when unusable."""
     nonce = prompts.new_nonce()
     fenced = {k: prompts.fence_text(v) for k, v in values.items()}

@@ -5,7 +5,7 @@ The bundled model (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) ships as 22 data-only Py
 never imported: their files are found through `importlib.metadata`, concatenated once into
 a cache under ASSISTANT_DATA, and the result is used only if its sha256 matches.
 
-The server runs in a child process (`python -m assistant.local_model`), so a crash in the
+The server runs in a child process (`python -m assistant.compose.local_model`), so a crash in the
 native code cannot take the app down; it is started on first use, restarted when found
 dead, and stopped when the parent exits (atexit, and the child exits by itself when its
 stdin pipe from the parent closes, i.e. when the parent dies without cleaning up).
@@ -29,7 +29,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from .settings import Settings
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ class LocalServer:
     def _start(self) -> None:
         model = model_path(self.settings)
         port = free_port()
-        command = [sys.executable, "-m", "assistant.local_model", str(model), str(port)]
+        command = [sys.executable, "-m", "assistant.compose.local_model", str(model), str(port)]
         log.info("starting the local model server on 127.0.0.1:%d (%s)", port, model.name)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("wb") as log_out:  # llama.cpp logs every request: a file, never a pipe

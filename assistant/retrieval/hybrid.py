@@ -21,13 +21,12 @@ from functools import cached_property
 import bm25s
 import numpy as np
 
+from assistant.citations import sentences
+from assistant.models import Article, GroundingCalibration, Passage
+from assistant.retrieval.lexical import common_words, tokenize
+from assistant.retrieval.query import QueryPlan, negate
 from index.embeddings import Embedder
 from index.store import Store
-
-from .citations import sentences
-from .lexical import common_words, tokenize
-from .models import Article, GroundingCalibration, Passage
-from .query import QueryPlan, negate
 
 CANDIDATES = 40
 SENTENCE_CANDIDATES = 120

@@ -1,7 +1,7 @@
 """The app's operations, shared by the UI events and the named API endpoints.
 
 Each method takes plain values (strings, lists) and returns models or JSON-ready dicts, so the
-Gradio layer in `ui.py` stays a thin layer of wiring.
+Gradio layer in `views.py` stays a thin layer of wiring.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from .conversation import History
-from .core import Assistant, UsageError
-from .local_model import display_name
-from .models import Answer, Citation, Counterpoints, Passage, Position, Positions, Summary
-from .ui_render import article_label, render_answer, renumber_positions
+from assistant.app.render import article_label, render_answer, renumber_positions
+from assistant.compose.local_model import display_name
+from assistant.core import Assistant, UsageError
+from assistant.models import Answer, Citation, Counterpoints, Passage, Position, Positions, Summary
+from assistant.retrieval.conversation import History
 
 log = logging.getLogger(__name__)
 Names = list[str] | None

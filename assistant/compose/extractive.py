@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .citations import make_citation, sentences
-from .models import Answer, Article, Citation, Passage
-from .retrieval import Hit
-from .speakers import Speaker, is_shared_text, speaker_of, unknown_label
+from assistant.citations import make_citation, sentences
+from assistant.models import Answer, Article, Citation, Passage
+from assistant.retrieval.hybrid import Hit
+from assistant.retrieval.speakers import Speaker, is_shared_text, speaker_of, unknown_label
 
 NOT_ADDRESSED = (
     "The corpus does not address this question: no passage in the indexed articles "

@@ -1,8 +1,8 @@
 """The Gradio app: chat with checkable citations, positions, summaries, debate prep, the library.
 
 `build_app()` returns the Blocks and `launch_options()` the arguments `app.py` launches it with.
-Operations live in `ui_api.AppAPI`, rendering (and all escaping of corpus text) in `ui_render`,
-corpus changes in `library`, event handlers in `ui_handlers`; this module lays out the views and
+Operations live in `api.AppAPI`, rendering (and all escaping of corpus text) in `render`,
+corpus changes in `assistant.library`, event handlers in `handlers`; this module lays out the views and
 registers the named API endpoints (/ask, /positions, /summarize, /counter, /search).
 """
 
@@ -12,12 +12,12 @@ from typing import Any
 
 import gradio as gr
 
-from . import ui_handlers as h
-from .core import Assistant, UsageError
-from .library import UPLOAD_SUFFIXES
-from .settings import Settings
-from .ui_api import AppAPI
-from .ui_render import EMPTY_PASSAGE, LIBRARY_HEADERS
+from assistant.app import handlers as h
+from assistant.app.api import AppAPI
+from assistant.app.render import EMPTY_PASSAGE, LIBRARY_HEADERS
+from assistant.core import Assistant, UsageError
+from assistant.library import UPLOAD_SUFFIXES
+from assistant.settings import Settings
 
 QUEUE_CONCURRENCY = 4  # answers are CPU-bound (embedding, reranking): a few at a time
 QUEUE_MAX_SIZE = 64

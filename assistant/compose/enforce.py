@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .citations import ABBREVIATION, make_citation, normalize, quote_in, sentences
-from .models import Citation, Passage
-from .query import named_people
+from assistant.citations import ABBREVIATION, make_citation, normalize, quote_in, sentences
+from assistant.models import Citation, Passage
+from assistant.retrieval.query import named_people
 
 Encode = Callable[[list[str]], np.ndarray]
 

@@ -12,8 +12,18 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from .counter import cite_parts
-from .models import UNDETERMINED, Answer, Article, Citation, Counterpoints, EvidenceCard, Passage, Position, Summary
+from assistant.jobs.counter import cite_parts
+from assistant.models import (
+    UNDETERMINED,
+    Answer,
+    Article,
+    Citation,
+    Counterpoints,
+    EvidenceCard,
+    Passage,
+    Position,
+    Summary,
+)
 
 UNKNOWN = "unknown"
 _BLOCKQUOTE = re.compile(r"^(\s*(?:>\s?)+)")

@@ -6,59 +6,23 @@ Exit codes: 0 success, 2 bad usage or bad input (one-line reason on stderr), 1 a
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from assistant.cli import common, jobs
+from assistant.cli.common import JsonFlag, emit, err, progress_bar, references
+from assistant.core import Assistant, UsageError
+from assistant.library import add_urls
+from assistant.logs import quiet_libraries
+from assistant.models import IndexReport
 from index.web import is_url
 
-from .cli_jobs import references
-from .core import Assistant, UsageError
-from .library import add_urls
-from .logs import quiet_libraries
-from .models import IndexReport
-
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
-err = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="print one JSON object on stdout")]
-
-
-def _emit(as_json: bool, payload: dict[str, Any], text: Callable[[], str]) -> None:
-    sys.stdout.write((json.dumps(payload, ensure_ascii=False) if as_json else text()) + "\n")
-
-
-def _assistant() -> Assistant:
-    assistant = Assistant()
-    if assistant.settings.llm == "local":
-        _prepare_local_model(assistant)
-    return assistant
-
-
-def _prepare_local_model(assistant: Assistant) -> None:
-    """Assemble and verify the built-in model before anything runs (a bar the first time)."""
-    from .local_model import model_path
-
-    with _bar() as bar:
-        task = bar.add_task("model", total=None)
-        model_path(assistant.settings, lambda done, total, message: bar.update(
-            task, completed=done, total=total or None, description=message[:40]))
-
-
-def _bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
-    )
-
-
 @app.command()
 def index(
     paths: Annotated[
@@ -69,12 +33,12 @@ def index(
 ) -> None:
     """Index article files (incremental: unchanged files are skipped). A URL's page is saved into
     the corpus folder, its url recorded in articles.toml, and indexed like any HTML file."""
-    assistant = _assistant()
+    assistant = common.make_assistant()
     urls = [p for p in paths or [] if is_url(p)]
     files = [Path(p) for p in paths or [] if not is_url(p)]
     if urls and rebuild:
         raise UsageError("--rebuild redoes the whole corpus: run it without URLs, then index the URLs")
-    with _bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("indexing", total=None)
 
         def progress(done: int, total: int, message: str) -> None:
@@ -88,7 +52,7 @@ def index(
         err.print(f"skipped {error.path}: {error.error}", markup=False)
     for dup in report.duplicates:
         err.print(f"duplicate {dup.path}: {dup.error}", markup=False)
-    _emit(as_json, report.model_dump(), lambda: (
+    emit(as_json, report.model_dump(), lambda: (
         f"{report.articles} articles, {report.chunks} passages "
         f"(added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
         f"removed {report.removed}, errors {len(report.errors)})"
@@ -119,8 +83,8 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """The passages that best match QUERY."""
-    passages = _assistant().search(query, k=k, author=author, article=article)
-    _emit(
+    passages = common.make_assistant().search(query, k=k, author=author, article=article)
+    emit(
         as_json,
         {"query": query, "passages": [p.model_dump() for p in passages]},
         lambda: "\n\n".join(
@@ -133,9 +97,9 @@ def search(
 @app.command()
 def ask(question: str, as_json: JsonFlag = False) -> None:
     """Answer QUESTION from cited passages."""
-    assistant = _assistant()
+    assistant = common.make_assistant()
     if as_json:
-        _emit(True, assistant.ask(question).model_dump(), str)
+        emit(True, assistant.ask(question).model_dump(), str)
         return
     answer, streamed = None, []
     for item in assistant.stream(question):
@@ -158,17 +122,15 @@ def ask(question: str, as_json: JsonFlag = False) -> None:
 @app.command()
 def articles(as_json: JsonFlag = False) -> None:
     """List the indexed articles."""
-    items = _assistant().articles()
-    _emit(
+    items = common.make_assistant().articles()
+    emit(
         as_json,
         {"articles": [a.without_text() for a in items]},
         lambda: "\n".join(f"{a.id}: {a.title or '(untitled)'} - {a.author_label}, {a.outlet} {a.date}" for a in items),
     )
 
 
-from .cli_jobs import register as _register_jobs  # noqa: E402  (positions, summarize, counter)
-
-_register_jobs(app)
+jobs.register(app)  # positions, summarize, counter
 
 
 def main() -> None:

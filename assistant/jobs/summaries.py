@@ -21,18 +21,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import jobs_llm, prompts
-from .citations import make_citation, normalize, sentence_spans
-from .core import UsageError
-from .enforce import enforce
-from .extractive import Encode
-from .llm import LLMError
-from .models import Citation, Passage, Summary
-from .speakers import Speaker, cached_encoder, speaker_of, speakers, unknown_label
-from .standalone import context_need
+from assistant.citations import make_citation, normalize, sentence_spans
+from assistant.compose import prompts
+from assistant.compose.enforce import enforce
+from assistant.compose.extractive import Encode
+from assistant.compose.llm import LLMError
+from assistant.errors import UsageError
+from assistant.jobs import llm_common
+from assistant.jobs.standalone import context_need
+from assistant.models import Citation, Passage, Summary
+from assistant.retrieval.speakers import Speaker, cached_encoder, speaker_of, speakers, unknown_label
 
 if TYPE_CHECKING:
-    from .core import Assistant
+    from assistant.jobs.context import JobContext
 
 WORDS_PER_ARTICLE = 120
 MMR_LAMBDA = 0.7  # weight of centrality against similarity to sentences already chosen
@@ -194,7 +195,7 @@ def _body(passages: list[Passage]) -> list[Passage]:
     return [p for p in passages if p.kind == "body"]
 
 
-def article_scope(assistant: Assistant, article_id: str) -> tuple[str, list[Passage], int]:
+def article_scope(assistant: JobContext, article_id: str) -> tuple[str, list[Passage], int]:
     article = assistant.article(article_id)
     snap = assistant.retriever.snapshot()
     # Shared text of a signed article (a dek) is nobody's words: left out, as in `speakers`.
@@ -202,13 +203,13 @@ def article_scope(assistant: Assistant, article_id: str) -> tuple[str, list[Pass
     return f"article:{article.id}", passages, 1
 
 
-def author_scope(assistant: Assistant, name: str) -> tuple[str, list[Passage], int]:
+def author_scope(assistant: JobContext, name: str) -> tuple[str, list[Passage], int]:
     person = assistant.resolve_author(name)
     passages = _body([p for p in assistant.retriever.snapshot().passages if p.author == person])
     return f"author:{person}", passages, len({p.article_id for p in passages}) or 1
 
 
-def speaker_passages(assistant: Assistant, speaker: Speaker) -> list[Passage]:
+def speaker_passages(assistant: JobContext, speaker: Speaker) -> list[Passage]:
     snap = assistant.retriever.snapshot()
     return [
         p for p in _body(snap.passages)
@@ -216,7 +217,7 @@ def speaker_passages(assistant: Assistant, speaker: Speaker) -> list[Passage]:
     ]
 
 
-def extractive_summary(assistant: Assistant, article: str | None = None, author: str | None = None) -> Summary:
+def extractive_summary(assistant: JobContext, article: str | None = None, author: str | None = None) -> Summary:
     if article and author:
         raise UsageError("summarize one article or one author, not both")
     encode, texts = cached_encoder(assistant.embedder), assistant.article_texts()
@@ -236,7 +237,7 @@ def extractive_summary(assistant: Assistant, article: str | None = None, author:
     return corpus_summary(assistant, encode, texts)
 
 
-def corpus_summary(assistant: Assistant, encode: Encode, texts: dict[str, str]) -> Summary:
+def corpus_summary(assistant: JobContext, encode: Encode, texts: dict[str, str]) -> Summary:
     """Every speaker's own summary, one block each, numbered in one sequence."""
     citations: list[Citation] = []
     labels: dict[int, str] = {}
@@ -254,13 +255,13 @@ def corpus_summary(assistant: Assistant, encode: Encode, texts: dict[str, str]) 
     )
 
 
-def run(assistant: Assistant, article: str | None = None, author: str | None = None) -> Summary:
+def run(assistant: JobContext, article: str | None = None, author: str | None = None) -> Summary:
     """A summary of the scope: map-reduce by the language model when configured, else extractive."""
     if article and author:
         raise UsageError("summarize one article or one author, not both")
-    if jobs_llm.enabled(assistant):
+    if llm_common.enabled(assistant):
         scope, passages = llm_scope(assistant, article, author)  # bad input is a usage error, not a fallback
-        return jobs_llm.with_fallback(
+        return llm_common.with_fallback(
             lambda: llm_summary(assistant, scope, passages),
             lambda: extractive_summary(assistant, article=article, author=author),
         )
@@ -272,7 +273,7 @@ MAP_BATCH = 8  # passages per map call: small enough for any context window
 LLM_NOTICE = "Summary by the language model; every sentence's citations checked against the passages."
 
 
-def llm_scope(assistant: Assistant, article: str | None, author: str | None) -> tuple[str, list[Passage]]:
+def llm_scope(assistant: JobContext, article: str | None, author: str | None) -> tuple[str, list[Passage]]:
     """The scope's name and passages (in document order): the model sees nothing else."""
     if article:
         scope, passages, _ = article_scope(assistant, article)
@@ -284,7 +285,7 @@ def llm_scope(assistant: Assistant, article: str | None, author: str | None) -> 
     return scope, sorted(passages, key=lambda p: (p.article_id, p.start))
 
 
-def llm_summary(assistant: Assistant, scope: str, passages: list[Passage]) -> Summary:
+def llm_summary(assistant: JobContext, scope: str, passages: list[Passage]) -> Summary:
     """Map: summarise batches of passages, each checked; reduce: combine, checked again.
 
     The partial summaries carry global [n] markers (the scope's passages numbered from 1),
@@ -304,12 +305,12 @@ def llm_summary(assistant: Assistant, scope: str, passages: list[Passage]) -> Su
         reply = assistant.chat.complete(prompts.messages(
             "summarize_map", nonce, scope=scope, passages=prompts.fence_passages(batch, nonce)
         ))
-        text, notes = jobs_llm.drop_misattributed(reply, batch, people)
+        text, notes = llm_common.drop_misattributed(reply, batch, people)
         checked = enforce(text, batch, texts, encode)
         notices += notes + checked.notices
-        partials.append(jobs_llm.renumber(checked.text, {i: first + i for i in range(1, len(batch) + 1)}))
+        partials.append(llm_common.renumber(checked.text, {i: first + i for i in range(1, len(batch) + 1)}))
     text = partials[0] if len(partials) == 1 else reduce(assistant, scope, partials)
-    text, notes = jobs_llm.drop_misattributed(text, passages, people)
+    text, notes = llm_common.drop_misattributed(text, passages, people)
     final = enforce(text, passages, texts, encode)
     if not final.citations:
         raise LLMError("summary had no valid citation")
@@ -317,7 +318,7 @@ def llm_summary(assistant: Assistant, scope: str, passages: list[Passage]) -> Su
                    notices=[LLM_NOTICE] + notices + notes + final.notices)
 
 
-def reduce(assistant: Assistant, scope: str, partials: list[str]) -> str:
+def reduce(assistant: JobContext, scope: str, partials: list[str]) -> str:
     nonce = prompts.new_nonce()
     summaries = prompts.fence_text("\n\n".join(partials))
     return assistant.chat.complete(prompts.messages("summarize_reduce", nonce, scope=scope, summaries=summaries))

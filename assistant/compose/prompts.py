@@ -15,8 +15,8 @@ import re
 import secrets
 from functools import lru_cache
 
-from .models import Passage
-from .settings import PROJECT_ROOT
+from assistant.models import Passage
+from assistant.settings import PROJECT_ROOT
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
 USER_SPLIT = "=== user ==="

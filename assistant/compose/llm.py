@@ -17,23 +17,18 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import openai
 
-from . import prompts
-from .conversation import History, history_turns
-from .enforce import MarkerFilter, enforce
-from .models import Answer, Passage
-from .settings import Settings
+from assistant.compose import prompts
+from assistant.compose.enforce import MarkerFilter, enforce
+from assistant.models import Answer, Passage
+from assistant.openai_client import make_client, read_timeout
+from assistant.retrieval.conversation import History, history_turns
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client requires one.
-PLACEHOLDER_KEY = "not-needed"
-OPENAI_URL = "https://api.openai.com/v1"
 # A stream is cut off after this many read timeouts' worth of time in total, so a
 # server that trickles tokens forever cannot hold a request open.
 STREAM_BUDGET_READS = 6
-# A local model on a small CPU needs longer than a hosted endpoint: a queued request waits for
-# a free slot, and a whole non-streamed reply comes at ~14 tokens/s.
-LOCAL_TIMEOUT_S = 120.0
 # A small local model on 2 cores reads ~70 prompt tokens/s: for the first token within 10 s
 # the prompt must stay near 600 tokens, so it gets fewer, shorter passages.
 LOCAL_PASSAGES = 3
@@ -50,21 +45,6 @@ Encode = Callable[[list[str]], np.ndarray]
 
 class LLMError(RuntimeError):
     """The endpoint failed; the message names the failure for the user."""
-
-
-def make_client(settings: Settings, base_url: str | None = None) -> openai.OpenAI:
-    """The one OpenAI client: explicit connect/read timeouts, bounded retries."""
-    return openai.OpenAI(
-        api_key=settings.openai_api_key or PLACEHOLDER_KEY,
-        # Explicit, so the client never picks up an OPENAI_BASE_URL the settings did not choose.
-        base_url=base_url or settings.openai_base_url or OPENAI_URL,
-        timeout=openai.Timeout(read_timeout(settings), connect=settings.llm_connect_timeout),
-        max_retries=max(0, settings.llm_retries),
-    )
-
-
-def read_timeout(settings: Settings) -> float:
-    return max(settings.llm_timeout, LOCAL_TIMEOUT_S) if settings.llm == "local" else settings.llm_timeout
 
 
 def describe(exc: BaseException) -> str:
@@ -95,7 +75,7 @@ class ChatModel:
         self._client_url = ""
         self._local = None
         if client is None and settings.llm == "local":
-            from .local_model import shared_server
+            from assistant.compose.local_model import shared_server
 
             self._local = shared_server(settings)
 
