@@ -22,6 +22,7 @@ from assistant.models import (
     Passage,
     Position,
     Positions,
+    Sources,
     Summary,
 )
 from assistant.retrieval import grounding
@@ -193,6 +194,7 @@ class Assistant:
 
     # -- answers --------------------------------------------------------------------------
     def ask(self, question: str, history: History = None) -> Answer:
+        """The final Answer of `stream` (sources and text deltas are not kept)."""
         answer = None
         for item in self.stream(question, history):
             if isinstance(item, Answer):
@@ -200,12 +202,13 @@ class Assistant:
         assert answer is not None
         return answer
 
-    def stream(self, question: str, history: History = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: History = None) -> Iterator[Sources | str | Answer]:
         """Text as it is produced, then the final Answer (extractive answers come whole).
 
         With a language model configured: a follow-up is condensed with `history`, the
-        model's answer streams, and the final Answer is citation-enforced; any endpoint
-        failure gives the extractive answer for the same question, with a notice.
+        retrieved passages come first (`Sources`, as soon as retrieval is done), the model's
+        answer streams, and the final Answer is citation-enforced; any endpoint failure gives
+        the extractive answer for the same question, with a notice.
         """
         question = _require_text(question, "question")
         self._ready()
@@ -231,7 +234,7 @@ class Assistant:
 
         return ChatModel(self.settings)
 
-    def _llm_stream(self, question: str, history: History) -> Iterator[str | Answer]:
+    def _llm_stream(self, question: str, history: History) -> Iterator[Sources | str | Answer]:
         from assistant.compose import llm
 
         standalone, shown = question, False
@@ -244,7 +247,8 @@ class Assistant:
             if not self.is_grounded(hits, plan):
                 yield from self._not_addressed(question, standalone)
                 return
-            passages = [h.passage for h in hits]
+            passages = llm.answer_passages(self.settings, [h.passage for h in hits])
+            yield Sources(question=standalone, passages=passages)  # retrieval never waits on the model
             for item in llm.compose_stream(
                 self.chat, standalone, passages, self.article_texts(), self.embedder.encode, self.people()
             ):

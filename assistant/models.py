@@ -101,6 +101,17 @@ class Citation(BaseModel):
     passage: Passage
 
 
+class Sources(BaseModel):
+    """The passages retrieved for a question, streamed before a model starts writing about them."""
+
+    question: str
+    passages: list[Passage] = Field(default_factory=list)
+
+    def citations(self) -> list[Citation]:
+        """Each passage as a citation of its whole text, numbered as the model will see them."""
+        return [Citation(n=n, quote=p.text, passage=p) for n, p in enumerate(self.passages, 1)]
+
+
 class Answer(BaseModel):
     question: str
     answer: str = Field(description="Markdown with [n] citation markers")

@@ -4,10 +4,15 @@ passage highlighted in its article; upload a hostile article and check that noth
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from app_server import shared_app
+from app_server import shared_app, wait_until_up
+from conftest import CORPUS, ROOT
+from fake_openai import hang
+from reliability_helpers import free_port, stop, subprocess_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -308,3 +313,32 @@ def test_summary_pickers_follow_the_scope_and_show_titles(page):
     scope.get_by_text("Article", exact=True).click()
     article.wait_for(state="visible")
     assert article.locator("input").input_value() == ""  # no stale article left selected
+
+
+def test_sources_are_on_screen_while_the_model_is_still_writing(browser, fresh_data, fake_llm, tmp_path):
+    # The scripted model writes two words, then stalls: sources and passage must already be shown.
+    port = free_port()
+    env = subprocess_env(fresh_data, CORPUS, ASSISTANT_PORT=str(port), OPENAI_API_KEY="sk-test",
+                         OPENAI_BASE_URL=fake_llm.url, ASSISTANT_LLM_MODEL="fake-model", ASSISTANT_LLM_TIMEOUT="20",
+                         ASSISTANT_LLM_RETRIES="0", GRADIO_ANALYTICS_ENABLED="False")
+    log = tmp_path / "app.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until_up(url, proc, log, timeout=240)
+        fake_llm.push(hang(15))
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        page.locator("#question textarea").fill("What does Matthew Kroenig think an early peace deal would lead to?")
+        page.locator("#ask").click()
+        page.locator("#sources [data-testid='cell-0-3']").wait_for(timeout=10_000)
+        assert "Kroenig argues" in page.locator("#chat").inner_text()  # the model's first words, still writing
+        assert "References" not in page.locator("#chat").inner_text()
+        assert page.locator("#sources [data-testid='cell-2-3']").count() == 1  # every retrieved passage listed
+        assert "Kroenig" in page.locator("#passage").inner_text()  # the first source opened beside the chat
+        page.get_by_text("Language model failed").wait_for(timeout=60_000)  # the stall ends in the fallback
+        page.close()
+    finally:
+        stop(proc)

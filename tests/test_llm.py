@@ -36,6 +36,7 @@ from assistant.citations import quote_in
 from assistant.compose.enforce import MarkerFilter, clean_markers, enforce
 from assistant.compose.llm import ChatModel, LLMError
 from assistant.compose.prompts import fence_passages, messages
+from assistant.models import Sources
 from assistant.openai_client import make_client
 from assistant.retrieval.conversation import history_turns
 
@@ -43,7 +44,10 @@ QUESTION = "What does Kroenig argue about an early peace deal?"
 
 
 def _stream(assistant: Assistant, question: str = QUESTION, history=None) -> tuple[str, Answer]:
+    """The streamed text and the final Answer; a model's answer streams after its Sources."""
     items = list(assistant.stream(question, history))
+    if isinstance(items[0], Sources):
+        items = items[1:]
     assert isinstance(items[-1], Answer) and all(isinstance(i, str) for i in items[:-1])
     return "".join(items[:-1]), items[-1]
 
@@ -210,6 +214,20 @@ def test_stream_yields_deltas_before_the_answer(llm_assistant, fake_llm):
     assert len(items) > 3 and isinstance(items[-1], Answer)
 
 
+def test_sources_come_before_the_model_answers(llm_assistant, fake_llm):
+    # The model stalls before its first token: the retrieved passages are already out.
+    fake_llm.push(stall(30))
+    stream = llm_assistant.stream(QUESTION)
+    sources = next(stream)
+    assert isinstance(sources, Sources) and fake_llm.chat_requests() == []
+    assert [p.id for p in sources.passages] == [p.id for p in llm_assistant.search(QUESTION, k=5)]
+    assert [c.n for c in sources.citations()] == [1, 2, 3, 4, 5]
+    rest = list(stream)
+    assert isinstance(rest[-1], Answer) and rest[-1].mode == "extractive"  # the stall timed out: fallback
+    sent = passages_in(fake_llm.chat_requests()[0])
+    assert [p["text"] for p in sent] == [p.text for p in sources.passages]  # the model read what was shown
+
+
 def test_citation_of_a_passage_that_was_not_given_is_removed(llm_assistant, fake_llm):
     fake_llm.push(text(lambda body: f"Kroenig says \u201c{first_words(passages_in(body)[0]['text'])}\u201d [1]. "
                                     "He also cites a study [9]."))
@@ -309,12 +327,25 @@ def test_without_key_or_base_url_the_assistant_stays_extractive(assistant):
 
 
 # -- the command line ------------------------------------------------------------------------
-def _cli_ask(data: Path, base_url: str, cwd: Path) -> subprocess.Popen:
+def _cli_ask(data: Path, base_url: str, cwd: Path, as_json: bool = True) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_", "CHROMA_"))}
     env.update(OPENAI_BASE_URL=base_url, ASSISTANT_DATA=str(data), ASSISTANT_LLM_TIMEOUT="2",
                ASSISTANT_LLM_CONNECT_TIMEOUT="1", ASSISTANT_LLM_RETRIES="0", ASSISTANT_LLM_MODEL="fake-model")
-    return subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", QUESTION, "--json"], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", QUESTION, *(["--json"] if as_json else [])],
+                            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_cli_ask_prints_the_sources_then_the_streamed_answer(built_data, fake_llm, tmp_path, assistant):
+    process = _cli_ask(built_data, fake_llm.url, tmp_path, as_json=False)
+    stdout, stderr = process.communicate(timeout=180)
+    assert process.returncode == 0, stderr
+    sources, _, rest = stdout.partition("\n\n")
+    lines = sources.splitlines()
+    assert lines[0] == "Sources:" and [line[:3] for line in lines[1:]] == ["[1]", "[2]", "[3]", "[4]", "[5]"]
+    first = assistant.search(QUESTION, k=1)[0]
+    assert first.speaker_label in lines[1] and " ".join(first.text.split())[:60] in lines[1]
+    assert "Kroenig" in rest and "References:" in rest and rest.index("Kroenig") < rest.index("References:")
 
 
 def _answer_of(process: subprocess.Popen) -> Answer:

@@ -30,7 +30,7 @@ from assistant.compose.local_model import (
     shared_server,
     verify,
 )
-from assistant.models import Passage
+from assistant.models import Passage, Sources
 
 
 @pytest.fixture(scope="module")
@@ -161,8 +161,9 @@ def test_server_killed_mid_answer_falls_back_then_restarts(local_assistant):
     server.ensure()
     victim = server.process
     stream = local_assistant.stream(QUESTION)
-    first = next(stream)  # the model has started writing
+    sources, first = next(stream), next(stream)  # the model has started writing
     os.kill(victim.pid, signal.SIGKILL)
+    assert isinstance(sources, Sources) and isinstance(first, str)
     items = [first, *stream]
     answer = items[-1]
     assert answer.mode == "extractive"

@@ -13,7 +13,7 @@ from typing import Any
 from assistant.app.render import article_label, render_answer, renumber_positions
 from assistant.compose.local_model import display_name
 from assistant.core import Assistant, UsageError
-from assistant.models import Answer, Citation, Counterpoints, Passage, Position, Positions, Summary
+from assistant.models import Answer, Citation, Counterpoints, Passage, Position, Positions, Sources, Summary
 from assistant.retrieval.conversation import History
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class AppAPI:
     # -- chat ----------------------------------------------------------------------------
     def stream(
         self, question: str, history: History = None, authors: Names = None, articles: Names = None
-    ) -> Iterator[str | Answer]:
+    ) -> Iterator[Sources | str | Answer]:
         yield from self.scoped(authors, articles).stream(question, normalise_history(history))
 
     def ask(

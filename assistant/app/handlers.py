@@ -32,7 +32,7 @@ from assistant.app.render import (
 )
 from assistant.core import UsageError
 from assistant.library import LibraryError, UploadResult, add_files, add_urls, parse_authors, update_metadata
-from assistant.models import Answer, Citation, EvidenceCard, Passage
+from assistant.models import Answer, Citation, EvidenceCard, Passage, Sources
 from index.web import is_url
 
 log = logging.getLogger(__name__)
@@ -86,14 +86,24 @@ def chat_handler(api: AppAPI, downloads: Downloads) -> Callable[..., Iterator[tu
             for item in api.stream(question, _history(turns), authors, articles):
                 if isinstance(item, Answer):
                     yield _finish(api, downloads, item, chat, turns, authors, articles)
+                elif isinstance(item, Sources):
+                    yield _sources(api, item, chat, turns)
                 else:
                     streamed += item
                     chat[-1] = {"role": "assistant", "content": safe_markdown(streamed)}
-                    yield chat, turns, gr.skip(), gr.skip(), gr.skip(), ""
+                    yield chat, turns, gr.skip(), gr.skip(), gr.skip(), "", gr.skip()
         except UsageError as exc:
             raise _fail(exc) from exc
 
     return respond
+
+
+def _sources(api: AppAPI, sources: Sources, chat: list, turns: list) -> tuple:
+    """The retrieved passages in the sources table and the first in the passage view, shown
+    while the model is still reading them."""
+    shown = sources.citations()
+    first = _passage_html(api, shown[0].passage, "") if shown else gr.skip()
+    return chat, turns, gr.update(value=citation_rows(shown)), [c.model_dump() for c in shown], gr.skip(), "", first
 
 
 def _finish(api: AppAPI, downloads: Downloads, answer: Answer, chat: list, turns: list, authors, articles) -> tuple:
@@ -102,7 +112,7 @@ def _finish(api: AppAPI, downloads: Downloads, answer: Answer, chat: list, turns
     turns = list(turns or []) + [{"answer": answer.model_dump()}]
     shown = all_citations(answer, positions)
     export = downloads.write("conversation.md", export_markdown(turns, api.model_name))
-    return chat, turns, gr.update(value=citation_rows(shown)), [c.model_dump() for c in shown], export, ""
+    return chat, turns, gr.update(value=citation_rows(shown)), [c.model_dump() for c in shown], export, "", gr.skip()
 
 
 # -- opening passages ------------------------------------------------------------------------

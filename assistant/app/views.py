@@ -83,18 +83,20 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     downloads = h.Downloads()
     with gr.Blocks(title="Opinion-article assistant") as demo:
         _markdown(value=INTRO)
+        # Created first so the chat can fill it with the sources before the answer; rendered in the side column.
+        passage = gr.HTML(EMPTY_PASSAGE, elem_id="passage", js_on_load=SCROLL_TO_MARK, render=False)
         with gr.Row():
             with gr.Column(scale=3):
                 with gr.Tabs():
                     filters = _filters_placeholder()
-                    chat = _chat_tab(api, downloads, filters)
+                    chat = _chat_tab(api, downloads, filters, passage)
                     positions = _positions_tab(api, filters)
                     summaries = _summaries_tab(api)
                     debate = _debate_tab(api, downloads, filters)
                     library = _library_tab(api)
             with gr.Column(scale=2):
                 _filters_panel(filters)
-                passage = gr.HTML(EMPTY_PASSAGE, elem_id="passage", js_on_load=SCROLL_TO_MARK)
+                passage.render()
         for table, cites in chat["openers"] + summaries["openers"] + [positions, debate]:
             table.select(h.row_opener(api), [cites], passage, **PRIVATE).then(None, js=SCROLL_JS, **PRIVATE)
         view_outputs = [library["table"], library["article"], filters["authors"], filters["articles"],
@@ -124,7 +126,7 @@ def _filters_panel(filters: dict[str, gr.Dropdown]) -> None:
 
 
 # -- views --------------------------------------------------------------------------------------
-def _chat_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> dict:
+def _chat_tab(api: AppAPI, downloads: h.Downloads, filters: dict, passage: gr.HTML) -> dict:
     with gr.Tab("Chat", id="chat"):
         chatbot = gr.Chatbot(  # no floating label: it covered the first line of the chat
             label="Conversation", show_label=False, elem_id="chat", height=520, sanitize_html=True,
@@ -140,7 +142,7 @@ def _chat_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> dict:
             clear = gr.Button("New conversation", elem_id="clear")
         turns, cites = gr.State([]), gr.State([])
     inputs = [question, chatbot, turns, filters["authors"], filters["articles"]]
-    outputs = [chatbot, turns, sources, cites, export, question]
+    outputs = [chatbot, turns, sources, cites, export, question, passage]
     respond = h.chat_handler(api, downloads)
     for event in (ask.click, question.submit):
         event(respond, inputs, outputs, **PRIVATE).then(None, js=SCROLL_TO_ANSWER_JS, **PRIVATE)

@@ -15,11 +15,11 @@ from typing import Annotated
 import typer
 
 from assistant.cli import common, jobs
-from assistant.cli.common import JsonFlag, emit, err, progress_bar, references
+from assistant.cli.common import JsonFlag, emit, err, progress_bar, references, sources_block
 from assistant.core import Assistant, UsageError
 from assistant.library import add_urls
 from assistant.logs import quiet_libraries
-from assistant.models import IndexReport
+from assistant.models import Answer, IndexReport, Sources
 from index.web import is_url
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
@@ -103,12 +103,15 @@ def ask(question: str, as_json: JsonFlag = False) -> None:
         return
     answer, streamed = None, []
     for item in assistant.stream(question):
-        if isinstance(item, str):
+        if isinstance(item, Answer):
+            answer = item
+            continue
+        if isinstance(item, Sources):  # before the model writes: what it answers from
+            sys.stdout.write(sources_block(item) + "\n\n")
+        else:
             streamed.append(item)
             sys.stdout.write(item)
-            sys.stdout.flush()
-        else:
-            answer = item
+        sys.stdout.flush()
     sys.stdout.write("\n")
     if answer is not None and answer.answer.strip() not in "".join(streamed):
         # Citation checks changed the streamed text (e.g. marked an unverified quote): show the result.

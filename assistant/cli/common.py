@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assistant.core import Assistant
-from assistant.models import Citation
+from assistant.models import Citation, Sources
 
 err = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
 
@@ -58,3 +58,14 @@ def references(citations: list[Citation], offsets: bool = False) -> str:
         where = f" (chars {p.start}-{p.end} of {p.article_id})" if offsets else ""
         lines.append(f"[{c.n}] {p.speaker_label}, {title}, {p.outlet} {p.date}{where}")
     return "\n".join(lines) if citations else ""
+
+
+def sources_block(sources: Sources, width: int = 100) -> str:
+    """The retrieved passages, printed before a model's answer streams under them."""
+    lines = ["Sources:"]
+    for c in sources.citations():
+        p = c.passage
+        text = " ".join(p.text.split())
+        shown = text if len(text) <= width else text[:width] + "..."
+        lines.append(f"[{c.n}] {p.speaker_label}, {p.title or 'untitled'}: {shown}")
+    return "\n".join(lines)

@@ -209,6 +209,11 @@ def answer_messages(question: str, passages: list[Passage]) -> list[dict[str, st
     )
 
 
+def answer_passages(settings: Settings, passages: list[Passage]) -> list[Passage]:
+    """The passages a model answers from: fewer for the built-in model, whose prompt time dominates."""
+    return passages[:LOCAL_PASSAGES] if settings.llm == "local" else passages
+
+
 def compose_stream(
     chat: ChatModel,
     question: str,
@@ -222,9 +227,9 @@ def compose_stream(
     Raises LLMError when the endpoint fails or the reply has no valid citation: such a
     reply is never shown as a grounded answer.
     """
+    passages = answer_passages(chat.settings, passages)
     prompt_passages = passages
     if chat.settings.llm == "local":
-        passages = passages[:LOCAL_PASSAGES]
         prompt_passages = [p.model_copy(update={"text": clip(p.text, LOCAL_PASSAGE_CHARS)}) for p in passages]
     marker_filter = MarkerFilter(len(passages))
     raw: list[str] = []
