@@ -14,6 +14,10 @@ TARGETS: list[tuple[str, tuple[str, ...], str, float, str]] = [
     ("add one article to 100k, beyond its encoding", ("add_article", "cost_beyond_encoding_s"), "<=", 2, "s"),
     ("UI ready: app.py to first answer", ("cold_start", "first_answer_s"), "<=", 8, "s"),
     ("serving peak RSS", ("cold_start", "peak_rss_mb"), "<=", 1536, "MB"),
+    ("built-in model: time to sources", ("local_model", "product", "sources_s"), "<=", 0.5, "s"),
+    ("built-in model: first token", ("local_model", "product", "first_token_s"), "<=", 10, "s"),
+    ("built-in model: whole answer", ("local_model", "product", "total_s"), "<=", 25, "s"),
+    ("prompt tokens / CitationQueryEngine's", ("local_model", "ratios", "prompt_tokens"), "<=", 0.5, "x"),
 ]
 
 
@@ -65,6 +69,25 @@ def _sentence_ratio(build: dict[str, Any]) -> list[str]:
     ]
 
 
+def _local_model_rows(local: dict[str, Any] | None) -> list[str]:
+    if not local:
+        return []
+    product, engine, ratios = local["product"], local["citation_engine"], local["ratios"]
+    rows = [
+        f"Built-in model ({local['model']}, llama.cpp), median of {len(local['answers'])} dev questions, "
+        "each answered by the product and by LlamaIndex's CitationQueryEngine through the same server:",
+        "",
+        "| built-in model | product | CitationQueryEngine | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, key in (("time to sources, s", "sources_s"), ("time to first token, s", "first_token_s"),
+                       ("whole answer, s", "total_s"), ("generated tokens/s", "tokens_per_s"),
+                       ("prompt tokens per answer", "prompt_tokens")):
+        ratio = ratios.get(key)
+        rows.append(f"| {label} | {product[key]} | {engine[key]} | {'' if ratio is None else f'{ratio:.2f}'} |")
+    return [*rows, ""]
+
+
 def markdown(r: dict[str, Any]) -> str:
     m, seed, build, add, cold = r["machine"], r["seed"], r["build"], r["add_article"], r["cold_start"]
     lines = [
@@ -103,6 +126,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"| ... UI answering HTTP | {cold.get('ui_ready_s')} s |",
         f"| peak RSS serving | {cold['peak_rss_mb']:.0f} MB |",
         "",
+        *_local_model_rows(r.get("local_model")),
         "| target | measured | bound | |",
         "|---|---:|---|---|",
         *[

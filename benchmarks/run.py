@@ -1,6 +1,6 @@
 """`make bench`: speed figures, side by side with vanilla LlamaIndex, up to 100k passages.
 
-    python -m benchmarks.run [--sizes 1000,10000,100000] [--no-cold-start] [--keep]
+    python -m benchmarks.run [--sizes 1000,10000,100000] [--no-cold-start] [--no-local-model] [--keep]
 
 Writes benchmarks/results.json, benchmarks/results.md and benchmarks/latency.png.
 Everything runs in temp data dirs; synthetic vectors are cached under benchmarks/cache/.
@@ -24,7 +24,7 @@ from typing import Any
 from assistant.evaluation.corpus import load_dev
 from assistant.settings import PROJECT_ROOT
 
-from . import coldstart, report, scale, seed
+from . import coldstart, local_model, report, scale, seed
 from .timing import machine
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +36,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic index sizes, comma-separated")
     parser.add_argument("--no-cold-start", action="store_true", help="skip starting app.py")
+    parser.add_argument("--no-local-model", action="store_true", help="skip the built-in model's answers")
     parser.add_argument("--keep", action="store_true", help="keep the temp data dirs")
     parser.add_argument("--out", type=Path, default=HERE, help="where results.json/.md and latency.png go")
     return parser.parse_args(argv)
@@ -60,6 +61,9 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     results["scale"], big = scale.scale_series(dirs[2], CORPUS, workdir, queries, sizes)
     step("add one article")
     results["add_article"] = scale.add_one_article(big, CORPUS / ADDED_ARTICLE, queries)
+    if not args.no_local_model:
+        step("built-in model beside CitationQueryEngine")
+        results["local_model"] = local_model.local_model_bench(dirs[0])
     return results
 
 
