@@ -365,3 +365,12 @@ def test_chat_streams_llm_answer_with_model_badge_and_passes_history(llm_assista
     assert len(second[-1][1]) == 2
     sent = " ".join(str(r) for r in fake_llm.chat_requests())
     assert "What does Kroenig argue about a peace deal?" in sent  # the history reached the model
+
+
+def test_urls_in_model_or_corpus_text_never_become_links():
+    from assistant.app.render import esc_md, safe_markdown, unlinked
+
+    text = "Visit https://evil.example/x, www.evil.example or write to a@evil.example."
+    for shown in (esc_md(text), safe_markdown(text), unlinked(text)):
+        assert "://" not in shown and "www." not in shown and "a@evil" not in shown
+        assert html.unescape(shown) == text  # shown exactly as written

@@ -49,7 +49,8 @@ By Zed Quillfeather
 Zed Quillfeather is a fellow at the Institute for Maritime Drone Studies.
 
 Unmanned drone patrols over the Black Sea grain corridor would keep shipping lanes open <img src=x onerror=alert(1)> \
-without putting sailors at risk, and the grain corridor insurers would accept drone escorts.
+without putting sailors at risk, and the grain corridor insurers (https://evil.example/insurers, \
+www.evil.example) would accept drone escorts.
 
 The corridor's drone patrols should be funded by the exporting states ${alert(1)} {{constructor}} so that \
 no single navy carries the cost of the drone escorts.
@@ -174,6 +175,8 @@ def test_hostile_upload_never_executes(page, tmp_path):
     passage = page.locator("#passage")
     assert "onerror=alert(1)" in passage.inner_text()
     assert page.locator("#passage img, #passage script, #chat img[src='x']").count() == 0
+    assert "https://evil.example/insurers" in page.locator("#chat").inner_text()  # the quote shows the URL...
+    assert page.locator("a[href*='evil.example']").count() == 0  # ...as text: no link anywhere on the page
     ask(page, "What do lighthouse keepers report about drone escorts?")
     open_first_citation(page)
     page.wait_for_timeout(1000)

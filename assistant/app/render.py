@@ -35,6 +35,10 @@ _TEMPLATE_CHARS = {"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
 _MD_LINE_START = re.compile(r"^(\s*\d*)([#>+-]|(?<=\d)[.)])")  # a heading, quote, list item
 Escape = Callable[[object], str]  # corpus text -> inert text for one kind of output
+# What GFM renderers turn into links by themselves (the app's `marked` among them): a scheme's
+# "://", a "www." host, an e-mail's "@". One character of each becomes an entity: shown the same, never a link.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<=\bwww)(\.)|(?<=\w)(@)(?=\w)", re.IGNORECASE)
+_ENTITY = {":": "&#58;", ".": "&#46;", "@": "&#64;"}
 
 
 # -- escaping ----------------------------------------------------------------------------
@@ -50,7 +54,14 @@ def esc_md(text: object) -> str:
     """Corpus text made inert inside Markdown: HTML and quotes escaped, table pipes and
     link brackets neutralised, kept on one line."""
     out = html.escape(" ".join(str(text or "").split()), quote=True)
-    return out.replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;").replace("`", "&#96;")
+    out = out.replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;").replace("`", "&#96;")
+    return unlinked(out)
+
+
+def unlinked(markdown: str) -> str:
+    """Markdown in which no URL or address becomes a link: links in corpus text and in what a model
+    writes are shown as text (an injected "visit ..." stays inert)."""
+    return _AUTOLINK.sub(lambda m: _ENTITY[m.group(0)], markdown)
 
 
 def md_text(text: object) -> str:
@@ -75,7 +86,7 @@ def safe_markdown(markdown: str) -> str:
         match = _BLOCKQUOTE.match(line)
         prefix = match.group(1) if match else ""
         body = html.escape(line[len(prefix) :], quote=True).replace("`", "&#96;")
-        lines.append(prefix + body.replace("](", "&#93;("))  # no links or images smuggled in by quotes
+        lines.append(prefix + unlinked(body.replace("](", "&#93;(")))  # no links or images smuggled in by quotes
     return "\n".join(lines)
 
 
