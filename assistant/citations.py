@@ -2,7 +2,8 @@
 
 Every composer (extractive, language model, positions, summaries, counterpoints)
 builds its citations through `make_citation` / `verify_citations`, so a quote
-that is not in the article's cleaned text never reaches a user.
+that is not in the article's cleaned text never reaches a user, and none overlaps
+a span flagged at index time as addressed to an AI assistant (index/injection.py).
 """
 
 from __future__ import annotations
@@ -73,10 +74,33 @@ def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
+WITHHELD = "[withheld: text addressed to an AI assistant]"
+
+
+def withhold(passage: Passage, marker: str = WITHHELD) -> str:
+    """The passage's text with each flagged span replaced by `marker` (the rest kept as is)."""
+    text, out, at = passage.text, [], 0
+    for flag in sorted(passage.flags, key=lambda f: f.start):
+        start, end = max(flag.start - passage.start, at), min(flag.end - passage.start, len(text))
+        if end > start:
+            out += [text[at:start], marker]
+            at = end
+    return "".join(out) + text[at:]
+
+
+def quotable_sentences(passage: Passage) -> list[str]:
+    """The passage's sentences that overlap no flagged span: the only ones a composer may quote."""
+    return [passage.text[a:b] for a, b in sentence_spans(passage.text) if not passage.flagged(a, b)]
+
+
 def make_citation(n: int, quote: str, passage: Passage, article_text: str) -> Citation | None:
     """A citation, or None (logged) when the quote is not verbatim in the article."""
     if not quote_in(quote, passage.text) or not quote_in(quote, article_text):
         log.warning("dropped citation [%d]: quote not found in %s: %r", n, passage.article_id, quote)
+        return None
+    # A quote found only across a flagged span would repeat the injected words to the user.
+    if passage.flags and not quote_in(quote, withhold(passage, "\0")):
+        log.warning("dropped citation [%d]: quote overlaps text flagged in %s", n, passage.article_id)
         return None
     return Citation(n=n, quote=quote.strip(), passage=passage)
 

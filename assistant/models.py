@@ -37,6 +37,14 @@ class DroppedText(BaseModel):
     reason: DropReason
 
 
+class InjectionFlag(BaseModel):
+    """A span of an article's cleaned text addressed to an AI assistant (found at index time)."""
+
+    reason: str = Field(description="short human reason, e.g. 'asks the assistant to ignore its instructions'")
+    start: int = Field(description="offset in the article's cleaned text")
+    end: int
+
+
 class Article(BaseModel):
     """One source document after cleaning and attribution."""
 
@@ -60,6 +68,9 @@ class Article(BaseModel):
     )
     words_kept: int = Field(0, description="words of the cleaned text")
     words_dropped: int = Field(0, description="words of the dropped lines")
+    flags: list[InjectionFlag] = Field(
+        default_factory=list, description="spans addressed to an AI assistant (index/injection.py)"
+    )
 
     @property
     def author_label(self) -> str:
@@ -87,10 +98,17 @@ class Passage(BaseModel):
     start: int
     end: int
     score: float = 0.0
+    flags: list[InjectionFlag] = Field(
+        default_factory=list, description="the article's injection flags overlapping this passage"
+    )
 
     @property
     def speaker_label(self) -> str:
         return self.author or "unknown author"
+
+    def flagged(self, start: int, end: int) -> bool:
+        """True when `self.text[start:end]` overlaps a flagged span."""
+        return any(f.start < self.start + end and self.start + start < f.end for f in self.flags)
 
 
 class Citation(BaseModel):

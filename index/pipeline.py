@@ -10,12 +10,13 @@ from assistant.models import Article, Passage
 from .attribution import Attribution, attribute
 from .chunking import chunk_segments, make_splitter
 from .cleaning import clean
+from .injection import default_encoder, detect
 from .metadata import ArticleMeta, overlay, slugify
 from .people import is_institution
 from .readers import ReadError, read_document
 
-# Bump when reading, cleaning, attribution or chunking change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "6"
+# Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
+PIPELINE_VERSION = "7"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -61,6 +62,7 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
         dropped=cleaned.dropped,
         words_kept=cleaned.words_kept,
         words_dropped=cleaned.words_dropped,
+        flags=detect(cleaned.text, default_encoder()),
     )
     chunks = chunk_segments(article.text, attribution.segments, make_splitter())
     passages = [
@@ -76,6 +78,7 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
             text=article.text[chunk.start : chunk.end],
             start=chunk.start,
             end=chunk.end,
+            flags=[f for f in article.flags if f.start < chunk.end and chunk.start < f.end],
         )
         for n, chunk in enumerate(chunks)
     ]

@@ -67,6 +67,8 @@ def _passage_metadata(p: Passage, version: str) -> dict[str, Any]:
         "start": p.start,
         "end": p.end,
         "version": version,
+        # Chroma metadata values are scalars: the flags are a JSON list, "" when there are none.
+        "flags": json.dumps([f.model_dump() for f in p.flags]) if p.flags else "",
     }
 
 
@@ -93,6 +95,7 @@ def passage_from_record(pid: str, text: str, meta: dict[str, Any], score: float 
         start=int(meta["start"]),
         end=int(meta["end"]),
         score=score,
+        flags=json.loads(meta.get("flags") or "[]"),
     )
 
 
@@ -101,7 +104,7 @@ def _article_metadata(a: Article) -> dict[str, Any]:
     return {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in data.items()}
 
 
-_JSON_FIELDS = {"authors", "speakers", "credentials", "dropped"}
+_JSON_FIELDS = {"authors", "speakers", "credentials", "dropped", "flags"}
 
 
 def _article_from_record(aid: str, text: str, meta: dict[str, Any]) -> Article:

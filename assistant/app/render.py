@@ -20,6 +20,7 @@ from assistant.models import (
     Citation,
     Counterpoints,
     EvidenceCard,
+    InjectionFlag,
     Passage,
     Position,
     Summary,
@@ -194,10 +195,19 @@ def render_answer(answer: Answer, model_name: str = "", positions: list[Position
     return "\n\n".join(p for p in parts if p)
 
 
+def flag_note(flags: Iterable[InjectionFlag]) -> str:
+    """'⚠ flagged: <reasons>' for text flagged at index time as addressed to an AI assistant, else ''."""
+    reasons = list(dict.fromkeys(f.reason for f in flags))
+    return f"\u26a0 flagged: {'; '.join(reasons)}" if reasons else ""
+
+
 def citation_rows(citations: Iterable[Citation]) -> list[list[str]]:
-    """Rows of the clickable sources table: n | author | article | quote (plain text cells)."""
+    """Rows of the clickable sources table: n | author | article (and its flag) | quote (plain text cells)."""
     return [
-        [str(c.n), speaker(c.passage), c.passage.title or c.passage.outlet or c.passage.article_id, short(c.quote)]
+        [str(c.n), speaker(c.passage),
+         " ".join(x for x in (c.passage.title or c.passage.outlet or c.passage.article_id, flag_note(c.passage.flags))
+                  if x),
+         short(c.quote)]
         for c in citations
     ]
 
@@ -212,6 +222,8 @@ def render_passage(passage: Passage, article: Article | None, quote: str = "") -
         f"<div class='pv-where'>{esc_html(passage.outlet or UNKNOWN + ' outlet')}"
         f" · {esc_html(passage.date or 'undated')} · by {esc_html(authors_label(passage.authors))}</div>",
     ]
+    if passage.flags:  # shown in full, like any passage, but never without its flag
+        meta.append(f"<div class='pv-flag'>{esc_html(flag_note(passage.flags))}</div>")
     body = _highlighted(article.text, passage, quote) if article else _marked(passage.text, quote)
     return (
         "<div class='passage-view'>" + "".join(meta) + f"<div class='pv-text'>{body}</div></div>"
@@ -312,14 +324,20 @@ def brief_markdown(result: Counterpoints) -> str:
 
 
 # -- library -----------------------------------------------------------------------------
-LIBRARY_HEADERS = ["id", "title", "authors", "outlet", "date", "file"]
+LIBRARY_HEADERS = ["id", "title", "authors", "outlet", "date", "file", "flags"]
 
 
 def library_rows(articles: Iterable[Article]) -> list[list[str]]:
     return [
-        [a.id, a.title or "untitled", authors_label(a.authors), a.outlet or UNKNOWN, a.date or "", _name(a.source)]
+        [a.id, a.title or "untitled", authors_label(a.authors), a.outlet or UNKNOWN, a.date or "", _name(a.source),
+         flags_label(a)]
         for a in sorted(articles, key=lambda a: a.id)
     ]
+
+
+def flags_label(article: Article) -> str:
+    """The count of spans flagged as addressed to an AI assistant: '⚠ 2', or '' for none."""
+    return f"\u26a0 {len(article.flags)}" if article.flags else ""
 
 
 def _name(source: str) -> str:

@@ -205,7 +205,7 @@ def _debate_tab(api: AppAPI, downloads: h.Downloads, filters: dict) -> tuple[gr.
 def _library_tab(api: AppAPI) -> dict:
     with gr.Tab("Library", id="library"):
         table = _table(LIBRARY_HEADERS, "Articles: click a row to edit it", "library-table",
-                       ["22%", "28%", "17%", "15%", "8%", "10%"])
+                       ["21%", "27%", "16%", "14%", "8%", "9%", "5%"])
         with gr.Accordion("Add articles", open=True):
             files = gr.File(label="txt, md, html, pdf or docx", file_count="multiple", elem_id="upload",
                             file_types=sorted(UPLOAD_SUFFIXES))

@@ -129,7 +129,11 @@ def articles(as_json: JsonFlag = False) -> None:
     emit(
         as_json,
         {"articles": [a.without_text() for a in items]},
-        lambda: "\n".join(f"{a.id}: {a.title or '(untitled)'} - {a.author_label}, {a.outlet} {a.date}" for a in items),
+        lambda: "\n".join(
+            f"{a.id}: {a.title or '(untitled)'} - {a.author_label}, {a.outlet} {a.date}"
+            + (f" [\u26a0 {len(a.flags)} flagged: addressed to an AI assistant]" if a.flags else "")
+            for a in items
+        ),
     )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.citations import ABBREVIATION, make_citation, normalize, quote_in, sentences
+from assistant.citations import ABBREVIATION, make_citation, normalize, quotable_sentences, quote_in
 from assistant.models import Citation, Passage
 from assistant.retrieval.query import named_people
 
@@ -280,7 +280,7 @@ def best_sentences(
     """For each passage, its sentence(s) that best support the answer sentences citing it."""
     if not passages:
         return []
-    groups = [sentences(p.text) or [p.text] for p in passages]
+    groups = [quotable_sentences(p) or [p.text] for p in passages]  # never a flagged sentence
     scores = _similarities(groups, claims, encode)
     out = []
     for group, local, quoted in zip(groups, scores, quotes, strict=True):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assistant.citations import make_citation, sentences
+from assistant.citations import make_citation, quotable_sentences
 from assistant.models import Answer, Article, Citation, Passage
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.speakers import Speaker, is_shared_text, speaker_of, unknown_label
@@ -28,8 +28,9 @@ Encode = Callable[[list[str]], np.ndarray]
 
 
 def best_quotes(passages: list[Passage], query_vector: np.ndarray, encode: Encode) -> list[str]:
-    """For each passage, its sentence most similar to the query (two when the best is short)."""
-    per_passage = [sentences(p.text) or [p.text] for p in passages]
+    """For each passage, its sentence most similar to the query (two when the best is short);
+    never a sentence flagged as addressed to an AI assistant."""
+    per_passage = [quotable_sentences(p) or [p.text] for p in passages]
     flat = [s for group in per_passage for s in group]
     if not flat:
         return []

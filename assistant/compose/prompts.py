@@ -6,7 +6,9 @@ prompt-injection guard) and `{{nonce}}`.
 
 Corpus text is untrusted: it is wrapped between markers that carry a random nonce
 drawn per request (so an article cannot forge a closing marker), and any marker-like
-sequence inside the text is defanged before it reaches the prompt.
+sequence inside the text is defanged before it reaches the prompt. Spans flagged at index
+time as addressed to an AI assistant (index/injection.py) never reach a model: they are
+replaced by a marker and the passage's header says so.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 import secrets
 from functools import lru_cache
 
+from assistant.citations import withhold
 from assistant.models import Passage
 from assistant.settings import PROJECT_ROOT
 
@@ -68,6 +71,9 @@ def defang(text: str) -> str:
     return _FENCE_LIKE.sub(lambda m: m.group(0).translate(_FENCE_CHARS), text)
 
 
+WITHHELD_WARNING = "warning: instruction-like text withheld"
+
+
 def fence_passages(passages: list[Passage], nonce: str) -> str:
     """The passages numbered from 1, each fenced as data with its author, title, outlet, date."""
     blocks = []
@@ -78,8 +84,10 @@ def fence_passages(passages: list[Passage], nonce: str) -> str:
             f"outlet: {defang(p.outlet or 'unknown')}\n"
             f"date: {defang(p.date or 'unknown')}"
         )
+        if p.flags:
+            header += f"\n{WITHHELD_WARNING}"
         blocks.append(
-            f"<<<PASSAGE {n} {nonce}>>>\n{header}\ntext:\n{defang(p.text)}\n<<<END PASSAGE {n} {nonce}>>>"
+            f"<<<PASSAGE {n} {nonce}>>>\n{header}\ntext:\n{defang(withhold(p))}\n<<<END PASSAGE {n} {nonce}>>>"
         )
     return "\n\n".join(blocks)
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.citations import make_citation, quote_in, sentences
+from assistant.citations import make_citation, quotable_sentences, quote_in
 from assistant.compose.enforce import QUOTE
 from assistant.compose.extractive import Encode
 from assistant.jobs import llm_common, stance
@@ -116,7 +116,7 @@ def candidates(assistant: JobContext, claim: str, negation: str) -> list[Sentenc
     found = []
     for passage in passages.values():
         speaker = speaker_of(passage, snap.articles)
-        parts = sentences(passage.text)
+        parts = quotable_sentences(passage)
         if speaker is None or not parts:
             continue
         vectors = encode(parts)
@@ -202,7 +202,7 @@ def extractive_tag(passage: Passage, claim_vector: np.ndarray, encode: Encode) -
     Its point: closest to the claim and to the passage's own centroid (what the passage
     keeps saying), preferring a sentence that stands alone (verbatim, one line).
     """
-    parts = sentences(passage.text) or [passage.text]
+    parts = quotable_sentences(passage) or [passage.text]
     vectors = encode(parts)
     centroid = vectors.mean(axis=0)
     centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
@@ -322,7 +322,7 @@ def llm_counter(assistant: JobContext, claim: str) -> Counterpoints:
 
 def stance_span(s: Sentence) -> str:
     """The sentence, and the next one when it answers it ("But ..."): the author's words on the claim."""
-    parts = sentences(s.passage.text)
+    parts = quotable_sentences(s.passage)
     if s.rebutted and s.text in parts and (i := parts.index(s.text)) + 1 < len(parts):
         return f"{s.text} {parts[i + 1]}"
     return s.text

@@ -60,6 +60,8 @@ def units(passages: list[Passage]) -> list[Unit]:
     out, seen = [], set()
     for p in sorted(passages, key=lambda p: (p.article_id, p.start)):
         for a, b in sentence_spans(p.text):
+            if p.flagged(a, b):  # addressed to an AI assistant: never quoted
+                continue
             text = p.text[a:b].strip()
             key = normalize(text)
             # Questions are left out: they raise a point rather than state one.
