@@ -47,13 +47,19 @@ def running_app(tmp: Path, **env_extra: str):
         ASSISTANT_PORT=str(port), OPENAI_API_KEY="", OPENAI_BASE_URL="", CHROMA_HOST="",
         GRADIO_ANALYTICS_ENABLED="False", **env_extra,
     )
-    log = tmp / "app.log"
+    with app_process(env, tmp / "app.log", port, STARTUP_SECONDS) as (url, _process):
+        yield url, corpus
+
+
+@contextmanager
+def app_process(env: dict[str, str], log: Path, port: int, timeout: float = 240):
+    """`python app.py` with exactly `env` (which sets the port), logging to `log`; yields (url, process)."""
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_up(url, proc, log)
-        yield url, corpus
+        wait_until_up(url, proc, log, timeout)
+        yield url, proc
     finally:
         proc.terminate()
         try:

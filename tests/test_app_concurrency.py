@@ -8,18 +8,16 @@ key must not appear anywhere in the app's output.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
-from app_server import wait_until_up
-from conftest import CORPUS, ROOT
+from app_server import app_process
+from conftest import CORPUS
 from fake_openai import malformed, status
 from gradio_client import Client
-from reliability_helpers import free_port, stop, subprocess_env
+from reliability_helpers import free_port, subprocess_env
 
 from assistant.citations import normalize
 from assistant.models import Answer
@@ -44,12 +42,7 @@ def test_sixteen_concurrent_asks_localhost_and_no_key_in_logs(fresh_data, fake_l
     )
     assert "ASSISTANT_HOST" not in env  # the default bind address is under test
     log = tmp_path / "app.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_until_up(url, proc, log, timeout=240)
-
+    with app_process(env, log, port) as (url, proc):
         # Listening on the loopback interface only.
         listening = {
             c.laddr.ip for c in psutil.Process(proc.pid).net_connections(kind="inet")
@@ -83,8 +76,6 @@ def test_sixteen_concurrent_asks_localhost_and_no_key_in_logs(fresh_data, fake_l
         for request in fake_llm.requests:  # the key did reach the model server (so it was configured)
             headers = {k.lower(): v for k, v in request["headers"].items()}
             assert headers.get("authorization") == f"Bearer {SENTINEL_KEY}"
-    finally:
-        stop(proc)
     output = log.read_text()
     assert SENTINEL_KEY not in output
     assert SENTINEL_KEY[-8:] not in output, "not even a fragment of the key"

@@ -4,15 +4,13 @@ passage highlighted in its article; upload a hostile article and check that noth
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from app_server import shared_app, wait_until_up
-from conftest import CORPUS, ROOT
+from app_server import app_process, shared_app
+from conftest import CORPUS
 from fake_openai import hang
-from reliability_helpers import free_port, stop, subprocess_env
+from reliability_helpers import free_port, subprocess_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -324,12 +322,7 @@ def test_sources_are_on_screen_while_the_model_is_still_writing(browser, fresh_d
     env = subprocess_env(fresh_data, CORPUS, ASSISTANT_PORT=str(port), OPENAI_API_KEY="sk-test",
                          OPENAI_BASE_URL=fake_llm.url, ASSISTANT_LLM_MODEL="fake-model", ASSISTANT_LLM_TIMEOUT="20",
                          ASSISTANT_LLM_RETRIES="0", GRADIO_ANALYTICS_ENABLED="False")
-    log = tmp_path / "app.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_until_up(url, proc, log, timeout=240)
+    with app_process(env, tmp_path / "app.log", port) as (url, _process):
         fake_llm.push(hang(15))
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS)
@@ -343,5 +336,3 @@ def test_sources_are_on_screen_while_the_model_is_still_writing(browser, fresh_d
         assert "Kroenig" in page.locator("#passage").inner_text()  # the first source opened beside the chat
         page.get_by_text("Language model failed").wait_for(timeout=60_000)  # the stall ends in the fallback
         page.close()
-    finally:
-        stop(proc)
