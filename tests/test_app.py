@@ -356,7 +356,10 @@ def test_chat_streams_llm_answer_with_model_badge_and_passes_history(llm_assista
     first = list(respond("What does Kroenig argue about a peace deal?", [], [], [], []))
     assert len(first) >= 2  # text deltas shown before the final answer
     assert all("&amp;amp;" not in update[0][-1]["content"] for update in first)  # escaped once, not per delta
-    chat, turns, _sources, cites, export, _box = first[-1]
+    sources_update = first[0]  # the retrieved passages, before any text of the model
+    assert len(sources_update[3]) == 5 and all(c["quote"] == c["passage"]["text"] for c in sources_update[3])
+    assert "Kroenig" in sources_update[6]  # the first passage opened in the passage view
+    chat, turns, _sources, cites, export, _box, _passage = first[-1]
     assert f"`{llm_assistant.settings.llm_model}`" in chat[-1]["content"]
     assert turns[0]["answer"]["mode"] == "llm" and cites
     assert "## References" in open(export, encoding="utf-8").read()

@@ -330,8 +330,8 @@ def test_sources_are_on_screen_while_the_model_is_still_writing(browser, fresh_d
         page.locator("#question textarea").fill("What does Matthew Kroenig think an early peace deal would lead to?")
         page.locator("#ask").click()
         page.locator("#sources [data-testid='cell-0-3']").wait_for(timeout=10_000)
-        assert "Kroenig argues" in page.locator("#chat").inner_text()  # the model's first words, still writing
-        assert "References" not in page.locator("#chat").inner_text()
+        page.locator("#chat").get_by_text("Kroenig argues").wait_for(timeout=10_000)  # the model is writing...
+        assert "References" not in page.locator("#chat").inner_text()  # ...and not done: the sources came first
         assert page.locator("#sources [data-testid='cell-2-3']").count() == 1  # every retrieved passage listed
         assert "Kroenig" in page.locator("#passage").inner_text()  # the first source opened beside the chat
         page.get_by_text("Language model failed").wait_for(timeout=60_000)  # the stall ends in the fallback
