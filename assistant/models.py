@@ -44,6 +44,10 @@ class InjectionFlag(BaseModel):
     start: int = Field(description="offset in the article's cleaned text")
     end: int
 
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when the article text's [start, end) overlaps this span."""
+        return self.start < end and start < self.end
+
 
 class Article(BaseModel):
     """One source document after cleaning and attribution."""
@@ -108,7 +112,7 @@ class Passage(BaseModel):
 
     def flagged(self, start: int, end: int) -> bool:
         """True when `self.text[start:end]` overlaps a flagged span."""
-        return any(f.start < self.start + end and self.start + start < f.end for f in self.flags)
+        return any(f.overlaps(self.start + start, self.start + end) for f in self.flags)
 
 
 class Citation(BaseModel):

@@ -27,17 +27,17 @@ from assistant.evaluation.corpus import VanillaLlamaIndex, load_dev
 from assistant.models import Answer, Sources
 from assistant.settings import PROJECT_ROOT, Settings
 
+from .seed import settings_for
+
 CORPUS = PROJECT_ROOT / "corpus"
 QUESTIONS = 4  # ~30 s an answer per engine here: 4 questions keep this part near 5 minutes
 
 
 def local_settings(data: Path, corpus: Path = CORPUS) -> Settings:
-    """The built-in model over `data`; the GGUF comes from the default data dir (assembled once)."""
-    return Settings(
-        _env_file=None, ASSISTANT_DATA=str(data), ASSISTANT_CORPUS=str(corpus), ASSISTANT_LLM="local",
-        ASSISTANT_LOCAL_MODEL=str(model_path(Settings(_env_file=None))), OPENAI_API_KEY=None,
-        OPENAI_BASE_URL=None, CHROMA_HOST=None,
-    )
+    """The bench's isolated settings (seed.settings_for) with the built-in model; the GGUF comes
+    from the default data dir, assembled once."""
+    model = model_path(Settings(_env_file=None))
+    return settings_for(data, corpus).model_copy(update={"llm": "local", "local_model": model})
 
 
 def prompt_tokens(base_url: str, messages: list[dict[str, str]]) -> int:

@@ -78,7 +78,7 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
             text=article.text[chunk.start : chunk.end],
             start=chunk.start,
             end=chunk.end,
-            flags=[f for f in article.flags if f.start < chunk.end and chunk.start < f.end],
+            flags=[f for f in article.flags if f.overlaps(chunk.start, chunk.end)],
         )
         for n, chunk in enumerate(chunks)
     ]
