@@ -18,6 +18,7 @@ from assistant.app.render import (
     brief_markdown,
     card_rows,
     citation_rows,
+    esc_code,
     esc_md,
     export_markdown,
     library_rows,
@@ -255,9 +256,9 @@ def url_handler(api: AppAPI) -> Handler:
 
 
 def _upload_report(result: UploadResult) -> str:
-    lines = [f"Added `{esc_md(p.name)}`" for p in result.saved]
+    lines = [f"Added `{esc_code(p.name)}`" for p in result.saved]
     refused = result.rejected + (result.report.errors + result.report.duplicates if result.report else [])
-    lines += [f"**Refused** `{esc_md(e.path if is_url(e.path) else Path(e.path).name)}`: {esc_md(e.error)}"
+    lines += [f"**Refused** `{esc_code(e.path if is_url(e.path) else Path(e.path).name)}`: {esc_md(e.error)}"
               for e in refused]
     report = result.report
     if report:
@@ -295,7 +296,7 @@ def save_metadata(api: AppAPI) -> Handler:
         except (UsageError, LibraryError, RuntimeError) as exc:
             raise _fail(exc) from exc
         errors = "; ".join(esc_md(e.error) for e in report.errors)
-        saved = f"Saved `{esc_md(article_id)}` to articles.toml and re-indexed it"
+        saved = f"Saved `{esc_code(article_id)}` to articles.toml and re-indexed it"
         status = f"**Not saved:** {errors}" if errors else saved
         return (status, *library_view(api))
 

@@ -54,9 +54,14 @@ def esc_html(text: object) -> str:
 def esc_md(text: object) -> str:
     """Corpus text made inert inside Markdown: HTML and quotes escaped, table pipes and
     link brackets neutralised, kept on one line."""
+    return unlinked(esc_code(text))
+
+
+def esc_code(text: object) -> str:
+    """Corpus text for inside a `code span`, escaped as esc_md but for links: a code span is never
+    autolinked, and an entity there would be shown as typed."""
     out = html.escape(" ".join(str(text or "").split()), quote=True)
-    out = out.replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;").replace("`", "&#96;")
-    return unlinked(out)
+    return out.replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;").replace("`", "&#96;")
 
 
 def unlinked(markdown: str) -> str:
