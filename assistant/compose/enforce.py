@@ -7,12 +7,15 @@ Used by every language-model composer (answers, positions, summaries, counterpoi
   sentence; a quote that is not there loses its quotation marks, is marked and reported;
 - each cited passage gets a Citation whose quote is its sentence that best supports the
   sentences citing it, built through the shared check (`make_citation`);
-- sentences without any citation are reported as unsupported;
-- given the corpus's names, a sentence naming people may only cite their passages.
+- given the corpus's names, a sentence naming people may only cite their passages;
+- a sentence is shown only if it is supported (support.py): it cites passages, it is close to
+  them (or its quotation is verified), and it addresses the question; the others are removed
+  and counted in one notice, never shown, not even while the answer streams (`Enforcer`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,10 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.citations import ABBREVIATION, make_citation, normalize, quote_in, sentences
+from assistant.compose.support import Encode, SupportCheck
 from assistant.models import Citation, Passage
 from assistant.retrieval.query import named_people
 
-Encode = Callable[[list[str]], np.ndarray]
+log = logging.getLogger(__name__)
 
 # "[3]", "[1, 2]", "[1,2,3]", with the space before it (removed together).
 MARKER = re.compile(r"(\s*)\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\]")
@@ -33,16 +37,19 @@ QUOTE = re.compile(r"\u201c([^\u201c\u201d\n]+?)\u201d|\"([^\"\n]+?)\"")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*")
 # A sentence ends at . ! or ?, after any closing quotes and trailing [n] markers.
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)*_]*(?:\s*\[\d[\d,\s]*\])*(?=\s+[\"'\u201c\u2018(*_]*[A-Z0-9]|\s*$)")
-_TAIL = re.compile(r"\s*(?:\[[\d,\s]{0,12})?$")
 _MARKDOWN = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#+|>)\s+")
 # Citation forms small models write instead of [n]: "[Passage 1]", "(1)", "(passages 1 and 2)".
 _WORDED_MARKER = re.compile(r"[\[(](?:passages?|sources?)\s*(\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)[\])]", re.IGNORECASE)
 _ROUND_MARKER = re.compile(r"\((\d{1,2}(?:\s*,\s*\d{1,2})*)\)")  # 1-2 digits: "(2022)" stays a year
 # A line that starts with its markers ("[1] Text.") cites that line: the markers move to its end.
 _LEADING_MARKERS = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)((?:\[\d[\d,\s]*\][ \t]*)+)(\S.*?)[ \t]*$", re.MULTILINE)
-SHOWN_UNSUPPORTED = 3  # the notice lists the first few unsupported sentences, not all
 UNVERIFIED = " _(unverified quote)_"
-UNSUPPORTED = "unsupported (no citation)"
+UNSUPPORTED = "unsupported"
+# Why a sentence was removed, as the one notice counts them (the removed text is only logged:
+# repeating it to the user would show what an injected instruction made the model write).
+NO_CITATION = "with no citation"
+NOT_BACKED = "not backed by the passages they cite"
+OFF_QUESTION = "not about the question"
 MIN_QUOTE_WORDS = 2  # shorter quoted spans are labels ("realist"), not quotations
 MIN_SENTENCE_WORDS = 4
 MIN_CITATION_WORDS = 12
@@ -53,7 +60,7 @@ class Enforced:
     text: str
     citations: list[Citation] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-    unsupported: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # why each removed sentence was removed
 
 
 def clean_markers(text: str, count: int) -> tuple[str, list[int]]:
@@ -83,25 +90,6 @@ def normalize_citation_forms(text: str) -> str:
 
 def cited_numbers(text: str) -> list[int]:
     return [int(x) for m in MARKER.finditer(text) for x in _NUMBER.findall(m.group(2))]
-
-
-class MarkerFilter:
-    """Streams text with unknown [n] removed, holding back only a possible partial marker."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        self.buffer = ""
-
-    def feed(self, delta: str) -> str:
-        self.buffer += delta
-        tail = _TAIL.search(self.buffer)
-        cut = tail.start() if tail else len(self.buffer)
-        ready, self.buffer = self.buffer[:cut], self.buffer[cut:]
-        return clean_markers(ready, self.count)[0]
-
-    def flush(self) -> str:
-        ready, self.buffer = self.buffer, ""
-        return clean_markers(ready, self.count)[0]
 
 
 def answer_sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -138,68 +126,162 @@ def enforce(
     article_texts: dict[str, str],
     encode: Encode | None = None,
     people: list[str] | None = None,
+    question: str | None = None,
 ) -> Enforced:
-    """Check and repair `text`, citing `passages` (numbered from 1).
+    """Check and repair `text`, citing `passages` (numbered from 1): `Enforcer` on the whole text."""
+    enforcer = Enforcer(passages, article_texts, encode, people, question)
+    enforcer.feed(text)
+    enforcer.flush()
+    return enforcer.result()
+
+
+class Enforcer:
+    """Checks a model's text sentence by sentence as it arrives.
+
+    `feed` returns the part that may be shown now: only whole sentences that passed every
+    check, so a removed sentence never appears, not even for a moment while streaming;
+    `flush` returns the rest, once the reply is complete; `result` has the shown text.
 
     With `people` (the corpus's known names), a sentence that names people may only cite
     their passages: other markers are removed, and a sentence left with none is dropped.
+    With `encode`, each sentence must be supported (support.py), measured against `question`
+    when given; without it (unit tests of the marker logic) a cited sentence counts as supported.
     """
-    checker = _Checker(passages, people or [])
-    text, removed = clean_markers(normalize_citation_forms(text.strip()), len(passages))
-    if removed:
-        listed = ", ".join(f"[{n}]" for n in dict.fromkeys(removed))
-        checker.result.notices.append(f"removed citation {listed}: the answer was given only {len(passages)} passages")
-    pieces, last = [], 0
-    for start, end in answer_sentence_spans(text):
-        pieces.append(text[last:start])
-        pieces.append(checker.sentence(text[start:end]))
-        last = end
-    pieces.append(text[last:])
-    text = re.sub(r"[ \t]{2,}", " ", "".join(pieces))
-    result = checker.result
-    result.citations, failed = _citations(passages, checker.support, checker.quoted, article_texts, encode)
-    if failed:
-        text = rewrite_markers(text, lambda n: n not in failed)[0]
-        result.notices.append(f"dropped citation {', '.join(f'[{n}]' for n in failed)}: no verifiable quote")
-    result.text = text.strip()
-    result.notices = _collapse_unsupported(result.notices, result.unsupported)
-    return result
+
+    def __init__(
+        self,
+        passages: list[Passage],
+        article_texts: dict[str, str],
+        encode: Encode | None = None,
+        people: list[str] | None = None,
+        question: str | None = None,
+    ) -> None:
+        self.passages, self.article_texts, self.encode = passages, article_texts, encode
+        check = SupportCheck(passages, encode, question) if encode is not None and passages else None
+        self.checker = _Checker(passages, people or [], check)
+        self.raw = ""
+        self.done = 0  # characters of the normalised text already checked
+        self.gap = ""  # the separator before the next sentence shown
+        self.shown: list[str] = []
+
+    def feed(self, delta: str) -> str:
+        self.raw += delta
+        return self._advance(final=False)
+
+    def flush(self) -> str:
+        return self._advance(final=True)
+
+    def result(self) -> Enforced:
+        result = self.checker.result
+        removed = clean_markers(self._normalized(), len(self.passages))[1]
+        if removed:
+            listed = ", ".join(f"[{n}]" for n in dict.fromkeys(removed))
+            given = len(self.passages)
+            result.notices.insert(0, f"removed citation {listed}: the answer was given only {given} passages")
+        text = "".join(self.shown)
+        checker = self.checker
+        result.citations, failed = _citations(self.passages, checker.support, checker.quoted, self.article_texts,
+                                              self.encode)
+        if failed:
+            text = rewrite_markers(text, lambda n: n not in failed)[0]
+            result.notices.append(f"dropped citation {', '.join(f'[{n}]' for n in failed)}: no verifiable quote")
+        result.text = text.strip()
+        result.notices = _collapse_unsupported(result.notices, result.unsupported)
+        return result
+
+    def _normalized(self) -> str:
+        return normalize_citation_forms(self.raw.lstrip())
+
+    def _advance(self, final: bool) -> str:
+        text = clean_markers(self._normalized(), len(self.passages))[0]
+        limit = len(text) if final else _settled(text)
+        out = []
+        for start, end in answer_sentence_spans(text):
+            if start < self.done or end > limit or (not final and not text[end:].strip()):
+                continue  # checked already, or may still grow (with a quotation, or trailing markers)
+            span = text[start:end]
+            self.gap += text[self.done : start] + span[: len(span) - len(span.lstrip())]
+            self.done = end
+            sentence = re.sub(r"[ \t]{2,}", " ", self.checker.sentence(span.lstrip()))
+            if sentence.strip():
+                out.append(_separator(self.gap) if self.shown or out else "")
+                out.append(sentence)
+                self.gap = ""
+        self.shown += out
+        return "".join(out)
+
+
+def _settled(text: str) -> int:
+    """Where the text that cannot change yet ends: before an unclosed quotation, which may
+    still span sentences (a quotation is checked whole)."""
+    line = text.rfind("\n") + 1
+    curly = text.rfind("\u201c", line)
+    if curly > text.rfind("\u201d", line):
+        return curly
+    straight = [i for i in range(line, len(text)) if text[i] == '"']
+    return straight[-1] if len(straight) % 2 else len(text)
+
+
+def _separator(gap: str) -> str:
+    # Between shown sentences: their line breaks (a list stays a list), else one space.
+    breaks = max((len(part) - 1 for part in re.findall(r"\n+", gap)), default=-1) + 1
+    return "\n" * min(breaks, 2) if breaks else " "
 
 
 def _collapse_unsupported(notices: list[str], unsupported: list[str]) -> list[str]:
-    # One line for all unsupported sentences: a count and the first few, not one line each.
+    # One line for all removed sentences: how many, and why.
     kept = [n for n in notices if not n.startswith(UNSUPPORTED)]
     if not unsupported:
         return kept
-    shown = ", ".join(f"\u201c{_clip(words)}\u201d" for words in unsupported[:SHOWN_UNSUPPORTED])
-    more = f" and {len(unsupported) - SHOWN_UNSUPPORTED} more" if len(unsupported) > SHOWN_UNSUPPORTED else ""
+    reasons = ", ".join(
+        f"{unsupported.count(r)} {r}" for r in (NOT_BACKED, OFF_QUESTION, NO_CITATION) if r in unsupported)
     count = f"{len(unsupported)} sentence{'s' if len(unsupported) > 1 else ''}"
-    return kept + [f"{UNSUPPORTED}: {count}, {shown}{more}"]
+    return kept + [f"{UNSUPPORTED}: {count} of the model's text removed, not shown ({reasons})"]
 
 
 class _Checker:
     """Checks an answer sentence by sentence, collecting what each passage is cited for."""
 
-    def __init__(self, passages: list[Passage], people: list[str]) -> None:
+    def __init__(self, passages: list[Passage], people: list[str], support: SupportCheck | None) -> None:
         self.passages = passages
         self.people = people
+        self.check = support
         self.result = Enforced(text="")
         self.support: dict[int, list[str]] = {}  # passage n -> the sentences citing it
         self.quoted: dict[int, list[str]] = {}  # passage n -> verified quotes taken from it
 
     def sentence(self, sentence: str) -> str:
+        """The sentence as it may be shown, or "" when it is removed."""
         sentence = self._attribution(sentence)
         numbers = list(dict.fromkeys(cited_numbers(sentence)))
-        sentence = self._quotes(sentence, numbers)
         words = plain(sentence)
-        if not numbers:
-            if len(words.split()) >= MIN_SENTENCE_WORDS and not words.endswith(":"):
-                self.result.unsupported.append(words)
-                self.result.notices.append(f"{UNSUPPORTED}: \u201c{_clip(words)}\u201d")
-            return sentence
+        sentence, quoted, failed = self._quotes(sentence, numbers)
+        why = self._unsupported(words, numbers, bool(quoted))
+        if not why:
+            self.result.notices += failed  # about a removed sentence, a failed quote is not worth saying
+        else:
+            log.info("removed a model sentence (%s): %r", why, words)
+            if not (why == NO_CITATION and words.endswith(":")):  # a lead-in ("Key points:") claims nothing
+                self.result.unsupported.append(why)
+            return ""
         for n in numbers:
             self.support.setdefault(n, []).append(words)
+        for n, quote in quoted:
+            self.quoted.setdefault(n, []).append(quote)
         return sentence
+
+    def _unsupported(self, words: str, numbers: list[int], quote_verified: bool) -> str:
+        """Why the sentence is not supported ("" when it is)."""
+        if not words:
+            return ""
+        if not numbers:
+            return NO_CITATION
+        if self.check is None:
+            return ""
+        score = self.check.score(words, numbers)
+        if score.supported(quote_verified):
+            return ""
+        return NOT_BACKED if score.supported(quote_verified=True) else OFF_QUESTION
 
     def _attribution(self, sentence: str) -> str:
         wrong, named = misattributed(sentence, self.passages, self.people)
@@ -214,25 +296,27 @@ class _Checker:
                                    f"\u201c{_clip(plain(sentence))}\u201d")
         return ""
 
-    def _quotes(self, sentence: str, numbers: list[int]) -> str:
+    def _quotes(self, sentence: str, numbers: list[int]) -> tuple[str, list[tuple[int, str]], list[str]]:
+        """The sentence with unverified quotes marked; the verified quotes, by passage number;
+        a notice for each quote that is not verified."""
         # Quotes are checked against the passages cited in their sentence (any, if none is cited).
         pairs = [(n, self.passages[n - 1]) for n in numbers] or [(0, p) for p in self.passages]
+        verified: list[tuple[int, str]] = []
+        failed: list[str] = []
 
         def check(match: re.Match) -> str:
             quote = match.group(1) or match.group(2) or ""
             if len(quote.split()) < MIN_QUOTE_WORDS:
                 return match.group(0)
-            holders = [n for n, p in pairs if _quote_holds(quote, p.text)]
-            for n in holders:
-                if n:
-                    self.quoted.setdefault(n, []).append(quote)
+            holders = [n for n, p in pairs if quote_holds(quote, p.text)]
+            verified.extend((n, quote) for n in holders if n)
             if holders:
                 return match.group(0)
             where = ", ".join(f"[{n}]" for n in numbers) or "any passage"
-            self.result.notices.append(f"quote not found in {where}: \u201c{_clip(quote)}\u201d")
+            failed.append(f"quote not found in {where}: \u201c{_clip(quote)}\u201d")
             return quote + UNVERIFIED
 
-        return QUOTE.sub(check, sentence)
+        return QUOTE.sub(check, sentence), verified, failed
 
 
 def misattributed(sentence: str, passages: list[Passage], people: list[str]) -> tuple[set[int], set[str]]:
@@ -243,7 +327,7 @@ def misattributed(sentence: str, passages: list[Passage], people: list[str]) -> 
     return {n for n in numbers if named and 1 <= n <= len(passages) and passages[n - 1].author not in named}, named
 
 
-def _quote_holds(quote: str, text: str) -> bool:
+def quote_holds(quote: str, text: str) -> bool:
     """Each part of a quote (split at ellipses) occurs verbatim in the passage."""
     parts = [p for p in _ELLIPSIS.split(quote) if p.strip(" .,;:")]
     return bool(parts) and all(quote_in(part.strip(" ,;:"), text) for part in parts)
