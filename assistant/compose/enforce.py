@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.citations import ABBREVIATION, make_citation, normalize, quote_in, sentences
-from assistant.compose.support import Encode, SupportCheck
+from assistant.compose.support import NO_CITATION, REASONS, Encode, SupportCheck
 from assistant.models import Citation, Passage
 from assistant.retrieval.query import named_people
 
@@ -41,15 +41,12 @@ _MARKDOWN = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#+|>)\s+")
 # Citation forms small models write instead of [n]: "[Passage 1]", "(1)", "(passages 1 and 2)".
 _WORDED_MARKER = re.compile(r"[\[(](?:passages?|sources?)\s*(\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)[\])]", re.IGNORECASE)
 _ROUND_MARKER = re.compile(r"\((\d{1,2}(?:\s*,\s*\d{1,2})*)\)")  # 1-2 digits: "(2022)" stays a year
-# A line that starts with its markers ("[1] Text.") cites that line: the markers move to its end.
+# A line that starts with its markers ("[1] Text. More.") cites that line: each of its sentences gets them.
 _LEADING_MARKERS = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)((?:\[\d[\d,\s]*\][ \t]*)+)(\S.*?)[ \t]*$", re.MULTILINE)
 UNVERIFIED = " _(unverified quote)_"
+# Removed sentences are counted in one notice by reason; their text is only logged: repeating
+# it to the user would show what an injected instruction made the model write.
 UNSUPPORTED = "unsupported"
-# Why a sentence was removed, as the one notice counts them (the removed text is only logged:
-# repeating it to the user would show what an injected instruction made the model write).
-NO_CITATION = "with no citation"
-NOT_BACKED = "not backed by the passages they cite"
-OFF_QUESTION = "not about the question"
 MIN_QUOTE_WORDS = 2  # shorter quoted spans are labels ("realist"), not quotations
 MIN_SENTENCE_WORDS = 4
 MIN_CITATION_WORDS = 12
@@ -85,7 +82,12 @@ def normalize_citation_forms(text: str) -> str:
     """`text` with the citation forms small models write rewritten as [n] markers."""
     text = _WORDED_MARKER.sub(lambda m: "[" + ", ".join(_NUMBER.findall(m.group(1))) + "]", text)
     text = _ROUND_MARKER.sub(lambda m: f"[{m.group(1)}]", text)
-    return _LEADING_MARKERS.sub(lambda m: f"{m.group(1)}{m.group(3)} {m.group(2).strip()}", text)
+    return _LEADING_MARKERS.sub(_cite_line, text)
+
+
+def _cite_line(match: re.Match) -> str:
+    body, markers = match.group(3), match.group(2).strip()
+    return match.group(1) + " ".join(f"{body[a:b].strip()} {markers}" for a, b in answer_sentence_spans(body))
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -234,7 +236,7 @@ def _collapse_unsupported(notices: list[str], unsupported: list[str]) -> list[st
     if not unsupported:
         return kept
     reasons = ", ".join(
-        f"{unsupported.count(r)} {r}" for r in (NOT_BACKED, OFF_QUESTION, NO_CITATION) if r in unsupported)
+        f"{unsupported.count(r)} {r}" for r in REASONS if r in unsupported)
     count = f"{len(unsupported)} sentence{'s' if len(unsupported) > 1 else ''}"
     return kept + [f"{UNSUPPORTED}: {count} of the model's text removed, not shown ({reasons})"]
 
@@ -274,14 +276,9 @@ class _Checker:
         """Why the sentence is not supported ("" when it is)."""
         if not words:
             return ""
-        if not numbers:
-            return NO_CITATION
         if self.check is None:
-            return ""
-        score = self.check.score(words, numbers)
-        if score.supported(quote_verified):
-            return ""
-        return NOT_BACKED if score.supported(quote_verified=True) else OFF_QUESTION
+            return "" if numbers else NO_CITATION
+        return self.check.reason(words, numbers, quote_verified)
 
     def _attribution(self, sentence: str) -> str:
         wrong, named = misattributed(sentence, self.passages, self.people)

@@ -18,7 +18,8 @@ import numpy as np
 import openai
 
 from assistant.compose import prompts
-from assistant.compose.enforce import NO_CITATION, Enforced, Enforcer
+from assistant.compose.enforce import Enforced, Enforcer
+from assistant.compose.support import NO_CITATION
 from assistant.models import Answer, Passage
 from assistant.openai_client import make_client, read_timeout
 from assistant.retrieval.conversation import History, history_turns

@@ -11,10 +11,13 @@ embedder (all-MiniLM-L6-v2, unit vectors, so a dot product is a cosine):
 
 A sentence whose quotation was verified verbatim needs no paraphrase score, but it must still
 address the question: an injected phrase quoted from the passage that carries it is verbatim.
+A sentence with no citation, or pointing to a web address (an answer about the articles never
+needs one: the references name the sources), is never supported.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +32,14 @@ Encode = Callable[[list[str]], np.ndarray]
 # (the built-in model's answers to the dev questions, and known-bad sentences):
 PASSAGE_MIN = 0.45
 QUESTION_MIN = 0.20
+
+# Why a sentence is not supported, as one notice counts them.
+NOT_BACKED = "not backed by the passages they cite"
+OFF_QUESTION = "not about the question"
+WEB_ADDRESS = "pointing to a web address"
+NO_CITATION = "with no citation"
+REASONS = (NOT_BACKED, OFF_QUESTION, WEB_ADDRESS, NO_CITATION)
+_WEB_ADDRESS = re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,17 @@ class SupportCheck:
         self.question = vectors[len(flat)] if question else None
         bounds = np.cumsum([0] + [len(g) for g in self.groups])
         self.vectors = [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def reason(self, sentence: str, numbers: list[int], quote_verified: bool = False) -> str:
+        """Why `sentence` (plain) citing passages `numbers` is not supported; "" when it is."""
+        if not numbers:
+            return NO_CITATION
+        if _WEB_ADDRESS.search(sentence):
+            return WEB_ADDRESS
+        score = self.score(sentence, numbers)
+        if score.supported(quote_verified):
+            return ""
+        return NOT_BACKED if score.supported(quote_verified=True) else OFF_QUESTION
 
     def score(self, sentence: str, numbers: list[int]) -> Score:
         """`sentence` (plain, without markers) citing passages `numbers`."""

@@ -349,7 +349,7 @@ def llm_tags(assistant: JobContext, claim: str, chosen: list[Sentence]) -> tuple
         if not 1 <= n <= len(chosen) or not (tag := valid_tag(str(item.get("tag", "")), passages[n - 1])):
             continue
         quoted = bool(QUOTE.search(tag))  # valid_tag verified every quotation in it
-        if check.score(tag, [n]).supported(quoted):
+        if not check.reason(tag, [n], quoted):
             tags[passages[n - 1].id] = tag
         else:
             unsupported += 1
