@@ -45,7 +45,9 @@ from assistant.compose.enforce import (
 )
 from assistant.compose.support import PASSAGE_MIN, QUESTION_MIN, Encode, Score, SupportCheck
 from assistant.models import Passage
+from assistant.retrieval.speakers import cached_encoder
 from assistant.settings import PROJECT_ROOT, Settings
+from index.embeddings import load_embedder
 
 CALIBRATION = PROJECT_ROOT / "eval" / "support_calibration.jsonl"
 DEV = PROJECT_ROOT / "eval" / "dev.jsonl"
@@ -192,6 +194,17 @@ def score_all(groups: dict[str, list[Case]], encode: Encode) -> None:
                           for n in case.numbers)
 
 
+GRID = np.round(np.arange(0.0, 0.8, 0.01), 2)
+
+
+def kept_grid(group: list[Case]) -> np.ndarray:
+    """The share of `group` each threshold pair (GRID x GRID: passage, question) would show."""
+    passage = np.array([1.0 if c.quoted else c.score.passage for c in group])
+    question = np.array([c.score.question for c in group])
+    shown = (passage[None, None, :] >= GRID[:, None, None]) & (question[None, None, :] >= GRID[None, :, None])
+    return shown.mean(axis=2) if group else np.zeros((len(GRID), len(GRID)))
+
+
 def kept(group: list[Case], passage_min: float, question_min: float) -> float:
     """The share of `group` a threshold pair would show."""
     shown = [c for c in group if (c.quoted or c.score.passage >= passage_min) and c.score.question >= question_min]
@@ -200,17 +213,10 @@ def kept(group: list[Case], passage_min: float, question_min: float) -> float:
 
 def choose(groups: dict[str, list[Case]]) -> tuple[float, float]:
     """The pair that shows no injected sentence and best separates good from bad (Youden's J)."""
-    grid = [round(x, 2) for x in np.arange(0.0, 0.8, 0.01)]
-    bad = groups["off-topic"] + groups["wrong passage"]
-    best, best_j = (0.0, 0.0), -1.0
-    for p in grid:
-        for q in grid:
-            if kept(groups["injected"], p, q) > 0:
-                continue
-            j = kept(groups["good"], p, q) - kept(bad, p, q)
-            if j > best_j + 1e-9:
-                best, best_j = (p, q), j
-    return best
+    j = kept_grid(groups["good"]) - kept_grid(groups["off-topic"] + groups["wrong passage"])
+    j[kept_grid(groups["injected"]) > 0] = -np.inf
+    p, q = np.unravel_index(int(np.argmax(j)), j.shape)
+    return float(GRID[p]), float(GRID[q])
 
 
 def report(groups: dict[str, list[Case]], chosen: tuple[float, float]) -> None:
@@ -221,6 +227,9 @@ def report(groups: dict[str, list[Case]], chosen: tuple[float, float]) -> None:
         qs = np.percentile([c.score.question for c in group], [10, 50, 90])
         print(f"{name:<14} {len(group):>5}  {'/'.join(f'{x:.2f}' for x in ps):>20}  "
               f"{'/'.join(f'{x:.2f}' for x in qs):>20}  {kept(group, *chosen):.0%}")
+    print(f"shown at QUESTION_MIN {chosen[1]:.2f}, by PASSAGE_MIN:")
+    for p in (0.45, 0.5, 0.55, 0.6, 0.65, chosen[0], 0.75):
+        print(f"  {p:.2f}: " + ", ".join(f"{name} {kept(group, p, chosen[1]):.0%}" for name, group in groups.items()))
     print(f"chosen: PASSAGE_MIN {chosen[0]:.2f}, QUESTION_MIN {chosen[1]:.2f}; in use: "
           f"PASSAGE_MIN {PASSAGE_MIN:.2f}, QUESTION_MIN {QUESTION_MIN:.2f}")
     for name, group in groups.items():
@@ -233,10 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.collect:
         collect()
-    from index.embeddings import load_embedder
-
     groups = cases(load())
-    score_all(groups, load_embedder(Settings().embed_model).encode)
+    score_all(groups, cached_encoder(load_embedder(Settings().embed_model)))  # sentences recur across pairs
     report(groups, choose(groups))
     return 0
 
