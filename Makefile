@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test eval bench lint index clean
+.PHONY: run test eval bench lint index clean support-calibration
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(DEV_STAMP)
 eval: $(DEV_STAMP)
 	$(BIN)/python -m assistant.evaluation.corpus
 	$(BIN)/python -m assistant.evaluation.stance
+	$(BIN)/python -m assistant.evaluation.support
+
+# Re-records eval/support_calibration.jsonl with the built-in model (about 20 answers: minutes).
+support-calibration: $(DEV_STAMP)
+	ASSISTANT_LLM=local $(BIN)/python -m assistant.evaluation.support --collect
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run

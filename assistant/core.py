@@ -242,8 +242,7 @@ class Assistant:
             if history:
                 standalone = llm.condense(self.chat, question, history)
             plan = self.plan(standalone)
-            k = LLM_COMPARE_PASSAGES if plan.compare and len(plan.authors) != 1 else LLM_PASSAGES
-            hits = plan_search(self.retriever, plan, k)
+            hits = self.llm_hits(plan)
             if not self.is_grounded(hits, plan):
                 yield from self._not_addressed(question, standalone)
                 return
@@ -262,6 +261,11 @@ class Assistant:
                 yield item
         except Exception as exc:  # any endpoint failure, whatever its type, falls back
             yield from self._llm_fallback(question, standalone, exc, shown)
+
+    def llm_hits(self, plan: QueryPlan) -> list[Hit]:
+        """The passages a model answer is written from (more than an extractive answer shows)."""
+        k = LLM_COMPARE_PASSAGES if plan.compare and len(plan.authors) != 1 else LLM_PASSAGES
+        return plan_search(self.retriever, plan, k)
 
     def _not_addressed(self, question: str, standalone: str) -> Iterator[str | Answer]:
         # Nothing relevant was retrieved: the model is not asked, so it cannot improvise.

@@ -59,9 +59,9 @@ def drop() -> Reply:
     return Reply("drop")
 
 
-def hang(seconds: float = 30.0) -> Reply:
-    """Start streaming, then stall mid-reply."""
-    return Reply("hang", seconds=seconds)
+def hang(seconds: float = 30.0, content: Content = "Kroenig argues") -> Reply:
+    """Start streaming `content`, then stall mid-reply."""
+    return Reply("hang", content, seconds=seconds)
 
 
 def empty() -> Reply:
@@ -206,7 +206,7 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             elif reply.kind == "drop":
                 self._drop(stream)
             elif reply.kind == "hang":
-                self._hang(reply.seconds, stream)
+                self._hang(reply, body, stream)
             elif reply.kind == "empty":
                 self._send(Reply("text", ""), body, stream)
             else:
@@ -257,11 +257,12 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
 
-        def _hang(self, seconds: float, stream: bool) -> None:
+        def _hang(self, reply: Reply, body: dict, stream: bool) -> None:
             if stream:
                 self._sse_headers()
-                self._event(_chunk("fake-model", {"role": "assistant", "content": "Kroenig argues"}))
-            self._stall(seconds)
+                content = reply.content(body) if callable(reply.content) else reply.content
+                self._event(_chunk("fake-model", {"role": "assistant", "content": content}))
+            self._stall(reply.seconds)
 
         def _sse_headers(self) -> None:
             self.send_response(200)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from app_server import app_process, shared_app
 from conftest import CORPUS
-from fake_openai import hang
+from fake_openai import good_answer, hang
 from reliability_helpers import free_port, subprocess_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -317,20 +317,21 @@ def test_summary_pickers_follow_the_scope_and_show_titles(page):
 
 
 def test_sources_are_on_screen_while_the_model_is_still_writing(browser, fresh_data, fake_llm, tmp_path):
-    # The scripted model writes two words, then stalls: sources and passage must already be shown.
+    # The scripted model writes one supported sentence and the start of another, then stalls:
+    # sources and passage must already be shown, and the checked sentence with them.
     port = free_port()
     env = subprocess_env(fresh_data, CORPUS, ASSISTANT_PORT=str(port), OPENAI_API_KEY="sk-test",
                          OPENAI_BASE_URL=fake_llm.url, ASSISTANT_LLM_MODEL="fake-model", ASSISTANT_LLM_TIMEOUT="20",
                          ASSISTANT_LLM_RETRIES="0", GRADIO_ANALYTICS_ENABLED="False")
     with app_process(env, tmp_path / "app.log", port) as (url, _process):
-        fake_llm.push(hang(15))
+        fake_llm.push(hang(15, lambda body: good_answer(body).split("]. ")[0] + "]. Then he"))
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(url)
         page.locator("#question textarea").fill("What does Matthew Kroenig think an early peace deal would lead to?")
         page.locator("#ask").click()
         page.locator("#sources [data-testid='cell-0-3']").wait_for(timeout=10_000)
-        page.locator("#chat").get_by_text("Kroenig argues").wait_for(timeout=10_000)  # the model is writing...
+        page.locator("#chat").get_by_text("writes that").wait_for(timeout=10_000)  # the model is writing...
         assert "References" not in page.locator("#chat").inner_text()  # ...and not done: the sources came first
         assert page.locator("#sources [data-testid='cell-2-3']").count() == 1  # every retrieved passage listed
         assert "Kroenig" in page.locator("#passage").inner_text()  # the first source opened beside the chat

@@ -46,7 +46,7 @@ def summary_reply(body: dict) -> str:
 def counter_reply(body: dict) -> str:
     passages = passages_in(body)
     if "evidence-card tags" in prompt_text(body):
-        tags = [{"n": int(p["n"]), "tag": f"Model tag {p['n']}"} for p in passages]
+        tags = [{"n": int(p["n"]), "tag": f"Model tag: {first_words(p['text'], 14)}"} for p in passages]
         tags[0]["tag"] = 'Says "words that are nowhere in the passage"'
         return json.dumps({"tags": tags})
     return json.dumps({"stance": COUNTER_SIDES.get(passages[0]["author"], "neither")})

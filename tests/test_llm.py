@@ -33,7 +33,7 @@ from fake_openai import (
 
 from assistant import Answer, Assistant, Passage
 from assistant.citations import quote_in
-from assistant.compose.enforce import MarkerFilter, clean_markers, enforce
+from assistant.compose.enforce import Enforcer, clean_markers, enforce
 from assistant.compose.llm import ChatModel, LLMError
 from assistant.compose.prompts import fence_passages, messages
 from assistant.models import Sources
@@ -145,13 +145,14 @@ def test_history_accepts_message_dicts_tuples_and_content_parts():
 
 # -- enforcement, on its own -----------------------------------------------------------------
 def test_unknown_markers_removed_also_when_split_across_stream_chunks():
-    raw = "Kroenig warns of a trap [9]. Ashford disagrees [1, 7][2]."
+    raw = "Kroenig warns of a trap [9, 3]. Ashford disagrees [1, 7][2]."
     cleaned, removed = clean_markers(raw, 5)
-    assert cleaned == "Kroenig warns of a trap. Ashford disagrees [1][2]." and removed == [9, 7]
+    assert cleaned == "Kroenig warns of a trap [3]. Ashford disagrees [1][2]." and removed == [9, 7]
+    passages = [_passage(n, "Kroenig warns of a trap. Ashford disagrees.") for n in range(1, 6)]
     for size in (1, 2, 3, 5):
-        filt = MarkerFilter(5)
-        shown = "".join(filt.feed(raw[i : i + size]) for i in range(0, len(raw), size)) + filt.flush()
-        assert shown == cleaned
+        enforcer = Enforcer(passages, {"a": passages[0].text})
+        shown = "".join(enforcer.feed(raw[i : i + size]) for i in range(0, len(raw), size)) + enforcer.flush()
+        assert shown == cleaned == enforcer.result().text
 
 
 def test_enforce_quotes_unsupported_sentences_and_best_sentence():
@@ -162,7 +163,9 @@ def test_enforce_quotes_unsupported_sentences_and_best_sentence():
     assert "\u201ca deal later could hold\u201d [1]" in result.text
     assert '"talks are a trap"' not in result.text and "unverified quote" in result.text
     assert any("quote not found in [1]" in n and "talks are a trap" in n for n in result.notices)
-    assert any("unsupported" in n and "Everyone agrees" in n for n in result.notices)
+    # A sentence with no citation is removed and counted, its words not repeated to the user.
+    assert "Everyone agrees" not in result.text and not any("Everyone agrees" in n for n in result.notices)
+    assert "unsupported: 1 sentence of the model's text removed, not shown (1 with no citation)" in result.notices
     assert [c.n for c in result.citations] == [1]
     assert "A deal later could hold." in result.citations[0].quote  # the sentence the quote came from
 
@@ -235,7 +238,8 @@ def test_citation_of_a_passage_that_was_not_given_is_removed(llm_assistant, fake
     assert answer.mode == "llm"
     assert "[9]" not in answer.answer and "[9]" not in streamed
     assert any("[9]" in n and "5 passages" in n for n in answer.notices)
-    assert any("unsupported" in n and "cites a study" in n for n in answer.notices)
+    assert "cites a study" not in answer.answer and "cites a study" not in streamed  # left with no citation
+    assert any("unsupported" in n and "1 with no citation" in n for n in answer.notices)
     _assert_verified(llm_assistant, answer)
 
 
@@ -243,10 +247,12 @@ def test_fabricated_quote_is_flagged_and_never_cited(llm_assistant, fake_llm):
     fabricated = "we should surrender the whole of Europe tomorrow"
     fake_llm.push(text(lambda body: f"Kroenig says \u201c{first_words(passages_in(body)[0]['text'])}\u201d [1]. "
                                     f"He also says \u201c{fabricated}\u201d [2]."))
-    _, answer = _stream(llm_assistant)
+    streamed, answer = _stream(llm_assistant)
     assert answer.mode == "llm"
-    assert f"\u201c{fabricated}\u201d" not in answer.answer and "unverified quote" in answer.answer
-    assert any("quote not found in [2]" in n for n in answer.notices)
+    # Nothing in passage 2 says anything like it: the sentence is removed, never shown.
+    assert fabricated not in streamed and fabricated not in answer.answer
+    assert not any(fabricated in n for n in answer.notices)
+    assert any("unsupported" in n and "1 not backed by the passages they cite" in n for n in answer.notices)
     assert all(fabricated not in c.quote for c in answer.citations)
     _assert_verified(llm_assistant, answer)
 

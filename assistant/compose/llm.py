@@ -18,7 +18,8 @@ import numpy as np
 import openai
 
 from assistant.compose import prompts
-from assistant.compose.enforce import MarkerFilter, enforce
+from assistant.compose.enforce import Enforced, Enforcer
+from assistant.compose.support import NO_CITATION
 from assistant.models import Answer, Passage
 from assistant.openai_client import make_client, read_timeout
 from assistant.retrieval.conversation import History, history_turns
@@ -214,6 +215,14 @@ def answer_passages(settings: Settings, passages: list[Passage]) -> list[Passage
     return passages[:LOCAL_PASSAGES] if settings.llm == "local" else passages
 
 
+def fit_passages(chat: ChatModel, passages: list[Passage]) -> tuple[list[Passage], list[Passage]]:
+    """The passages an answer may cite, and as the prompt shows them (shorter for a local model)."""
+    passages = answer_passages(chat.settings, passages)
+    if chat.settings.llm != "local":
+        return passages, passages
+    return passages, [p.model_copy(update={"text": clip(p.text, LOCAL_PASSAGE_CHARS)}) for p in passages]
+
+
 def compose_stream(
     chat: ChatModel,
     question: str,
@@ -222,28 +231,22 @@ def compose_stream(
     encode: Encode | None = None,
     people: list[str] | None = None,
 ) -> Iterator[str | Answer]:
-    """Stream the model's answer (unknown [n] filtered out), then the enforced Answer.
+    """Stream the model's answer, each sentence once it has passed the checks, then the Answer.
 
-    Raises LLMError when the endpoint fails or the reply has no valid citation: such a
-    reply is never shown as a grounded answer.
+    Raises LLMError when the endpoint fails or no sentence of the reply is supported: such
+    a reply is never shown as a grounded answer.
     """
-    passages = answer_passages(chat.settings, passages)
-    prompt_passages = passages
-    if chat.settings.llm == "local":
-        prompt_passages = [p.model_copy(update={"text": clip(p.text, LOCAL_PASSAGE_CHARS)}) for p in passages]
-    marker_filter = MarkerFilter(len(passages))
-    raw: list[str] = []
+    passages, prompt_passages = fit_passages(chat, passages)
+    enforcer = Enforcer(passages, article_texts, encode, people, question)
     for delta in chat.stream(answer_messages(question, prompt_passages), max_tokens=ANSWER_MAX_TOKENS):
-        raw.append(delta)
-        shown = marker_filter.feed(delta)
+        shown = enforcer.feed(delta)
         if shown:
             yield shown
-    tail = marker_filter.flush()
-    if tail:
+    if tail := enforcer.flush():
         yield tail
-    result = enforce("".join(raw), passages, article_texts, encode, people)
+    result = enforcer.result()
     if not result.citations:
-        raise LLMError("reply had no valid citation")
+        raise LLMError(unsupported_reason(result))
     yield Answer(
         question=question,
         answer=result.text,
@@ -252,3 +255,12 @@ def compose_stream(
         mode="llm",
         notices=result.notices,
     )
+
+
+def unsupported_reason(result: Enforced) -> str:
+    """Why a checked reply cannot be used: what the user reads in the fallback's notice."""
+    if not result.unsupported or set(result.unsupported) == {NO_CITATION}:
+        return "reply had no valid citation"
+    count = len(result.unsupported)
+    return (f"no sentence of its reply is supported by the passages it cites "
+            f"({count} sentence{'s' if count > 1 else ''} removed, not shown)")

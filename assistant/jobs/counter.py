@@ -40,6 +40,7 @@ import numpy as np
 from assistant.citations import make_citation, quotable_sentences, quote_in
 from assistant.compose.enforce import QUOTE
 from assistant.compose.extractive import Encode
+from assistant.compose.support import SupportCheck
 from assistant.jobs import llm_common, stance
 from assistant.jobs.standalone import context_need
 from assistant.models import Counterpoints, EvidenceCard, Passage
@@ -329,21 +330,36 @@ def stance_span(s: Sentence) -> str:
 
 
 def llm_tags(assistant: JobContext, claim: str, chosen: list[Sentence]) -> tuple[dict[str, str], list[str]]:
-    """Model-written one-line tags by passage id; a failed call keeps the extractive tags."""
+    """Model-written one-line tags by passage id; a failed call keeps the extractive tags, and so
+    does each tag its passage does not support (support.py, with the claim as the question)."""
     if not chosen:
         return {}, []
+    passages = [s.passage for s in chosen]
     try:
-        reply = llm_common.ask_json(assistant, "counter_tag", [s.passage for s in chosen], claim=claim)
+        reply = llm_common.ask_json(assistant, "counter_tag", passages, claim=claim)
     except Exception as exc:  # tags are a nicety: the cards stand without them
         return {}, [f"Tags: {llm_common.failure_notice(exc)}"]
+    check = SupportCheck(passages, cached_encoder(assistant.embedder), claim)
     tags: dict[str, str] = {}
+    unsupported = 0
     for item in reply.get("tags") or []:
         if not (isinstance(item, dict) and str(item.get("n", "")).isdigit()):
             continue
         n = int(item["n"])
-        if 1 <= n <= len(chosen) and (tag := valid_tag(str(item.get("tag", "")), chosen[n - 1].passage)):
-            tags[chosen[n - 1].passage.id] = tag
-    return tags, []
+        if not 1 <= n <= len(chosen) or not (tag := valid_tag(str(item.get("tag", "")), passages[n - 1])):
+            continue
+        quoted = bool(QUOTE.search(tag))  # valid_tag verified every quotation in it
+        if not check.reason(tag, [n], quoted):
+            tags[passages[n - 1].id] = tag
+        else:
+            unsupported += 1
+    return tags, [unsupported_tags(unsupported)] if unsupported else []
+
+
+def unsupported_tags(count: int) -> str:
+    # Counted, not repeated: an injected instruction's output is not shown, not even in a notice.
+    tags = f"{count} model-written tag{'s' if count > 1 else ''}"
+    return f"unsupported: {tags} not backed by the card's passage or not about the claim, replaced by its own words"
 
 
 def valid_tag(tag: str, passage: Passage) -> str:

@@ -25,7 +25,7 @@ from assistant.citations import make_citation, normalize, sentence_spans
 from assistant.compose import prompts
 from assistant.compose.enforce import enforce
 from assistant.compose.extractive import Encode
-from assistant.compose.llm import LLMError
+from assistant.compose.llm import LLMError, unsupported_reason
 from assistant.errors import UsageError
 from assistant.jobs import llm_common
 from assistant.jobs.standalone import context_need
@@ -315,7 +315,7 @@ def llm_summary(assistant: JobContext, scope: str, passages: list[Passage]) -> S
     text, notes = llm_common.drop_misattributed(text, passages, people)
     final = enforce(text, passages, texts, encode)
     if not final.citations:
-        raise LLMError("summary had no valid citation")
+        raise LLMError(unsupported_reason(final))
     return Summary(scope=scope, summary=final.text, citations=final.citations, mode="llm",
                    notices=[LLM_NOTICE] + notices + notes + final.notices)
 
