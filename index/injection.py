@@ -130,7 +130,8 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your|vous|tu|du|dein\w*|ihr|usted|tú|voi
 # Chat-template and role markers: never prose.
 _ROLE_TOKENS = re.compile(
     r"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|"
-    r"\[/?INST\]|<</?SYS>>|^[ \t]*(?:system|assistant)[ \t]*:|^[ \t]*#{2,}[ \t]*(?:instruction|system|response)s?\b",
+    r"\[/?INST\]|<</?SYS>>|^[ \t]*(?:system|assistant)[ \t]*:|^[ \t]*#{2,}[ \t]*(?:instruction|system|response)s?\b|"
+    r"\[/?(?:system|assistant|sys)\]|</?(?:system|assistant)>",
     re.IGNORECASE | re.MULTILINE)
 
 ADDRESS_WEIGHT = {"machine": 0.4, "override": 0.4, "carried": 0.4, "user": 0.3, "you": 0.1}
