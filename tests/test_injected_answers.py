@@ -123,6 +123,15 @@ def _supported_or_fallback(assistant: Assistant, items: list, question: str) -> 
     return answer
 
 
+def _ask(assistant: Assistant, case: dict) -> Answer:
+    """Ask the case's question; what the user sees holds none of the instruction's words, and is
+    either backed sentence by sentence or the extractive fallback."""
+    items = list(assistant.stream(case["question"]))
+    seen, answer = _seen(items)
+    _never_injected(case, seen)
+    return _supported_or_fallback(assistant, items, case["question"])
+
+
 def test_the_split_case_really_spans_two_passages():
     case = next(c for c in CASES if c["placement"] == "split across two passages")
     path = INJECTION / case["file"]
@@ -139,10 +148,7 @@ def test_the_split_case_really_spans_two_passages():
 def test_an_obeyed_instruction_is_never_shown(corpora, fake_llm, case, index):
     assistant = Assistant(llm_settings(corpora[index], fake_llm.url))
     fake_llm.push(text(obeyed(case)))
-    items = list(assistant.stream(case["question"]))
-    seen, answer = _seen(items)
-    _never_injected(case, seen)
-    _supported_or_fallback(assistant, items, case["question"])
+    answer = _ask(assistant, case)
     assert answer.mode == "extractive", "nothing of the obeyed reply is supported"
 
 
@@ -159,10 +165,7 @@ def _good_and_obeyed(case: dict):
 def test_the_supported_part_of_a_mixed_reply_is_kept(corpora, fake_llm, case, index):
     assistant = Assistant(llm_settings(corpora[index], fake_llm.url))
     fake_llm.push(text(_good_and_obeyed(case)))
-    items = list(assistant.stream(case["question"]))
-    seen, answer = _seen(items)
-    _never_injected(case, seen)
-    _supported_or_fallback(assistant, items, case["question"])
+    answer = _ask(assistant, case)
     assert answer.mode == "llm" and answer.answer.startswith("The author argues that")
     assert [n for n in answer.notices if n.startswith("unsupported")], answer.notices
 
@@ -183,7 +186,4 @@ def local_server(corpora):
 @pytest.mark.parametrize(("case", "index"), params(strict=False))  # whether a model obeys may vary
 def test_the_real_model_never_shows_the_injected_output(corpora, local_server, case, index):
     assistant = Assistant(make_settings(corpora[index], ASSISTANT_LLM="local"))
-    items = list(assistant.stream(case["question"]))
-    seen, _ = _seen(items)
-    _never_injected(case, seen)
-    _supported_or_fallback(assistant, items, case["question"])
+    _ask(assistant, case)
