@@ -144,6 +144,10 @@ def test_summary_of_unknown_article_or_author_is_a_usage_error(assistant):
         ("The U.S. should not talk to Moscow.", "The U.S. should talk to Moscow."),
         ("Sanctions work.", "It is not true that sanctions work."),
         ("Talks won't help.", "Talks will help."),
+        ("Punishing self-regarding conduct harms no one.", "Punishing self-regarding conduct harms someone."),
+        ("Nobody gains from a frozen conflict.", "Somebody gains from a frozen conflict."),
+        ("There is no alternative to talks.", "There is some alternative to talks."),
+        ("Never negotiate with Moscow.", "Negotiate with Moscow."),
     ],
 )
 def test_negate(claim, negation):

@@ -277,11 +277,17 @@ def follow_up_question(question: str, earlier: list[str], people: list[str]) -> 
 # Negation: the counterpoint search and the counterpoint job both look for a claim's denial.
 _NEGATED = [  # (pattern, replacement) removing a negation, tried in order
     (r"\bcannot\b", "can"), (r"\bcan't\b", "can"), (r"\bwon't\b", "will"), (r"\b(\w+)n't\b", r"\1"),
-    (r"\b(not|never)\s+", ""), (r"\bno\b", "some"),
+    (r"\b(not|never)\s+", ""), (r"\bno one\b", "someone"), (r"\bnobody\b", "somebody"),
+    (r"\bnothing\b", "something"), (r"\bnowhere\b", "somewhere"), (r"\bno\b", "some"),
 ]
 _AUXILIARY = re.compile(
     r"\b(is|are|was|were|will|would|should|must|could|might|may|does|do|did|has|have|had|can)\b", re.IGNORECASE
 )
+
+
+def _same_case(match: re.Match, replacement: str) -> str:
+    # "No one wants war" -> "Someone wants war": a capital stays a capital.
+    return replacement[:1].upper() + replacement[1:] if match.group(0)[:1].isupper() else replacement
 
 
 def negate(claim: str) -> str:
@@ -292,9 +298,10 @@ def negate(claim: str) -> str:
     negation on ("Sanctions work") -> "It is not true that sanctions work".
     """
     for pattern, replacement in _NEGATED:
-        negated, count = re.subn(pattern, replacement, claim, count=1, flags=re.IGNORECASE)
+        negated, count = re.subn(pattern, lambda m, r=replacement: _same_case(m, m.expand(r)), claim, count=1,
+                                 flags=re.IGNORECASE)
         if count:
-            return negated
+            return negated[:1].upper() + negated[1:] if claim[:1].isupper() else negated
     match = _AUXILIARY.search(claim)
     if match:
         word = match.group(0)
