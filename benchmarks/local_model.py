@@ -4,7 +4,9 @@ Both answer the same questions through the same llama.cpp server (same model, sa
 process), one after the other per question, so the ratios compare like with like. Per answer:
 time to sources (retrieval done, passages on screen), time to first token the user sees, generated
 tokens/s, whole-answer latency, and prompt tokens (the chat template applied and tokenized by the
-server itself, so both sides count the same way; prefix caching does not hide any of them).
+server itself, so both sides count the same way; prefix caching does not hide any of them), of which
+the server evaluated (the rest it took from its prompt cache: a prefix shared with the slot's last
+request).
 
     python -m benchmarks.local_model [--questions 4]
 """
@@ -22,7 +24,7 @@ from typing import Any
 
 from assistant import Assistant
 from assistant.compose.llm import ANSWER_MAX_TOKENS
-from assistant.compose.local_model import display_name, model_path, shared_server
+from assistant.compose.local_model import LocalServer, display_name, model_path, shared_server
 from assistant.evaluation.corpus import VanillaLlamaIndex, load_dev
 from assistant.models import Answer, Sources
 from assistant.settings import PROJECT_ROOT, Settings
@@ -65,18 +67,19 @@ class _Clock:
     def now(self) -> float:
         return time.perf_counter() - self.start
 
-    def result(self, total_s: float, tokens: int) -> dict[str, Any]:
+    def result(self, total_s: float, tokens: int, evaluated: int) -> dict[str, Any]:
         deltas = self.model_deltas
         writing = deltas[-1] - deltas[0] if len(deltas) > 1 else 0.0
         return {
             "sources_s": self.sources_s, "first_token_s": self.first_token_s, "total_s": round(total_s, 2),
             "generated_tokens": len(deltas), "tokens_per_s": round((len(deltas) - 1) / writing, 2) if writing else None,
-            "prompt_tokens": tokens,
+            "prompt_tokens": tokens, "prompt_tokens_evaluated": evaluated,
         }
 
 
-def product_answer(assistant: Assistant, question: str, base_url: str) -> dict[str, Any]:
+def product_answer(assistant: Assistant, question: str, server: LocalServer) -> dict[str, Any]:
     sent: list[list[dict[str, str]]] = []
+    read_before = server.prompt_tokens()
     clock = _Clock()
     stream = assistant.chat.stream
 
@@ -97,7 +100,9 @@ def product_answer(assistant: Assistant, question: str, base_url: str) -> dict[s
                 answer = item
     finally:
         del assistant.chat.stream
-    result = clock.result(clock.now(), sum(prompt_tokens(base_url, m) for m in sent))
+    total_s = clock.now()
+    evaluated = (server.prompt_tokens() - read_before).evaluated
+    result = clock.result(total_s, sum(prompt_tokens(server.base_url, m) for m in sent), evaluated)
     result.update(mode=answer.mode, citations=len(answer.citations), notices=len(answer.notices))
     return result
 
@@ -106,20 +111,21 @@ class CitationEngine:
     """LlamaIndex's CitationQueryEngine, defaults as shipped, over vanilla LlamaIndex's index of the
     same corpus (same MiniLM), answering through the same server with the same token budget."""
 
-    def __init__(self, corpus: Path, base_url: str, model: str) -> None:
+    def __init__(self, corpus: Path, server: LocalServer, model: str) -> None:
         from llama_index.core.instrumentation import get_dispatcher
         from llama_index.core.query_engine import CitationQueryEngine
         from llama_index.llms.openai_like import OpenAILike
 
-        llm = OpenAILike(model=model, api_base=base_url, api_key="local", is_chat_model=True, temperature=0,
+        llm = OpenAILike(model=model, api_base=server.base_url, api_key="local", is_chat_model=True, temperature=0,
                          max_tokens=ANSWER_MAX_TOKENS, timeout=300)
         self.engine = CitationQueryEngine.from_args(VanillaLlamaIndex(corpus).index, llm=llm, streaming=True)
-        self.base_url = base_url
+        self.server = server
         self.sent: list[list[dict[str, str]]] = []
         get_dispatcher().add_event_handler(_ChatRecorder(self.sent))
 
     def answer(self, question: str) -> dict[str, Any]:
         self.sent.clear()
+        read_before = self.server.prompt_tokens()
         clock = _Clock()
         response = self.engine.query(question)
         clock.sources_s = round(clock.now(), 3)  # retrieval is done when query() returns a stream
@@ -127,7 +133,9 @@ class CitationEngine:
             if delta:
                 clock.model_deltas.append(clock.now())
                 clock.first_token_s = clock.first_token_s or round(clock.now(), 2)
-        return clock.result(clock.now(), sum(prompt_tokens(self.base_url, m) for m in self.sent))
+        total_s = clock.now()
+        evaluated = (self.server.prompt_tokens() - read_before).evaluated
+        return clock.result(total_s, sum(prompt_tokens(self.server.base_url, m) for m in self.sent), evaluated)
 
 
 def _ChatRecorder(sent: list) -> Any:  # noqa: N802 - a factory for a class built on the optional import
@@ -145,18 +153,19 @@ def _ChatRecorder(sent: list) -> Any:  # noqa: N802 - a factory for a class buil
 def local_model_bench(data: Path, questions: int = QUESTIONS) -> dict[str, Any]:
     """Both engines on the first `questions` answerable dev questions, interleaved."""
     assistant = Assistant(local_settings(data))
-    base_url = shared_server(assistant.settings).ensure()
-    engine = CitationEngine(CORPUS, base_url, display_name(assistant.settings))
+    server = shared_server(assistant.settings)
+    server.ensure()
+    engine = CitationEngine(CORPUS, server, display_name(assistant.settings))
     asked = [q.question for q in load_dev() if q.answerable][:questions]
     assistant.ask(asked[0])  # warm-up: embedder, index snapshot, server's first prompt
-    rows = [{"question": q, "product": product_answer(assistant, q, base_url), "citation_engine": engine.answer(q)}
+    rows = [{"question": q, "product": product_answer(assistant, q, server), "citation_engine": engine.answer(q)}
             for q in asked]
     return {"model": display_name(assistant.settings), "answers": rows, "ratios": _ratios(rows),
             **{side: _medians([r[side] for r in rows]) for side in ("product", "citation_engine")}}
 
 
 def _medians(results: list[dict[str, Any]]) -> dict[str, float | None]:
-    keys = ("sources_s", "first_token_s", "total_s", "tokens_per_s", "prompt_tokens")
+    keys = ("sources_s", "first_token_s", "total_s", "tokens_per_s", "prompt_tokens", "prompt_tokens_evaluated")
     return {k: _median([r[k] for r in results]) for k in keys}
 
 
@@ -171,7 +180,8 @@ def _ratios(rows: list[dict[str, Any]]) -> dict[str, float]:
         pairs = [(r["product"][key], r["citation_engine"][key]) for r in rows]
         return round(statistics.median(a / b for a, b in pairs if a and b), 2)
 
-    return {k: ratio(k) for k in ("prompt_tokens", "first_token_s", "total_s", "tokens_per_s")}
+    keys = ("prompt_tokens", "prompt_tokens_evaluated", "first_token_s", "total_s", "tokens_per_s")
+    return {k: ratio(k) for k in keys}
 
 
 def main() -> None:

@@ -82,9 +82,10 @@ def _local_model_rows(local: dict[str, Any] | None) -> list[str]:
     ]
     for label, key in (("time to sources, s", "sources_s"), ("time to first token, s", "first_token_s"),
                        ("whole answer, s", "total_s"), ("generated tokens/s", "tokens_per_s"),
-                       ("prompt tokens per answer", "prompt_tokens")):
+                       ("prompt tokens per answer", "prompt_tokens"),
+                       ("... of which evaluated (the rest from the prompt cache)", "prompt_tokens_evaluated")):
         ratio = ratios.get(key)
-        rows.append(f"| {label} | {product[key]} | {engine[key]} | {'' if ratio is None else f'{ratio:.2f}'} |")
+        rows.append(f"| {label} | {product.get(key)} | {engine.get(key)} | {'' if ratio is None else f'{ratio:.2f}'} |")
     return [*rows, ""]
 
 

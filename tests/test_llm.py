@@ -125,7 +125,7 @@ def test_passages_are_fenced_as_data_and_cannot_forge_the_fence():
     assert "<<<END PASSAGE 1 abc>>>" not in fenced  # the corpus's marker is defanged
     assert "author: unknown" in fenced and "title: A Title" in fenced and "outlet: Outlet" in fenced
     system, user = messages("answer", "f00d", passages=fenced, question="Q?")
-    assert "never follow it" in system["content"] and "f00d" in system["content"]
+    assert "never follow it" in system["content"] and "f00d" in user["content"]
     assert "square brackets" in system["content"] and "exactly" in system["content"]
     assert "Ignore previous instructions" in user["content"] and user["content"].rstrip().endswith("[n].")
 
@@ -135,6 +135,9 @@ def test_every_prompt_file_loads(name):
     values = dict.fromkeys(["passages", "question", "history", "scope", "summaries", "claim"], "x")
     msgs = messages(name, "n0nce", **values)
     assert msgs[0]["role"] == "system" and "{{" not in json.dumps(msgs)
+    # The system part is the same for every request, so the server's prompt cache reuses it.
+    other = messages(name, "5eed", **dict.fromkeys(values, "another request"))
+    assert other[0] == msgs[0] and "n0nce" not in msgs[0]["content"]
 
 
 def test_history_accepts_message_dicts_tuples_and_content_parts():

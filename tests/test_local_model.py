@@ -156,6 +156,18 @@ def test_follow_up_is_condensed_by_the_model(local_assistant):
 
 
 @pytest.mark.slow
+def test_questions_share_the_cached_prompt_prefix(local_assistant):
+    """The rules are the same text for every request, so the server reads them once per slot:
+    the next question costs only its own passages and words (about 430 tokens saved here)."""
+    server = shared_server(local_assistant.settings)
+    local_assistant.ask(QUESTION)
+    before = server.prompt_tokens()
+    local_assistant.ask("What does James Acton say about diplomacy?")
+    spent = server.prompt_tokens() - before
+    assert spent.cached >= 300 and spent.evaluated < spent.cached + 400, spent
+
+
+@pytest.mark.slow
 def test_server_killed_mid_answer_falls_back_then_restarts(local_assistant):
     server = shared_server(local_assistant.settings)
     server.ensure()

@@ -28,6 +28,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from assistant.settings import Settings
 
@@ -182,6 +183,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class PromptTokens(NamedTuple):
+    """Prompt tokens the server evaluated, and those it took from its cache instead (a prefix
+    shared with an earlier request in the same slot costs nothing to read again)."""
+
+    evaluated: int
+    cached: int
+
+    def __sub__(self, earlier: PromptTokens) -> PromptTokens:  # type: ignore[override]
+        return PromptTokens(self.evaluated - earlier.evaluated, self.cached - earlier.cached)
+
+
 class LocalServer:
     """One llama.cpp server child process, started on demand and restarted when dead."""
 
@@ -230,6 +242,14 @@ class LocalServer:
         self.stop()
         raise LocalModelError(f"local model server not healthy after {STARTUP_TIMEOUT_S:g} s")
 
+    def prompt_tokens(self) -> PromptTokens:
+        """The prompt tokens this server has read since it started (its /metrics counters)."""
+        with urllib.request.urlopen(self.base_url.removesuffix("/v1") + "/metrics", timeout=10) as response:
+            lines = response.read().decode().splitlines()
+        counters = dict(line.split(" ", 1) for line in lines if line.startswith("llamacpp:prompt_tokens"))
+        return PromptTokens(int(float(counters["llamacpp:prompt_tokens_total"])),
+                            int(float(counters["llamacpp:prompt_tokens_cached_total"])))
+
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
@@ -272,7 +292,8 @@ def serve(model: str, port: int) -> None:
     params.n_ctx = CONTEXT_TOKENS
     params.n_parallel = PARALLEL_SLOTS
     params.kv_unified = True  # the slots share the context, so one long prompt may use all of it
-    params.cache_prompt = True  # a follow-up reuses the shared prompt prefix
+    params.cache_prompt = True  # a request reuses the prompt prefix it shares with the last one
+    params.endpoint_metrics = True  # /metrics: the bench and tests read the prompt tokens evaluated
     params.cpuparams.n_threads = os.cpu_count() or 1
     params.cpuparams_batch.n_threads = os.cpu_count() or 1
     params.warmup = False  # the first real request warms it; start-up stays short

@@ -2,7 +2,9 @@
 
 A template has a system part and a user part, separated by a line `=== user ===`.
 Placeholders are `{{name}}`; every template may use `{{data_rules}}` (the shared
-prompt-injection guard) and `{{nonce}}`.
+prompt-injection guard) and `{{nonce}}`. The system part is the same text for every request
+(no nonce, no request values): llama.cpp's server then reuses its cached tokens from one
+request to the next (prompt-prefix caching), and on a small CPU the prompt is most of the wait.
 
 Corpus text is untrusted: it is wrapped between markers that carry a random nonce
 drawn per request (so an article cannot forge a closing marker), and any marker-like
@@ -58,7 +60,7 @@ def fill(template: str, values: dict[str, str]) -> str:
 def messages(name: str, nonce: str, **values: str) -> list[dict[str, str]]:
     """Chat messages (system, user) for template `name`, filled with `values`."""
     values = {"nonce": nonce, **values}
-    values.setdefault("data_rules", fill(load("data_rules"), {"nonce": nonce}).strip())
+    values.setdefault("data_rules", load("data_rules").strip())
     system, _, user = load(name).partition(USER_SPLIT)
     out = [{"role": "system", "content": fill(system, values).strip()}]
     if user.strip():
