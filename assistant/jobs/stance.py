@@ -3,10 +3,10 @@
 One short request per pair (each prompt short and each label independent of the others;
 a batched prompt is still to be measured against it on eval/stance.jsonl, see README), the
 reply constrained to a JSON schema by the server, and each label cached by a hash of (model, claim, passage), so
-the positions table and debate prep never ask twice about the same words. The requests
-of one claim share their system prompt (one nonce per claim, drawn when the claim is
-judged), so a server with prompt caching only reads each new passage and the question;
-the question comes last, where a small model attends best.
+the positions table and debate prep never ask twice about the same words. Every request
+starts with the same system prompt (prompts.py keeps it free of the nonce), so a server with
+prompt caching only reads each new passage and the question; the question comes last, where
+a small model attends best.
 """
 
 from __future__ import annotations
