@@ -215,6 +215,19 @@ def test_good_cited_answer_streams_with_valid_citations(llm_assistant, fake_llm)
         assert c.passage.text == sent[c.n - 1]["text"]
 
 
+def test_the_same_question_sends_the_same_prompt(llm_assistant, fake_llm):
+    # Temperature 0 and a fixed seed give the same answer only if the prompt is the same too
+    # (a random fence nonce made the built-in model's labels change from run to run).
+    llm_assistant.ask(QUESTION)
+    llm_assistant.ask(QUESTION)
+    llm_assistant.ask("What does Beebe say about diplomacy?")
+    first, second, other = fake_llm.chat_requests()
+    assert first["messages"] == second["messages"] and first["seed"] == second["seed"]
+    assert first["temperature"] == 0
+    key = re.search(r"<<<PASSAGE 1 (\w+)>>>", prompt_text(first)).group(1)
+    assert key not in prompt_text(other)  # another request, another key
+
+
 def test_stream_yields_deltas_before_the_answer(llm_assistant, fake_llm):
     items = list(llm_assistant.stream(QUESTION))
     assert len(items) > 3 and isinstance(items[-1], Answer)

@@ -173,7 +173,7 @@ def condense(chat: ChatModel, question: str, history: History) -> str:
     turns = history_turns(history)[-2 * HISTORY_TURNS :]
     if not turns:
         return question
-    nonce = prompts.new_nonce()
+    nonce = prompts.fence_key(question, *(text for _, text in turns))
     transcript = "\n".join(f"{role}: {prompts.fence_text(_shorten(text))}" for role, text in turns)
     reply = chat.complete(
         prompts.messages("condense", nonce, history=transcript, question=prompts.fence_text(question)),
@@ -201,7 +201,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def answer_messages(question: str, passages: list[Passage]) -> list[dict[str, str]]:
-    nonce = prompts.new_nonce()
+    nonce = prompts.fence_key(question, *(p.text for p in passages))
     return prompts.messages(
         "answer",
         nonce,

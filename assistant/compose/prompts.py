@@ -6,8 +6,8 @@ prompt-injection guard) and `{{nonce}}`. The system part is the same text for ev
 (no nonce, no request values): llama.cpp's server then reuses its cached tokens from one
 request to the next (prompt-prefix caching), and on a small CPU the prompt is most of the wait.
 
-Corpus text is untrusted: it is wrapped between markers that carry a random nonce
-drawn per request (so an article cannot forge a closing marker), and any marker-like
+Corpus text is untrusted: it is wrapped between markers that carry a nonce derived
+from the request's own texts (so an article cannot forge a closing marker), and any marker-like
 sequence inside the text is defanged before it reaches the prompt. Spans flagged at index
 time as addressed to an AI assistant (index/injection.py) never reach a model: they are
 replaced by a marker and the passage's header says so.
@@ -15,8 +15,8 @@ replaced by a marker and the passage's header says so.
 
 from __future__ import annotations
 
+import hashlib
 import re
-import secrets
 from functools import lru_cache
 
 from assistant.citations import withhold
@@ -41,8 +41,16 @@ def load(name: str) -> str:
     raise FileNotFoundError(f"no prompt template {name!r} in {PROMPTS_DIR}")
 
 
-def new_nonce() -> str:
-    return secrets.token_hex(6)
+def fence_key(*texts: str) -> str:
+    """The nonce of one request's fences, derived from the texts it fences.
+
+    Not random: the same request must give the same prompt, or temperature 0 and a fixed seed
+    still give different answers (with a random nonce the built-in model's stance label of one
+    pair changed from run to run), and the server's prompt cache misses. An article cannot forge
+    a fence anyway (`defang` rewrites every run of <<< or >>> in corpus text); the nonce, a hash
+    of the article's own words among the rest, is a second guard it cannot know in advance.
+    """
+    return hashlib.sha256("\0".join(texts).encode()).hexdigest()[:12]
 
 
 def fill(template: str, values: dict[str, str]) -> str:

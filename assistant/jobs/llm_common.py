@@ -33,7 +33,7 @@ def enabled(assistant: JobContext) -> bool:
 
 def ask_json(assistant: JobContext, template: str, passages: list[Passage], **values: str) -> dict[str, Any]:
     """The model's JSON reply to `template` over the fenced `passages`; LLMError when unusable."""
-    nonce = prompts.new_nonce()
+    nonce = prompts.fence_key(*(p.text for p in passages), *values.values())
     fenced = {k: prompts.fence_text(v) for k, v in values.items()}
     reply = assistant.chat.complete(
         prompts.messages(template, nonce, passages=prompts.fence_passages(passages, nonce), **fenced)

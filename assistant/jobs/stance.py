@@ -49,7 +49,6 @@ def parse_label(value: object) -> PairStance:
 
 def judge(chat: ChatModel, claim: str, passages: Sequence[Passage]) -> list[PairStance]:
     """The stance of each passage on `claim`, in order (cached; LLMError when the model fails)."""
-    nonce = prompts.new_nonce()
     fenced_claim = prompts.fence_text(claim)
     out: list[PairStance] = []
     for passage in passages:
@@ -57,6 +56,7 @@ def judge(chat: ChatModel, claim: str, passages: Sequence[Passage]) -> list[Pair
         with _lock:
             label = _cache.get(key)
         if label is None:
+            nonce = prompts.fence_key(claim, passage.text)  # one pair, one prompt: judged alone or in a batch
             messages = prompts.messages(
                 "stance", nonce, claim=fenced_claim, passages=prompts.fence_passages([passage], nonce)
             )

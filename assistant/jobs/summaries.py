@@ -303,7 +303,7 @@ def llm_summary(assistant: JobContext, scope: str, passages: list[Passage]) -> S
     partials = []
     for first in range(0, len(passages), MAP_BATCH):
         batch = passages[first : first + MAP_BATCH]
-        nonce = prompts.new_nonce()
+        nonce = prompts.fence_key(scope, *(p.text for p in batch))
         reply = assistant.chat.complete(prompts.messages(
             "summarize_map", nonce, scope=scope, passages=prompts.fence_passages(batch, nonce)
         ))
@@ -321,6 +321,6 @@ def llm_summary(assistant: JobContext, scope: str, passages: list[Passage]) -> S
 
 
 def reduce(assistant: JobContext, scope: str, partials: list[str]) -> str:
-    nonce = prompts.new_nonce()
+    nonce = prompts.fence_key(scope, *partials)
     summaries = prompts.fence_text("\n\n".join(partials))
     return assistant.chat.complete(prompts.messages("summarize_reduce", nonce, scope=scope, summaries=summaries))
