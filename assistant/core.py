@@ -35,6 +35,8 @@ from index.lock import LOCK_FILE
 from index.store import Store
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from assistant.compose.llm import ChatModel
     from assistant.retrieval.speakers import Speaker
     from index.builder import Progress
@@ -144,7 +146,7 @@ class Assistant:
     # -- search ---------------------------------------------------------------------------
     def plan(self, question: str) -> QueryPlan:
         snap = self.retriever.snapshot()
-        plan = plan_query(question, snap.people, list(snap.articles.values()), snap.common_words)
+        plan = plan_query(question, snap.roster, list(snap.articles.values()), snap.common_words)
         # A person known only from a byline, with no passage attributed to them, filters to their
         # articles: as an author filter they would leave nothing to search.
         bylined = [a for a in plan.authors if a not in snap.by_author]
@@ -152,6 +154,13 @@ class Assistant:
             plan.authors = [a for a in plan.authors if a in snap.by_author]
             plan.article_ids = plan.article_ids or [
                 art.id for art in snap.articles.values() if set(art.authors) & set(bylined)]
+        if plan.summary and plan.article_ids and not plan.authors:
+            # What an article says is its authors' words, not the questions put to them (a briefing's
+            # reporters) nor other voices it carries; a dialogue's speakers are all its authors.
+            scope = [snap.articles[i] for i in plan.article_ids if i in snap.articles]
+            own = [p for a in scope for p in a.authors if p in snap.by_author]
+            if own and {s for a in scope for s in a.speakers} - set(own):
+                plan.authors = own
         if self.scope_authors:
             plan.authors = [a for a in plan.authors if a in self.scope_authors] or list(self.scope_authors)
         if self.scope_articles:
@@ -190,7 +199,12 @@ class Assistant:
             plan.compare = False
         if article:
             plan.article_ids = [self.article(article).id]
-        return plan_search(self.retriever, plan, k)
+        return self.plan_search(plan, k)
+
+    def plan_search(self, plan: QueryPlan, k: int, vector: np.ndarray | None = None) -> list[Hit]:
+        """`hybrid.plan_search` with this index's off-topic floor (`grounding`)."""
+        bounds = grounding.calibration(self.retriever)
+        return plan_search(self.retriever, plan, k, vector=vector, floor=bounds.floor if bounds else 0.0)
 
     # -- answers --------------------------------------------------------------------------
     def ask(self, question: str, history: History = None) -> Answer:
@@ -265,7 +279,7 @@ class Assistant:
     def llm_hits(self, plan: QueryPlan) -> list[Hit]:
         """The passages a model answer is written from (more than an extractive answer shows)."""
         k = LLM_COMPARE_PASSAGES if plan.compare and len(plan.authors) != 1 else LLM_PASSAGES
-        return plan_search(self.retriever, plan, k)
+        return self.plan_search(plan, k)
 
     def _not_addressed(self, question: str, standalone: str) -> Iterator[str | Answer]:
         # Nothing relevant was retrieved: the model is not asked, so it cannot improvise.
@@ -295,7 +309,7 @@ class Assistant:
         plan = self.plan(question)
         k = COMPARE_PASSAGES if plan.compare and (len(plan.authors) != 1) else ANSWER_PASSAGES
         vector = self.retriever.encode_query(plan.text)
-        hits = plan_search(self.retriever, plan, k, vector=vector)
+        hits = self.plan_search(plan, k, vector=vector)
         view = None
         if extractive.asks_for_views(question, plan.compare):
             from assistant.jobs import positions

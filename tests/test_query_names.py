@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from assistant.models import Article
-from assistant.retrieval.query import named_articles, named_people, person_forms, plan_query, strip_sources
+from assistant.retrieval.query import (
+    Roster,
+    named_articles,
+    named_people,
+    person_forms,
+    plan_query,
+    roles_in,
+    strip_sources,
+)
 
 TRANSCRIPT = ["MR. JUSTICE STEWART", "MR. WECHSLER", "MR. CHIEF JUSTICE WARREN", "M. Roland Nachman, Jr.",
               "Abraham Lincoln", "Associate Justice"]
@@ -38,5 +46,69 @@ def test_an_article_is_named_by_its_file_name():
 
 
 def test_plan_filters_by_the_person_named_in_any_form():
-    plan = plan_query("What did Justice Stewart ask about the advertisement?", TRANSCRIPT, [])
+    plan = plan_query("What did Justice Stewart ask about the advertisement?", Roster(TRANSCRIPT), [])
     assert plan.authors == ["MR. JUSTICE STEWART"] and "Stewart" not in plan.text
+
+
+# -- people named by role, shared surnames, proper nouns that contain a surname -------------------
+BRIEFING = "Press Briefing by Press Secretary Jen Psaki, December 20, 2021\n\nMS. PSAKI: Hi, everyone."
+BENCH = "BEFORE:\nEARL WARREN, Chief Justice of the United States\nWILLIAM O. DOUGLAS, Associate Justice\n" \
+        "BYRON R. WHITE, Associate Justice"
+DEBATE = "Judge Douglas said so. MR. DOUGLAS' SPEECH. Senator Douglas replied."
+PEOPLE = ["Jen Psaki", "Earl Warren", "William O. Douglas", "Byron R. White", "Stephen A. Douglas",
+          "Abraham Lincoln"]
+
+
+def roster() -> Roster:
+    quoted = {"Stephen A. Douglas": 16, "William O. Douglas": 1, "Byron R. White": 4}
+    return Roster(PEOPLE, quoted, roles_in([BRIEFING, BENCH, DEBATE], PEOPLE))
+
+
+def test_roles_are_read_from_titles_before_and_after_a_name():
+    roles = roles_in([BRIEFING, BENCH, DEBATE], PEOPLE)
+    assert roles["Jen Psaki"] == {"press secretary"}  # not "december", not "press secretary jen"
+    assert roles["Earl Warren"] == {"chief justice"}
+    assert roles["William O. Douglas"] == {"associate justice"}
+    # "Judge Douglas" names a surname two people share: evidence about neither
+    assert "Stephen A. Douglas" not in roles
+
+
+def test_a_role_one_person_holds_names_them():
+    assert roster().named("What did the press secretary say about testing?") == ["Jen Psaki"]
+    assert roster().named("What did the Chief Justice ask first?") == ["Earl Warren"]
+    assert roster().named("What did an associate justice ask?") == []  # held by several people
+
+
+def test_a_surname_inside_a_longer_proper_noun_names_nobody():
+    assert roster().named("How did the White House talk about Manchin?") == []
+    assert roster().named("What did Justice White ask about the jury?") == ["Byron R. White"]
+
+
+def test_a_shared_surname_names_the_person_its_title_or_the_corpus_points_to():
+    assert roster().named("When did Douglas introduce his bill?") == ["Stephen A. Douglas"]
+    assert roster().named("What did Justice Douglas ask?") == ["William O. Douglas"]
+    assert roster().named("What did William O. Douglas ask?") == ["William O. Douglas"]
+    assert set(roster().named("How do Lincoln and Douglas differ?")) == {"Abraham Lincoln", "Stephen A. Douglas"}
+
+
+def test_an_issuing_body_is_named_by_a_part_of_its_name():
+    briefing = Article(id="b", title="Press Briefing", outlet="The White House, Office of the Press Secretary")
+    assert named_articles("How did the White House talk about Manchin?", [briefing, Article(id="x")]) == ["b"]
+
+
+def test_a_person_and_their_article_named_together_search_that_article():
+    letter = Article(id="letter", title="To the Attorney-General", authors=["Thomas Paine"])
+    forester = Article(id="forester", title="To Cato", authors=["Thomas Paine"])
+    people = Roster(["Thomas Paine", "John Stuart Mill"])
+    plan = plan_query("In his letter to the Attorney-General, what did Paine demand?", people, [letter, forester])
+    assert plan.authors == ["Thomas Paine"] and plan.article_ids == ["letter"]
+    # an article that does not hold everyone named leaves the people alone to decide
+    plan = plan_query("Compare Mill with Paine's letter To the Attorney-General.", people, [letter, forester])
+    assert plan.article_ids == []
+
+
+def test_a_reply_to_a_stated_claim_is_a_counterpoint_request():
+    plan = plan_query("What would someone say against the idea that Britain protected the colonies out of "
+                      "affection?", Roster([]), [])
+    assert plan.counter and plan.text.startswith("Britain protected")
+    assert not plan_query("What did Lincoln say against Douglas?", Roster(["Abraham Lincoln"]), []).counter

@@ -24,7 +24,7 @@ import numpy as np
 from assistant.citations import sentences
 from assistant.models import Article, GroundingCalibration, Passage
 from assistant.retrieval.lexical import common_words, tokenize
-from assistant.retrieval.query import QueryPlan, negate
+from assistant.retrieval.query import QueryPlan, Roster, negate, roles_in
 from index.embeddings import Embedder
 from index.store import Store
 
@@ -45,6 +45,8 @@ AUTHOR_PENALTY = 3  # in comparisons, each earlier pick of an author moves their
 # Counterpoints come from every voice before a second from anyone: a debater wants the
 # range of objections (the debate-prep job caps each speaker for the same reason).
 COUNTER_PENALTY = 8
+# A topical summary of a scope leans twice as much towards the scope's gist as towards its topic.
+SUMMARY_CENTROID = 2.0
 # A word in more than half the passages names no topic (see `names_topic`); the share is
 # estimated on at most COMMON_SAMPLE evenly spaced passages, which keeps it cheap at 100k, and
 # only from COMMON_MIN passages on: in a handful, any repeated word would pass for common.
@@ -100,6 +102,13 @@ class Snapshot:
         if len(body) < COMMON_MIN:
             return frozenset()
         return common_words(body[:: max(1, len(body) // COMMON_SAMPLE)], COMMON_SHARE)
+
+    @cached_property
+    def roster(self) -> Roster:
+        """The people as questions name them (`query.Roster`): names, roles the texts give, salience."""
+        quoted = {name: len(members) for name, members in self.by_author.items()}
+        texts = [t for a in self.articles.values() for t in (a.title, a.text) if t]
+        return Roster(self.people, quoted, roles_in(texts, self.people))
 
     @property
     def vocabulary(self) -> dict:
@@ -347,17 +356,21 @@ def interleave(groups: list[list[Hit]], k: int) -> list[Hit]:
     return out[:k]
 
 
-def diversify(hits: list[Hit], k: int, penalty: int = AUTHOR_PENALTY) -> list[Hit]:
+def diversify(hits: list[Hit], k: int, penalty: int = AUTHOR_PENALTY, floor: float = 0.0) -> list[Hit]:
     """Re-rank so that each passage already taken from an author (or unsigned article)
     moves that author's next passage `penalty` ranks down: a much stronger second
-    passage still beats a weak first passage of someone else."""
+    passage still beats a weak first passage of someone else. Passages below `floor` (the
+    corpus's off-topic similarity, `grounding`) are no voice on the question: they are never
+    promoted, and only fill what the others leave."""
+    relevant = [h for h in hits if h.dense >= floor]
     taken: dict[str, int] = defaultdict(int)
     effective = []
-    for rank, hit in enumerate(hits):  # hits are best first, so an author's picks come in order
+    for rank, hit in enumerate(relevant):  # hits are best first, so an author's picks come in order
         voice = _voice(hit.passage)
         effective.append((rank + penalty * taken[voice], rank, hit))
         taken[voice] += 1
-    return [hit for _, _, hit in sorted(effective, key=lambda e: e[:2])][:k]
+    ranked = [hit for _, _, hit in sorted(effective, key=lambda e: e[:2])]
+    return (ranked + [h for h in hits if h.dense < floor])[:k]
 
 
 def _voice(p: Passage) -> str:
@@ -370,8 +383,10 @@ def plan_search(
     k: int,
     kinds: tuple[str, ...] = ("body", "bio"),
     vector: np.ndarray | None = None,
+    floor: float = 0.0,
 ) -> list[Hit]:
-    """Search following the question's plan.
+    """Search following the question's plan (`floor`: the similarity below which a passage is
+    off-topic for this corpus, see `diversify`).
 
     - Named authors each get their own quota, so none crowds out the others.
     - A summary request ("Summarize Acton's argument") names no topic: its query is
@@ -383,13 +398,15 @@ def plan_search(
     """
     vector = retriever.encode_query(plan.text) if vector is None else vector
     query = plan.text
-    if plan.summary:
+    if plan.summary and (plan.authors or plan.article_ids or not plan.topic):
+        # The gist of a scope (an author, an article) is near its centroid. A request naming no topic
+        # ("Summarize Acton's argument") keeps only that direction: the words of its form would only
+        # pull towards passages using them. A topical summary of no scope is a topic search.
         centroid = retriever.scope_centroid(plan.authors or None, plan.article_ids or None)
-        if centroid.size:
-            # A request naming no topic ("Summarize Acton's argument") keeps only its scope's
-            # direction: the words of its form would only pull towards passages using them.
-            topical = vector if plan.topic else 0
-            vector, query, kinds = unit(topical + 2 * centroid), "", ("body",)
+        if centroid.size and not plan.topic:
+            vector, query, kinds = centroid, "", ("body",)
+        elif centroid.size:
+            vector, kinds = unit(vector + SUMMARY_CENTROID * centroid), ("body",)
     elif plan.counter:
         vector = unit(vector + retriever.encode_query(negate(plan.text)))
         kinds = ("body",)
@@ -400,5 +417,5 @@ def plan_search(
     authors = plan.authors or None
     if plan.compare or plan.counter:
         penalty = COUNTER_PENALTY if plan.counter else AUTHOR_PENALTY
-        return diversify(retriever.search(query, k * 4, authors=authors, **filters), k, penalty)
+        return diversify(retriever.search(query, k * 4, authors=authors, **filters), k, penalty, floor)
     return retriever.search(query, k, authors=authors, **filters)

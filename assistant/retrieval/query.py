@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from assistant.models import Article
@@ -21,7 +23,11 @@ _INSTRUCTION = re.compile(
     r"\s+(to|against|for)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*"
     r"|^\s*(counter|rebut|refute)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*"
     r"|^\s*what\s+(are|is)\s+(the\s+)?(main\s+|best\s+|strongest\s+)?(arguments?|objections?|counter-?arguments?|"
-    r"counterpoints?|case)\s+against\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*",
+    r"counterpoints?|case)\s+against\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*"
+    # "What would someone say against the idea that ...", "How would you answer the claim that ...":
+    # a reply to a stated claim (the noun and "that" keep "What did Lincoln say against Douglas?" out).
+    r"|^\s*(what|how)\b[^?]{0,60}?\b(say|argue|respond|reply|answer|object)\s+(against|to)?\s*(the\s+)?"
+    r"(claim|idea|view|notion|argument|assertion|suggestion|position)\s+that\s+",
     re.IGNORECASE,
 )
 
@@ -70,7 +76,10 @@ class QueryPlan:
 
 
 def _mentions(question: str, name: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?:['\u2019]s)?(?![\w-])", question) is not None
+    # A one-word form followed by another capitalised word is part of a longer proper noun
+    # ("White House", "Lincoln Memorial"), not the person ("Byron R. White", "Abraham Lincoln").
+    longer_noun = r"(?!\s+[A-Z][a-z])" if " " not in name else ""
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?:['\u2019]s)?(?![\w-]){longer_noun}", question) is not None
 
 
 # Honorifics and offices that precede a name in a label or a question ("MR. JUSTICE STEWART",
@@ -105,6 +114,103 @@ def named_people(question: str, people: list[str]) -> list[str]:
     return [person for person in people if any(_mentions(question, form) for form in person_forms(person))]
 
 
+# Capitalised words right before a name ("Press Secretary Jen Psaki", "Chief Justice Warren") or after
+# it and a comma ("EARL WARREN, Chief Justice of the United States"): the role the text gives that person.
+_ROLE_WORDS = r"(?:[A-Z][a-z]+ ){1,3}"  # on the name's own line: a heading above is no role
+_ROLE_AFTER = r", ((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)\b"
+_NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as|mr|mrs|ms|dr)\s+", re.IGNORECASE)
+# A role ends in the noun of an office ("Press Secretary", "Chief Justice"): "Jen Psaki, December 20"
+# or "Thomas Paine, Sir" put capitalised words beside a name that are no role.
+_OFFICES = {
+    "secretary", "justice", "judge", "president", "senator", "representative", "congressman", "congresswoman",
+    "governor", "mayor", "minister", "ambassador", "chairman", "chairwoman", "chair", "director", "editor",
+    "professor", "commissioner", "counsel", "attorney", "general", "spokesman", "spokeswoman", "spokesperson",
+    "chancellor", "king", "queen", "prince", "premier", "officer", "adviser", "advisor", "correspondent",
+    "columnist", "reporter", "moderator", "host", "sheriff", "prosecutor", "lawyer", "councillor", "councilor",
+}
+
+
+def _role(words: str, person: str) -> str:
+    """'The Press Secretary Jen ' -> 'press secretary' (for Jen Psaki)."""
+    role = " ".join(words.split())
+    while _NOT_ROLE_START.match(role):
+        role = _NOT_ROLE_START.sub("", role, count=1)
+    name_words = set(person.lower().split())
+    parts = role.lower().split()
+    while parts and parts[-1] in name_words:  # the first name, when the match began at the surname
+        parts.pop()
+    return " ".join(parts) if parts and parts[-1] in _OFFICES else ""
+
+
+def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
+    """Person -> the roles `texts` give them, lower case (hand-written: no offline library extracts
+    appositive titles; a NER model would be a new dependency with weights to ship)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    form_count = Counter(f for person in people for f in person_forms(person))
+    for person in people:
+        # Only forms of this person alone: "Judge Douglas" is no evidence about Justice William O. Douglas.
+        forms = "|".join(re.escape(f) for f in person_forms(person) if form_count[f] == 1)
+        if not forms:
+            continue
+        before = re.compile(rf"(?<![\w.])({_ROLE_WORDS})(?i:{forms})\b")
+        after = re.compile(rf"\b(?i:{forms}){_ROLE_AFTER}")
+        for text in texts:
+            for match in (*before.finditer(text), *after.finditer(text)):
+                if role := _role(match.group(1), person):
+                    found[person].add(role)
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The people of a corpus as questions name them: by name, by a role the texts give them ("the
+    press secretary"), and, when a surname is shared, as the one the title or the corpus points to."""
+
+    people: list[str]
+    quoted: dict[str, int] = field(default_factory=dict)  # person -> passages attributed to them
+    roles: dict[str, set[str]] = field(default_factory=dict)  # person -> roles, from `roles_in`
+
+    @cached_property
+    def by_role(self) -> dict[str, str]:
+        """Role -> person, for roles of two words or more that one person holds ("press secretary",
+        "chief justice"; one word, "Judge" or "Senator", is held by many people in most texts)."""
+        holders: dict[str, list[str]] = defaultdict(list)
+        for person, roles in self.roles.items():
+            for role in roles:
+                holders[role].append(person)
+        return {role: names[0] for role, names in holders.items() if len(names) == 1 and len(role.split()) >= 2}
+
+    def named(self, question: str) -> list[str]:
+        matched = {p: max((f for f in person_forms(p) if _mentions(question, f)), key=len, default="")
+                   for p in self.people}
+        found = {p: form for p, form in matched.items() if form}
+        for form in {f for f in found.values() if " " not in f}:
+            sharing = [p for p in found if form in person_forms(p)]
+            for person in self._ambiguous(question, form, sharing, found):
+                del found[person]
+        lowered = question.lower()
+        for role, person in self.by_role.items():
+            if re.search(rf"\bthe\s+{re.escape(role)}(?:['\u2019]s)?\b", lowered):
+                found.setdefault(person, role)
+        return [p for p in self.people if p in found]
+
+    def _ambiguous(self, question: str, surname: str, sharing: list[str], found: dict[str, str]) -> list[str]:
+        """Of the people found by a `surname` they share, those not meant. Named in full ("William O.
+        Douglas"), that person is meant; else the one whose role has the title before the surname
+        ("Justice Douglas": William O. Douglas, "Associate Justice"); else the one the corpus quotes
+        most ("Douglas" in the Lincoln-Douglas debate)."""
+        if len(sharing) < 2:
+            return []
+        in_full = [p for p in sharing if found[p] != surname]
+        if in_full:
+            return [p for p in sharing if p not in in_full]
+        title = re.search(rf"(\w+)\.?\s+{re.escape(surname)}\b", question)
+        word = title.group(1).lower() if title else ""
+        titled = [p for p in sharing if any(word in role.split() for role in self.roles.get(p, ()))]
+        meant = titled[0] if len(titled) == 1 else max(sharing, key=lambda p: self.quoted.get(p, 0))
+        return [p for p in sharing if p != meant]
+
+
 _PUBLISHED = r"(?:article|piece|essay|op-ed|column|analysis|report|commentary|debate)\b"
 
 
@@ -136,8 +242,12 @@ def named_articles(question: str, articles: list[Article]) -> list[str]:
     hits = []
     for article in articles:
         outlet = _bare(article.outlet)
+        # An issuing body's name in parts ("The White House, Office of the Press Secretary") is
+        # named by any part of two words or more ("the White House").
+        parts = [part for part in map(_bare, article.outlet.split(",")) if len(part.split()) >= 2]
         by_outlet = bool(outlet) and (
-            _mentions(question, outlet) or re.search(rf"\b{_short_outlet(outlet)}", question) is not None
+            any(_mentions(question, name) for name in [outlet, *parts])
+            or re.search(rf"\b{_short_outlet(outlet)}", question) is not None
         )
         # Titles compare as written: word-for-word matching ("the Common Sense excerpt" for "COMMON
         # SENSE;") was measured and rejected, it moved a summary question of eval/general.jsonl
@@ -189,11 +299,11 @@ _REPORTED_PROPOSAL = re.compile(
 
 
 def plan_query(
-    question: str, people: list[str], articles: list[Article], common: frozenset[str] = frozenset()
+    question: str, roster: Roster, articles: list[Article], common: frozenset[str] = frozenset()
 ) -> QueryPlan:
     """How to search for `question`; `common` are the corpus's words that name no topic."""
     text = _INSTRUCTION.sub("", question).strip() or question
-    authors = named_people(question, people)
+    authors = roster.named(question)
     ids = named_articles(question, articles)
     if authors or ids:
         outlets = [a.outlet for a in articles if a.id in ids and a.outlet]
@@ -201,9 +311,10 @@ def plan_query(
         # "Who is Emma Ashford?" is about the name itself: keep it when little else is left.
         if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2:
             text = _REPORTED_PROPOSAL.sub("should ", stripped)
-    # Naming the people of an article already restricts to them; keep the article filter
-    # only when it adds something (e.g. "the debate" with no names).
-    if authors:
+    # People and an article named together ("Paine, in his letter to the Attorney-General") search
+    # that article when it holds every one of them; otherwise the people alone decide.
+    voices = {a.id: set(a.authors) | set(a.speakers) for a in articles}
+    if authors and not all(any(person in voices.get(i, ()) for i in ids) for person in authors):
         ids = []
     compare = len(authors) > 1 or bool(_COMPARE.search(question))
     topic = names_topic(text, common)
