@@ -9,6 +9,7 @@ from assistant.evaluation.corpus import (
     CHECK_SETS,
     CORPORA,
     DEV_SET,
+    GENERAL_CHECK_SET,
     GENERAL_CORPUS,
     GENERAL_SET,
     Question,
@@ -108,10 +109,11 @@ def test_every_gold_span_is_verbatim_in_its_articles(path):
             assert any(covers(texts[a], span) for a in q.articles), (q.id, span)
 
 
-def test_general_questions_name_files_and_their_spans_are_verbatim_in_what_the_readers_read():
-    """general.jsonl's `articles` are file names of eval/corpus-general; each gold span is in the text
+@pytest.mark.parametrize("path", [GENERAL_SET, GENERAL_CHECK_SET], ids=lambda p: p.name)
+def test_general_questions_name_files_and_their_spans_are_verbatim_in_what_the_readers_read(path):
+    """The general sets' `articles` are file names of eval/corpus-general; each gold span is in the text
     index.readers gives for its file (normalised), for every format readable today."""
-    questions = load_dev(GENERAL_SET)
+    questions = load_dev(path)
     assert len(questions) == 24 and sum(not q.answerable for q in questions) == 3
     read, unreadable = 0, set()
     for q in questions:
