@@ -26,7 +26,7 @@ from assistant.evaluation.corpus import (
     span_variants,
 )
 from assistant.models import Citation, Passage
-from index.readers import ReadError, read_file
+from index.readers import read_file
 
 LONG = "the Russians have lost between 7,000 and 15,000 troops"  # nine words
 
@@ -112,23 +112,15 @@ def test_every_gold_span_is_verbatim_in_its_articles(path):
 @pytest.mark.parametrize("path", [GENERAL_SET, GENERAL_CHECK_SET], ids=lambda p: p.name)
 def test_general_questions_name_files_and_their_spans_are_verbatim_in_what_the_readers_read(path):
     """The general sets' `articles` are file names of eval/corpus-general; each gold span is in the text
-    index.readers gives for its file (normalised), for every format readable today."""
+    index.readers gives for one of its files (normalised)."""
     questions = load_dev(path)
     assert len(questions) == 24 and sum(not q.answerable for q in questions) == 3
-    read, unreadable = 0, set()
     for q in questions:
         files = q.files(GENERAL_CORPUS)
         assert [f.name for f in files] == sorted(set(q.articles)), q.id
-        for path in files:
-            try:
-                text = read_file(path)
-            except ReadError:
-                unreadable.add(path.suffix)
-                continue
-            read += 1
-            for span in q.gold:
-                assert covers(text, span), (q.id, path.name, span)
-    assert read >= 15 and unreadable <= {".docx"}
+        texts = [read_file(f) for f in files]
+        for span in q.gold:
+            assert any(covers(text, span) for text in texts), (q.id, span)
 
 
 def test_seed_questions_resolve_their_file_prefixes():
