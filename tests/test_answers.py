@@ -67,3 +67,14 @@ def test_follow_up_borrows_the_last_standalone_topic_not_a_glued_follow_up(assis
     read_as = next(n for n in answer.notices if n.startswith("Follow-up read as"))
     assert "negotiated settlement" in read_as and "DePetris" not in read_as
     assert {c.passage.author for c in answer.citations} == {KROENIG}
+
+
+def test_a_quote_carries_the_answer_not_only_the_topic(general):
+    """The quote shown for a passage is its sentence that answers: the question's own words count
+    beside its meaning, and a sentence that states a view is joined by the neighbour that answers it."""
+    answer = general.ask("How many of Cato's letters had been printed by the time the Forester answered him?")
+    assert any("Four letters have already appeared" in c.quote for c in answer.citations)
+    answer = general.ask("Find counterpoints to the claim that America prospered because of its tie to Britain "
+                         "and so needs that tie to keep prospering.")
+    assert any("Nothing can be more fallacious than this kind of argument." in c.quote for c in answer.citations)
+    assert all(len(c.quote.split()) <= 2 * 60 for c in answer.citations)  # two sentences at most
