@@ -39,3 +39,11 @@ def test_general_corpus_questions_find_speakers_by_role_and_scope(general):
     # Paine and his letter's title together search that letter, not every piece he signed
     plan = general.plan("In the letter to the Attorney-General, what did Paine propose?")
     assert plan.authors == ["Thomas Paine"] and len(plan.article_ids) == 1
+
+
+def test_each_round_of_a_comparison_starts_with_the_closest_voice():
+    from assistant.retrieval.hybrid import interleave
+
+    first = [hit(0, "Lincoln", 0.24), hit(1, "Lincoln", 0.22)]
+    second = [hit(2, "Douglas", 0.38), hit(3, "Douglas", 0.31)]
+    assert [h.passage.id for h in interleave([first, second], 3)] == ["p2", "p0", "p3"]

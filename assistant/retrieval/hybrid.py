@@ -345,9 +345,11 @@ def unit(vector: np.ndarray) -> np.ndarray:
 
 
 def interleave(groups: list[list[Hit]], k: int) -> list[Hit]:
-    """Round-robin over groups (one per author), so no author crowds out the others."""
+    """Round-robin over groups (one per author), so no author crowds out the others; each round
+    starts with the group whose best passage is closest to the question, which leads the answer."""
     out: list[Hit] = []
     seen: set[str] = set()
+    groups = sorted(groups, key=lambda g: -g[0].dense if g else 0.0)
     for rank in range(max((len(g) for g in groups), default=0)):
         for group in groups:
             if rank < len(group) and group[rank].passage.id not in seen:
