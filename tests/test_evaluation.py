@@ -162,7 +162,7 @@ def test_dev_set_meets_issue_2_thresholds(dev_report):
 # The held-out check sets, held a little below their measured figures (one rank either way):
 # a change that lifts the dev set while these fall fits the dev set's 20 questions, not questions
 # in general.
-# measured 0.906/0.856, 0.781/0.762, 0.938/0.695
+# measured 0.906/0.887, 0.812/0.799, 0.969/0.690 (2026-12-04)
 CHECK_SET_FLOORS = {"heldout.jsonl": (0.88, 0.83), "heldout2.jsonl": (0.75, 0.73), "heldout3.jsonl": (0.90, 0.66)}
 
 
@@ -174,3 +174,20 @@ def test_check_sets_hold_their_measured_retrieval(assistant, path):
     recall_floor, mrr_floor = CHECK_SET_FLOORS[path.name]
     assert report.metrics["recall@5"] >= recall_floor, (report.metrics, report.misses)
     assert report.metrics["MRR@5"] >= mrr_floor, (report.metrics, report.misses)
+
+
+# The general corpus (indexed with no metadata file) and its blind check set, held a little below
+# their measured recall@5 / MRR@5 (0.762/0.559 and 0.873/0.680 on 2026-12-04): issue 12's targets
+# (0.90 / 0.80) are not met yet, and a change must not lose what is there.
+GENERAL_FLOORS = {"general.jsonl": (0.73, 0.53), "general_heldout.jsonl": (0.84, 0.65)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [GENERAL_SET, GENERAL_CHECK_SET], ids=lambda p: p.name)
+def test_general_corpus_holds_its_measured_retrieval(general, path):
+    report = Report()
+    retrieval_metrics(lambda q: general.search(q, 5), load_dev(path), report)
+    recall_floor, mrr_floor = GENERAL_FLOORS[path.name]
+    assert report.metrics["recall@5"] >= recall_floor, (report.metrics, report.misses)
+    assert report.metrics["MRR@5"] >= mrr_floor, (report.metrics, report.misses)
+    assert report.metrics["attribution"] == 1.0, report.misses
