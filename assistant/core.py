@@ -342,11 +342,12 @@ class Assistant:
         self._ready()
         return positions.run(self, question)
 
-    def summarize(self, article: str | None = None, author: str | None = None) -> Summary:
+    def summarize(self, article: str | None = None, author: str | None = None, topic: str | None = None) -> Summary:
+        """A cited summary of one article, one author or the corpus; on `topic` within it, when given."""
         from assistant.jobs import summaries
 
         self._ready()
-        return summaries.run(self, article=article, author=author)
+        return summaries.run(self, article=article, author=author, topic=topic)
 
     def counter(self, claim: str) -> Counterpoints:
         from assistant.jobs import counter

@@ -163,6 +163,7 @@ class Positions(BaseModel):
 
 class Summary(BaseModel):
     scope: str = Field(description="'corpus', 'article:<id>' or 'author:<name>'")
+    topic: str | None = Field(None, description="what the summary is about within its scope, when asked")
     summary: str = Field(description="Markdown with [n] citation markers")
     citations: list[Citation] = Field(default_factory=list)
     mode: Mode = "extractive"

@@ -131,6 +131,8 @@ def test_summarize_endpoint(client):
     assert corpus["summary"] and corpus["citations"]
     one = client.predict("ni-us-russia-talks-must-continue", "", api_name="/summarize")
     assert {c["passage"]["article_id"] for c in one["citations"]} == {"ni-us-russia-talks-must-continue"}
+    on = client.predict("", "Acton", "sanctions relief", api_name="/summarize")
+    assert on["topic"] == "sanctions relief" and on["scope"] == "author:James M. Acton"
 
 
 @pytest.mark.skipif(not _has("counter"), reason="Assistant.counter (issue 4) not in this build")

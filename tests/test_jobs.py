@@ -248,7 +248,12 @@ def test_cli_positions_json(monkeypatch, capsys, assistant):
 
 def test_cli_summarize_json_and_errors(monkeypatch, capsys, assistant):
     code, out, _ = run_cli(monkeypatch, capsys, assistant, "summarize", "--author", "Acton", "--json")
-    assert code == 0 and set(json.loads(out)) == {"scope", "summary", "citations"}
+    assert code == 0 and set(json.loads(out)) == {"scope", "topic", "summary", "citations"}
+    code, out, _ = run_cli(monkeypatch, capsys, assistant, "summarize", "--author", "Acton", "--topic",
+                           "sanctions relief", "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["topic"] == "sanctions relief" and payload["scope"] == "author:James M. Acton"
+    assert any("sanction" in c["quote"].lower() for c in payload["citations"])
     code, out, err = run_cli(monkeypatch, capsys, assistant, "summarize", "--article", "nope", "--json")
     assert code == 2 and out == "" and "unknown article" in err
     code, _, err = run_cli(monkeypatch, capsys, assistant, "summarize", "--article", "x", "--author", "y")
@@ -278,3 +283,28 @@ def test_summaries_pick_sentences_that_stand_alone(jobs):
     ashford = jobs("summarize", None, "Ashford")
     assert any("negotiated settlement is probably the most likely and least bad option" in c.quote
                for c in ashford.citations)
+
+
+# -- summaries on a topic (general corpus, no metadata file) ---------------------------------------
+@pytest.mark.slow
+def test_a_summary_on_a_topic_keeps_to_it(general):
+    """"Summarize Mill's test for when society may step in": the sentences of his chapter on that
+    test, not its most central ones (his chapter is about more than one thing); no heading is quoted."""
+    plain = general.summarize(author="John Stuart Mill")
+    focused = general.summarize(author="John Stuart Mill",
+                                topic="when society may step in to control a person's conduct")
+    assert focused.topic and focused.scope == plain.scope == "author:John Stuart Mill"
+    assert {c.quote for c in focused.citations} != {c.quote for c in plain.citations}
+    assert not any(c.quote.isupper() for c in focused.citations)
+    texts = general.article_texts()
+    for c in focused.citations:
+        assert c.passage.author == "John Stuart Mill" and quote_in(c.quote, texts[c.passage.article_id])
+    assert any("society" in c.quote.lower() or "others" in c.quote.lower() for c in focused.citations)
+
+
+@pytest.mark.slow
+def test_a_corpus_summary_on_a_topic_hears_only_the_voices_on_it(general):
+    summary = general.summarize(topic="the Omicron variant and home COVID tests")
+    voices = {c.passage.author for c in summary.citations}
+    assert "Jen Psaki" in voices
+    assert not voices & {"John Stuart Mill", "Abraham Lincoln", "Stephen A. Douglas", "Thomas Paine"}

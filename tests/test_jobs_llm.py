@@ -16,7 +16,7 @@ from fake_openai import first_words, passages_in, prompt_text, status, text
 from assistant.citations import quote_in
 from assistant.jobs import stance
 from assistant.jobs.llm_common import drop_misattributed, parse_json
-from assistant.jobs.summaries import MAP_BATCH, llm_scope
+from assistant.jobs.summaries import MAP_BATCH, TOPIC_PASSAGES, llm_scope
 from assistant.retrieval.speakers import UNKNOWN_PREFIX
 
 PEACE = "Would an early peace deal between Russia and Ukraine do more harm than good?"
@@ -162,6 +162,16 @@ def test_llm_corpus_summary_reduces_several_batches(llm_assistant, fake_llm):
     assert summary.mode == "llm" and summary.scope == "corpus"
     assert "<<<SUMMARIES" in prompt_text(fake_llm.chat_requests()[-1]), "the last call is the reduce"
     assert len({c.passage.article_id for c in summary.citations}) >= 3
+
+
+def test_llm_summary_on_a_topic_reads_the_scopes_passages_closest_to_it(llm_assistant, fake_llm):
+    fake_llm.default = text(summary_reply)
+    summary = llm_assistant.summarize(topic="sanctions relief")
+    assert summary.mode == "llm" and summary.scope == "corpus" and summary.topic == "sanctions relief"
+    sent = [p for body in fake_llm.chat_requests() for p in passages_in(body)]
+    assert 0 < len(sent) <= TOPIC_PASSAGES, "a topical summary is written from the passages on its topic"
+    assert "topic: sanctions relief" in prompt_text(fake_llm.chat_requests()[0])
+    assert any("sanction" in p["text"].lower() for p in sent)
 
 
 def test_llm_summary_unknown_author_is_still_a_usage_error(llm_assistant, fake_llm):

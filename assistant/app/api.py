@@ -126,8 +126,9 @@ class AppAPI:
     def _positions(assistant: Assistant, question: str) -> list[Position]:
         return _within_scope(assistant, list(_call(assistant, "positions", question)))
 
-    def summarize(self, article: str | None = None, author: str | None = None) -> Summary:
-        return _call(self.assistant, "summarize", article=article or None, author=author or None)
+    def summarize(self, article: str | None = None, author: str | None = None, topic: str | None = None) -> Summary:
+        return _call(self.assistant, "summarize", article=article or None, author=author or None,
+                     topic=topic or None)
 
     def counter(self, claim: str, authors: Names = None, articles: Names = None) -> Counterpoints:
         assistant = self.scoped(authors, articles)

@@ -158,13 +158,14 @@ def positions_handler(api: AppAPI) -> Handler:
 
 
 def summary_handler(api: AppAPI) -> Handler:
-    def run(scope: str, article: str | None, author: str | None) -> tuple:
+    def run(scope: str, article: str | None, author: str | None, topic: str | None = None) -> tuple:
         if scope == "Article" and not article:
             return _refuse("Pick an article to summarise.", 2)
         if scope == "Author" and not author:
             return _refuse("Pick an author to summarise.", 2)
         try:
-            summary = api.summarize(article if scope == "Article" else None, author if scope == "Author" else None)
+            summary = api.summarize(article if scope == "Article" else None, author if scope == "Author" else None,
+                                    topic)
         except UsageError as exc:
             raise _fail(exc) from exc
         cites = summary.citations

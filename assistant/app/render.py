@@ -283,7 +283,8 @@ def positions_markdown(positions: Iterable[Position]) -> str:
 def render_summary(summary: Summary, model_name: str = "", scope_label: str = "") -> str:
     """`scope_label`: how the scope reads to a person (an article's title and author), not its id."""
     parts = [
-        f"`{mode_badge(summary.mode, model_name)}` · scope: {esc_md(scope_label or summary.scope)}",
+        f"`{mode_badge(summary.mode, model_name)}` · scope: {esc_md(scope_label or summary.scope)}"
+        + (f" · on: {esc_md(summary.topic)}" if summary.topic else ""),
         safe_markdown(summary.summary),
         "---\n" + references_block(summary.citations) if summary.citations else "",
         notices_block(summary.notices),

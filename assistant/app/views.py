@@ -172,12 +172,14 @@ def _summaries_tab(api: AppAPI) -> dict:
         with gr.Row():  # only the picker of the chosen scope is shown (summary_pickers)
             article = gr.Dropdown(label="Article", choices=[], elem_id="summary-article", visible=False)
             author = gr.Dropdown(label="Author", choices=[], elem_id="summary-author", visible=False)
+        topic = gr.Textbox(label="On (optional)", placeholder="a topic, e.g. when society may restrict a person",
+                           elem_id="summary-topic", max_lines=1)
         run = gr.Button("Summarise", variant="primary", elem_id="summary-run")
         out = _markdown(elem_id="summary")
         sources = _table(SOURCE_HEADERS, "Sources: click a row to open the passage", "summary-sources",
                          SOURCE_WIDTHS)
         cites = gr.State([])
-    run.click(h.summary_handler(api), [scope, article, author], [out, sources, cites], **PRIVATE)
+    run.click(h.summary_handler(api), [scope, article, author, topic], [out, sources, cites], **PRIVATE)
     scope.change(h.summary_pickers, scope, [article, author], **PRIVATE)
     return {"openers": [(sources, cites)], "article": article, "author": author}
 
@@ -261,9 +263,9 @@ def _register_api(api: AppAPI) -> None:
         found = _guard(api.positions, question)
         return {"question": question, "positions": [p.model_dump() for p in found]}
 
-    def summarize(article: str = "", author: str = "") -> dict:
-        """A cited summary of one article (id), one author, or (both empty) the whole corpus."""
-        return _guard(api.summarize, article or None, author or None).model_dump()
+    def summarize(article: str = "", author: str = "", topic: str = "") -> dict:
+        """A cited summary of one article (id), one author, or (both empty) the whole corpus; on `topic` if given."""
+        return _guard(api.summarize, article or None, author or None, topic or None).model_dump()
 
     def counter(claim: str) -> dict:
         """Counterpoint and supporting evidence cards for a claim."""

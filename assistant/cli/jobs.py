@@ -32,15 +32,16 @@ def positions(question: str, as_json: JsonFlag = False) -> None:
 def summarize(
     article: Annotated[str | None, typer.Option("--article", help="summarize this article id")] = None,
     author: Annotated[str | None, typer.Option("--author", help="summarize this person's words")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="what the summary should be about")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """A cited summary of one article, one author, or (by default) the whole corpus."""
+    """A cited summary of one article, one author, or (by default) the whole corpus; on a topic with --topic."""
     if article and author:
         raise UsageError("give --article or --author, not both")
-    result = common.make_assistant().summarize(article=article, author=author)
+    result = common.make_assistant().summarize(article=article, author=author, topic=topic)
     emit(
         as_json,
-        result.model_dump(include={"scope", "summary", "citations"}),
+        result.model_dump(include={"scope", "topic", "summary", "citations"}),
         lambda: f"{result.summary}\n{references(result.citations)}",
     )
     _notes(result.notices)

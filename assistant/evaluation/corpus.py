@@ -246,11 +246,12 @@ def _positions(assistant: Assistant, q: Question) -> Any:
 
 def _summary(assistant: Assistant, q: Question) -> Any:
     plan = assistant.plan(q.question)
+    topic = plan.text if plan.topic else None  # "Summarize Mill's test for ...": a topic within the scope
     if len(plan.authors) == 1:
-        return assistant.summarize(author=plan.authors[0])
+        return assistant.summarize(author=plan.authors[0], topic=topic)
     if len(plan.article_ids) == 1:
-        return assistant.summarize(article=plan.article_ids[0])
-    return assistant.summarize()
+        return assistant.summarize(article=plan.article_ids[0], topic=topic)
+    return assistant.summarize(topic=topic)
 
 
 def _counter(assistant: Assistant, q: Question) -> Any:

@@ -45,7 +45,7 @@ _FORM_WORDS = re.compile(
     r"\b(what|what's|which|who|whom|how|is|are|was|were|do|does|did|the|a|an|of|in|on|about|his|her|their|its|this|"
     r"that|these|please|give|me|tell|us|article|piece|essay|op-ed|column|debate|dialogue|argument|arguments|case|view|"
     r"views|position|positions|stance|point|points|main|overall|key|central|gist|thesis|claim|claims|summar\w*|make|"
-    r"makes|made|think|thinks|argue|argues|say|says|said|believe|believes|propose|proposes|recommend|recommends|"
+    r"makes|made|think|thinks|argue|argues|say|says|said|believe|believes|propose|proposes|recommend|recommends|between|"
     r"suggest|suggests|want|wants|stand|stands|urge|urges|advise|advises|advocate|advocates|favou?rs?|calls?|"
     r"advice|recommendations?|proposals?|course|action|policy|solution|way|forward|next|steps?|"
     r"should|must|would|could|can|ought|to)\b",
