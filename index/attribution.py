@@ -116,13 +116,19 @@ def _signature(paragraphs: list[str]) -> str | None:
     return None
 
 
-def _pen_name_owner(paragraphs: list[str], signature: str) -> str | None:
-    """The real person a bio line says the signature's pen name belongs to."""
+def pen_names(paragraphs: list[str]) -> dict[str, str]:
+    """Pen name -> the real person, as bio lines state them ("The Forester" was a pen name of Thomas Paine)."""
+    found = {}
     for para in paragraphs:
         match = _PEN_NAME.match(para.strip())
-        if match and key_of(match.group("pen")) == key_of(signature):
-            return match.group("real")
-    return None
+        if match:
+            found[match.group("pen")] = match.group("real")
+    return found
+
+
+def _pen_name_owner(paragraphs: list[str], signature: str) -> str | None:
+    """The real person a bio line says the signature's pen name belongs to."""
+    return next((real for pen, real in pen_names(paragraphs).items() if key_of(pen) == key_of(signature)), None)
 
 
 def attribute(

@@ -112,3 +112,14 @@ def test_a_reply_to_a_stated_claim_is_a_counterpoint_request():
                       "affection?", Roster([]), [])
     assert plan.counter and plan.text.startswith("Britain protected")
     assert not plan_query("What did Lincoln say against Douglas?", Roster(["Abraham Lincoln"]), []).counter
+
+
+def test_a_pen_name_a_bio_line_gives_names_its_owner():
+    from index.attribution import pen_names
+
+    bio = "\u201cThe Forester\u201d was a pen name of Thomas Paine (1737\u20131809), the pamphleteer."
+    aliases = pen_names(["THE FORESTER.", bio])
+    assert aliases == {"The Forester": "Thomas Paine"}
+    people = Roster(["Thomas Paine", "John Stuart Mill"], aliases=aliases)
+    assert people.named("What did the Forester say the colonies were fighting?") == ["Thomas Paine"]
+    assert people.named("Where were the forest fires?") == []

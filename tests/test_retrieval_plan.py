@@ -47,3 +47,12 @@ def test_each_round_of_a_comparison_starts_with_the_closest_voice():
     first = [hit(0, "Lincoln", 0.24), hit(1, "Lincoln", 0.22)]
     second = [hit(2, "Douglas", 0.38), hit(3, "Douglas", 0.31)]
     assert [h.passage.id for h in interleave([first, second], 3)] == ["p2", "p0", "p3"]
+
+
+@pytest.mark.slow
+def test_positions_hear_each_person_the_question_names(general):
+    """Both debaters are heard on a charge one makes and the other answers; the bar for a named person
+    is the corpus's own (its off-topic probes), not a cosine fitted on another corpus."""
+    rows = general.positions("Douglas attacked Lincoln's record in Congress during the Mexican War. What was the "
+                             "charge, and how did Lincoln answer it?")
+    assert {p.author for p in rows} == {"Abraham Lincoln", "Stephen A. Douglas"}

@@ -25,18 +25,19 @@ from assistant.citations import make_citation
 from assistant.compose.extractive import Encode, best_quotes
 from assistant.jobs import llm_common, stance
 from assistant.models import Citation, PairStance, Passage, Position, Positions, Stance
+from assistant.retrieval import grounding
 from assistant.retrieval.hybrid import Hit, plan_search
 from assistant.retrieval.speakers import Speaker, cached_encoder, speaker_hits, speakers
 
 if TYPE_CHECKING:
     from assistant.jobs.context import JobContext
 
-# A speaker counts as having said something relevant when one of their passages is at
-# least this similar to the question: on the default corpus the best passage of every
-# speaker for an off-topic question ("the Paris climate agreement", "Brazil's GDP") stays
-# below it, while on-topic questions put 0.4-0.7. Further passages must also be within
-# EVIDENCE_MARGIN of the speaker's best one, so a row is not padded with weak quotes.
-MIN_SIMILARITY = 0.35
+# A speaker counts as having said something relevant when one of their passages is at least as
+# similar to the question as the corpus's off-topic floor (`grounding`: its own off-topic probes'
+# mean + 3 sd; 0.36 on the seed corpus, 0.38 on corpus-general), the bound answers use. A person the
+# question names is heard from NAMED_SD sd (a lower bar: the question is about them). Further passages
+# must also be within EVIDENCE_MARGIN of the speaker's best one, so a row is not padded with weak quotes.
+NAMED_SD = 2.0
 EVIDENCE_MARGIN = 0.15
 MAX_EVIDENCE = 3
 CANDIDATES_PER_SPEAKER = 8
@@ -60,12 +61,21 @@ class Row:
         return max(h.dense for h in self.hits)
 
 
-def evidence(hits: list[Hit]) -> list[Hit]:
-    """The speaker's candidate evidence, or none when nothing is relevant enough."""
+def evidence(hits: list[Hit], floor: float) -> list[Hit]:
+    """The speaker's candidate evidence, or none when nothing reaches `floor`."""
     best = max((h.dense for h in hits), default=0.0)
-    if best < MIN_SIMILARITY:
+    if best < floor:
         return []
     return [h for h in hits if h.dense >= best - EVIDENCE_MARGIN]
+
+
+def relevance_floor(assistant: JobContext, named: bool) -> float:
+    """The similarity a speaker's best passage must reach: the corpus's off-topic floor, lower for a
+    person the question names (`NAMED_SD`)."""
+    bounds = grounding.calibration(assistant.retriever)
+    if bounds is None:
+        return 1.0
+    return bounds.probe_mean + NAMED_SD * bounds.probe_sd if named else bounds.floor
 
 
 # "How do the authors differ on whether ...", "Do Ashford and Kroenig agree about ...",
@@ -99,8 +109,9 @@ def gather(assistant: JobContext, question: str) -> tuple[str, list[Row], np.nda
     if plan.authors:
         pool = [s for s in pool if s.author in plan.authors]
     rows = []
+    floor = relevance_floor(assistant, bool(plan.authors))
     for speaker in pool:
-        hits = evidence(speaker_hits(retriever, speaker, plan.text, vector, CANDIDATES_PER_SPEAKER))
+        hits = evidence(speaker_hits(retriever, speaker, plan.text, vector, CANDIDATES_PER_SPEAKER), floor)
         if hits:
             rows.append(Row(speaker, hits))
     rows.sort(key=lambda r: r.relevance, reverse=True)
@@ -145,7 +156,8 @@ def representative(citations: list[Citation], vector: np.ndarray, encode: Encode
 def speaker_view(assistant: JobContext, speaker: Speaker, text: str, vector: np.ndarray) -> Citation | None:
     """The speaker's most representative quote on `text`, as their positions row would show it."""
     encode = cached_encoder(assistant.embedder)
-    row = Row(speaker, evidence(speaker_hits(assistant.retriever, speaker, text, vector, CANDIDATES_PER_SPEAKER)))
+    hits = speaker_hits(assistant.retriever, speaker, text, vector, CANDIDATES_PER_SPEAKER)
+    row = Row(speaker, evidence(hits, relevance_floor(assistant, named=False)))
     if not row.hits:
         return None
     cite_rows([row], vector, encode, assistant.article_texts())

@@ -25,6 +25,7 @@ from assistant.citations import sentences
 from assistant.models import Article, GroundingCalibration, Passage
 from assistant.retrieval.lexical import common_words, tokenize
 from assistant.retrieval.query import QueryPlan, Roster, negate, roles_in
+from index.attribution import pen_names
 from index.embeddings import Embedder
 from index.store import Store
 
@@ -108,7 +109,8 @@ class Snapshot:
         """The people as questions name them (`query.Roster`): names, roles the texts give, salience."""
         quoted = {name: len(members) for name, members in self.by_author.items()}
         texts = [t for a in self.articles.values() for t in (a.title, a.text) if t]
-        return Roster(self.people, quoted, roles_in(texts, self.people))
+        aliases = {pen: real for a in self.articles.values() for pen, real in pen_names(a.text.split("\n\n")).items()}
+        return Roster(self.people, quoted, roles_in(texts, self.people), aliases)
 
     @property
     def vocabulary(self) -> dict:

@@ -161,6 +161,10 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
     return dict(found)
 
 
+def _lower_article(name: str) -> str:
+    return re.sub(r"^The\b", "the", name)
+
+
 @dataclass(frozen=True)
 class Roster:
     """The people of a corpus as questions name them: by name, by a role the texts give them ("the
@@ -169,6 +173,7 @@ class Roster:
     people: list[str]
     quoted: dict[str, int] = field(default_factory=dict)  # person -> passages attributed to them
     roles: dict[str, set[str]] = field(default_factory=dict)  # person -> roles, from `roles_in`
+    aliases: dict[str, str] = field(default_factory=dict)  # pen name ("The Forester") -> person
 
     @cached_property
     def by_role(self) -> dict[str, str]:
@@ -192,6 +197,9 @@ class Roster:
         for role, person in self.by_role.items():
             if re.search(rf"\bthe\s+{re.escape(role)}(?:['\u2019]s)?\b", lowered):
                 found.setdefault(person, role)
+        for alias, person in self.aliases.items():  # "the Forester" as well as "The Forester"
+            if person in self.people and any(_mentions(question, form) for form in (alias, _lower_article(alias))):
+                found.setdefault(person, alias)
         return [p for p in self.people if p in found]
 
     def _ambiguous(self, question: str, surname: str, sharing: list[str], found: dict[str, str]) -> list[str]:
