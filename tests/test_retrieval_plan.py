@@ -56,3 +56,13 @@ def test_positions_hear_each_person_the_question_names(general):
     rows = general.positions("Douglas attacked Lincoln's record in Congress during the Mexican War. What was the "
                              "charge, and how did Lincoln answer it?")
     assert {p.author for p in rows} == {"Abraham Lincoln", "Stephen A. Douglas"}
+
+
+@pytest.mark.slow
+def test_debate_prep_takes_the_evidence_of_the_one_writer_who_answers_a_claim(general):
+    """Two cards per speaker while others have something relevant; after that the best remaining
+    passages, even if one writer (Mill, answering 'public opinion should police vices') holds them."""
+    result = general.counter("public opinion should police private vices like gambling and drunkenness.")
+    cards = result.undetermined
+    assert len([c for c in cards if c.passage.author == "John Stuart Mill"]) > 2
+    assert any("interferes wrongly" in c.text for c in cards)

@@ -4,7 +4,8 @@ Offline method (no language model), and why it works as far as it does:
 1. Retrieve for the claim *and* for its negation ("X would reward Y" / "X would not
    reward Y", see `negate`). Passages that rebut a claim often share more with its
    denial than with the claim, so the union finds evidence the claim alone would miss.
-2. Score every relevant sentence (cos(s, claim) >= MIN_SIMILARITY) of those passages:
+2. Score every relevant sentence of those passages (cos(s, claim) at least the corpus's off-topic
+   floor, `grounding`: the bound answers use, measured on the corpus at hand):
    - contrast, cos(s, negation) - cos(s, claim): claim and negation differ only in the
      negation, so their difference is the "denial" direction in embedding space; a
      sentence leaning towards the denial gets a positive contrast;
@@ -16,8 +17,8 @@ Offline method (no language model), and why it works as far as it does:
    piece, so an author's many relevant sentences average out the noise of single ones
    ("prefer authors whose passages stand against it").
 A passage's score against the claim is its best sentence's relevance plus these signals;
-counterpoints are the best passages, at most two per speaker; supporting cards are the
-most relevant remaining passages that do not stand against it.
+counterpoints are the best passages, at most two per speaker while other voices have any
+(`pick`); supporting cards are the most relevant remaining passages that do not stand against it.
 
 Limits, measured: sentence embeddings mostly encode topic, so (1) and (2) are weak signals
 and (3) only mildly helps; on the labelled stance set (eval/stance.jsonl, `python -m
@@ -44,6 +45,7 @@ from assistant.compose.support import SupportCheck
 from assistant.jobs import llm_common, stance
 from assistant.jobs.standalone import context_need
 from assistant.models import Counterpoints, EvidenceCard, Passage
+from assistant.retrieval import grounding
 from assistant.retrieval.query import negate
 from assistant.retrieval.speakers import cached_encoder, cite_for, speaker_of, speakers
 
@@ -52,7 +54,6 @@ if TYPE_CHECKING:
     from assistant.retrieval.speakers import Speaker
 
 CANDIDATES = 24  # passages retrieved for the claim, and again for its negation
-MIN_SIMILARITY = 0.35  # a sentence below this says nothing about the claim
 MAX_COUNTERPOINTS = 6
 MAX_SUPPORTING = 4
 PER_SPEAKER = 2
@@ -114,6 +115,8 @@ def candidates(assistant: JobContext, claim: str, negation: str) -> list[Sentenc
             passages.setdefault(hit.passage.id, hit.passage)
     labels = {s.key: s for s in speakers(retriever)}
     claim_polarity = polarity(claim)
+    bounds = grounding.calibration(retriever)
+    floor = bounds.floor if bounds else 1.0
     found = []
     for passage in passages.values():
         speaker = speaker_of(passage, snap.articles)
@@ -124,7 +127,7 @@ def candidates(assistant: JobContext, claim: str, negation: str) -> list[Sentenc
         relevance = vectors @ claim_vector
         contrast = vectors @ negation_vector - relevance
         for i, (text, r, x) in enumerate(zip(parts, relevance, contrast, strict=True)):
-            if r >= MIN_SIMILARITY:
+            if r >= floor:
                 flipped = polarity(text) != claim_polarity
                 rebutted = i + 1 < len(parts) and _REBUTTAL_START.match(parts[i + 1]) is not None
                 found.append(Sentence(passage, labels.get(speaker.key, speaker), text, float(r), float(x), flipped,
@@ -170,17 +173,20 @@ def best_per_passage(found: list[Sentence], key: Callable[[Sentence], float]) ->
 
 
 def pick(ranked: list[Sentence], limit: int, taken: set[str]) -> list[Sentence]:
-    """Best first, at most PER_SPEAKER cards per speaker, none already used."""
+    """Best first, at most PER_SPEAKER cards per speaker, none already used; when the other voices
+    have nothing more to give, the rest of the `limit` goes to the best remaining passages (one
+    writer answering a claim at length is still the evidence against it)."""
     out: list[Sentence] = []
     per: dict[str, int] = {}
-    for c in ranked:
-        if c.passage.id in taken or per.get(c.speaker.key, 0) >= PER_SPEAKER:
-            continue
-        out.append(c)
-        per[c.speaker.key] = per.get(c.speaker.key, 0) + 1
-        taken.add(c.passage.id)
-        if len(out) == limit:
-            break
+    for capped in (True, False):
+        for c in ranked:
+            if len(out) == limit:
+                return out
+            if c.passage.id in taken or (capped and per.get(c.speaker.key, 0) >= PER_SPEAKER):
+                continue
+            out.append(c)
+            per[c.speaker.key] = per.get(c.speaker.key, 0) + 1
+            taken.add(c.passage.id)
     return out
 
 
