@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import CORPUS
 
@@ -166,14 +168,18 @@ def test_dev_set_meets_issue_2_thresholds(dev_report):
 CHECK_SET_FLOORS = {"heldout.jsonl": (0.88, 0.83), "heldout2.jsonl": (0.75, 0.73), "heldout3.jsonl": (0.90, 0.66)}
 
 
+def assert_retrieval_floors(assistant, path: Path, floors: tuple[float, float]) -> Report:
+    report = Report()
+    retrieval_metrics(lambda q: assistant.search(q, 5), load_dev(path), report)
+    assert report.metrics["recall@5"] >= floors[0], (report.metrics, report.misses)
+    assert report.metrics["MRR@5"] >= floors[1], (report.metrics, report.misses)
+    return report
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CHECK_SETS, ids=lambda p: p.name)
 def test_check_sets_hold_their_measured_retrieval(assistant, path):
-    report = Report()
-    retrieval_metrics(lambda q: assistant.search(q, 5), load_dev(path), report)
-    recall_floor, mrr_floor = CHECK_SET_FLOORS[path.name]
-    assert report.metrics["recall@5"] >= recall_floor, (report.metrics, report.misses)
-    assert report.metrics["MRR@5"] >= mrr_floor, (report.metrics, report.misses)
+    assert_retrieval_floors(assistant, path, CHECK_SET_FLOORS[path.name])
 
 
 # The general corpus (indexed with no metadata file) and its blind check set, held a little below
@@ -185,9 +191,5 @@ GENERAL_FLOORS = {"general.jsonl": (0.73, 0.53), "general_heldout.jsonl": (0.84,
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [GENERAL_SET, GENERAL_CHECK_SET], ids=lambda p: p.name)
 def test_general_corpus_holds_its_measured_retrieval(general, path):
-    report = Report()
-    retrieval_metrics(lambda q: general.search(q, 5), load_dev(path), report)
-    recall_floor, mrr_floor = GENERAL_FLOORS[path.name]
-    assert report.metrics["recall@5"] >= recall_floor, (report.metrics, report.misses)
-    assert report.metrics["MRR@5"] >= mrr_floor, (report.metrics, report.misses)
+    report = assert_retrieval_floors(general, path, GENERAL_FLOORS[path.name])
     assert report.metrics["attribution"] == 1.0, report.misses
