@@ -395,3 +395,24 @@ def test_cli_ask_json_uses_the_endpoint_and_falls_back_when_it_fails(built_data,
         assert any(n.startswith("Language model failed") and reason in n for n in answer.notices), answer.notices
     for answer in answers.values():
         _assert_verified(assistant, answer)
+
+
+# -- a model that finds no answer in the passages --------------------------------------------------
+def test_a_model_that_finds_no_answer_in_the_passages_makes_the_answer_not_grounded(llm_assistant, fake_llm):
+    """Prompt rule 6: the model's "NOT IN THE PASSAGES" (a question that shares the corpus's words but
+    asks what it does not say) is an ungrounded answer, not a fallback to quotes that do not answer."""
+    fake_llm.default = text("NOT IN THE PASSAGES")
+    shown, answer = _stream(llm_assistant)
+    assert not answer.grounded and answer.mode == "llm" and not answer.citations
+    assert "does not address" in answer.answer and "NOT IN THE PASSAGES" not in shown + answer.answer
+    assert any("found no answer" in n for n in answer.notices)
+
+
+def test_a_supported_sentence_beside_the_decline_is_still_an_answer(llm_assistant, fake_llm):
+    def reply(body: dict) -> str:
+        p = passages_in(body)[0]
+        return f"NOT IN THE PASSAGES. {p['author']} writes \u201c{first_words(p['text'], 12)}\u201d [{p['n']}]."
+
+    fake_llm.default = text(reply)
+    _, answer = _stream(llm_assistant)
+    assert answer.grounded and answer.mode == "llm" and answer.citations

@@ -19,6 +19,7 @@ import openai
 
 from assistant.compose import prompts
 from assistant.compose.enforce import Enforced, Enforcer
+from assistant.compose.extractive import NOT_ADDRESSED
 from assistant.compose.support import NO_CITATION
 from assistant.models import Answer, Passage
 from assistant.openai_client import make_client, read_timeout
@@ -37,6 +38,8 @@ LOCAL_PASSAGE_CHARS = 400
 ANSWER_MAX_TOKENS = 350  # a few short paragraphs; the answer cannot run on
 # The model sometimes continues with a new prompt section after its answer.
 ANSWER_STOP = ["\nPassages:", "\nQuestion:", "<<<"]
+NOT_ANSWERED = "NOT IN THE PASSAGES"  # the reply of prompts/answer.md's rule 6
+DECLINED = "The language model found no answer to this question in the passages retrieved."
 SEED = 1234  # with temperature 0: the same question gets the same answer
 HISTORY_TURNS = 6
 MAX_STANDALONE_CHARS = 600
@@ -238,13 +241,21 @@ def compose_stream(
     """
     passages, prompt_passages = fit_passages(chat, passages)
     enforcer = Enforcer(passages, article_texts, encode, people, question)
+    reply = []
     for delta in chat.stream(answer_messages(question, prompt_passages), max_tokens=ANSWER_MAX_TOKENS):
+        reply.append(delta)
         shown = enforcer.feed(delta)
         if shown:
             yield shown
     if tail := enforcer.flush():
         yield tail
     result = enforcer.result()
+    if not result.citations and NOT_ANSWERED in "".join(reply).upper():
+        # The model read the passages and found no answer in them (prompt rule 6): a question
+        # that shares the corpus's words but asks what it does not say ("Which Justice wrote the
+        # opinion?" of an oral argument) is not grounded, whatever its similarity.
+        yield Answer(question=question, answer=NOT_ADDRESSED, grounded=False, mode="llm", notices=[DECLINED])
+        return
     if not result.citations:
         raise LLMError(unsupported_reason(result))
     yield Answer(
