@@ -6,7 +6,7 @@ import pytest
 from conftest import make_settings
 
 from assistant import Assistant
-from assistant.retrieval.grounding import CONFIDENT_SD, FLOOR_SD, MIN_SD, OFF_TOPIC_PROBES, calibrate
+from assistant.retrieval.grounding import CONFIDENT_SD, FLOOR_SD, MIN_SD, OFF_TOPIC_PROBES, calibrate, unknown_names
 
 
 def test_bounds_follow_the_corpus_own_off_topic_scores():
@@ -52,3 +52,14 @@ def test_answerable_questions_of_the_general_corpus_are_grounded(general):
     assert general.ask("What does Mill think should happen when someone's conduct affects nobody but himself?").grounded
     assert not general.ask("What did the press secretary say about extending the pause on federal student loan "
                            "payments?").grounded
+
+
+def test_a_question_about_something_the_corpus_never_names_is_not_grounded(assistant, general):
+    """Its other words may come close (Mill's chapter on liberty), but the thing asked about
+    (the Maine liquor law) is not in the excerpt; a name the corpus does use keeps a question grounded."""
+    vocabulary = general.retriever.snapshot().vocabulary
+    question = "In chapter IV of On Liberty, what does Mill say about Sabbatarian laws and the Maine liquor law?"
+    assert unknown_names(question, vocabulary) == ["sabbatarian"]  # "Maine" stems to "main", a word it uses
+    assert not general.ask(question).grounded
+    assert general.ask("What does Mill say about punishing a man for drunkenness?").grounded
+    assert assistant.ask("What does Kroenig want America's European allies to do?").grounded  # "America" unused

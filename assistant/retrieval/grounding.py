@@ -15,6 +15,7 @@ Two signals, both judged against the corpus at hand rather than thresholds fitte
 
 from __future__ import annotations
 
+import re
 from statistics import mean, pstdev
 from typing import TYPE_CHECKING
 
@@ -110,12 +111,26 @@ def unknown_share(question: str, vocabulary: dict, names: list[str]) -> float:
     return sum(t not in vocabulary for t in terms) / len(terms)
 
 
+# A capitalised word inside a question (not its first word) names something: a place, a group, a law.
+_NAME_WORD = re.compile(r"(?<=[\w,;:'\"\u2019] )[A-Z][\w'\u2019-]+")
+
+
+def unknown_names(question: str, vocabulary: dict) -> list[str]:
+    """The names in the question that the corpus never uses ("Sabbatarian", "Wagner", "Finland")."""
+    return [t for word in _NAME_WORD.findall(question) for t in tokenize([word])[0] if t not in vocabulary]
+
+
 def is_grounded(
     hits: list[Hit], question: str, vocabulary: dict, names: list[str], bounds: GroundingCalibration | None
 ) -> bool:
+    """Between the floor and the confident bound, a question is grounded when most of its words and
+    every name it asks about occur in the corpus: a question about something the corpus never names
+    ("the Maine liquor law" of a chapter that stops before it) cannot be answered from it, however
+    close its other words come."""
     best = max((h.dense for h in hits), default=0.0)
     if bounds is None:  # an empty index grounds nothing
         return False
     if best >= bounds.confident:
         return True
-    return best >= bounds.floor and unknown_share(question, vocabulary, names) < MAX_UNKNOWN_SHARE
+    return (best >= bounds.floor and unknown_share(question, vocabulary, names) < MAX_UNKNOWN_SHARE
+            and not unknown_names(question, vocabulary))
