@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -114,50 +114,61 @@ def named_people(question: str, people: list[str]) -> list[str]:
     return [person for person in people if any(_mentions(question, form) for form in person_forms(person))]
 
 
-# Capitalised words right before a name ("Press Secretary Jen Psaki", "Chief Justice Warren") or after
-# it and a comma ("EARL WARREN, Chief Justice of the United States"): the role the text gives that person.
-_ROLE_WORDS = r"(?:[A-Z][a-z]+ ){1,3}"  # on the name's own line: a heading above is no role
-_ROLE_AFTER = r", ((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)\b"
-_NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as|mr|mrs|ms|dr)\s+", re.IGNORECASE)
-# A role ends in the noun of an office ("Press Secretary", "Chief Justice"): "Jen Psaki, December 20"
-# or "Thomas Paine, Sir" put capitalised words beside a name that are no role.
-_OFFICES = {
+# A role is capitalised words ending in the noun of an office, right before a name ("Press Secretary Jen
+# Psaki", "Chief Justice Warren") or after it and a comma ("EARL WARREN, Chief Justice of the United
+# States"); "Jen Psaki, December 20" or "Thomas Paine, Sir" put capitalised words beside a name that
+# are no role. On one line: a heading above a name is not its role.
+_OFFICES = (
     "secretary", "justice", "judge", "president", "senator", "representative", "congressman", "congresswoman",
     "governor", "mayor", "minister", "ambassador", "chairman", "chairwoman", "chair", "director", "editor",
     "professor", "commissioner", "counsel", "attorney", "general", "spokesman", "spokeswoman", "spokesperson",
     "chancellor", "king", "queen", "prince", "premier", "officer", "adviser", "advisor", "correspondent",
     "columnist", "reporter", "moderator", "host", "sheriff", "prosecutor", "lawyer", "councillor", "councilor",
-}
+)
+_OFFICE = "(?:" + "|".join(o.capitalize() for o in _OFFICES) + ")"
+_NAME_RUN = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,3}"
+_ROLE_BEFORE = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE}) ({_NAME_RUN})")
+_ROLE_AFTER = re.compile(rf"({_NAME_RUN}), ((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE})\b")
+_NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as)\s+", re.IGNORECASE)
+ROLE_CHARS = 3000  # where roles are given: the title and the head of a text (bylines, bench lists)
 
 
-def _role(words: str, person: str) -> str:
-    """'The Press Secretary Jen ' -> 'press secretary' (for Jen Psaki)."""
+def _role(words: str) -> str:
+    """'The Press Secretary' -> 'press secretary'."""
     role = " ".join(words.split())
     while _NOT_ROLE_START.match(role):
         role = _NOT_ROLE_START.sub("", role, count=1)
-    name_words = set(person.lower().split())
-    parts = role.lower().split()
-    while parts and parts[-1] in name_words:  # the first name, when the match began at the surname
-        parts.pop()
-    return " ".join(parts) if parts and parts[-1] in _OFFICES else ""
+    return role.lower()
 
 
 def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
     """Person -> the roles `texts` give them, lower case (hand-written: no offline library extracts
-    appositive titles; a NER model would be a new dependency with weights to ship)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    form_count = Counter(f for person in people for f in person_forms(person))
+    appositive titles; a NER model would be a new dependency with weights to ship). Each text is read
+    once, up to ROLE_CHARS; a name counts by a form of one person only ("Judge Douglas" is no evidence
+    about Justice William O. Douglas when two people are called Douglas)."""
+    owners: dict[str, set[str]] = defaultdict(set)
     for person in people:
-        # Only forms of this person alone: "Judge Douglas" is no evidence about Justice William O. Douglas.
-        forms = "|".join(re.escape(f) for f in person_forms(person) if form_count[f] == 1)
-        if not forms:
-            continue
-        before = re.compile(rf"(?<![\w.])({_ROLE_WORDS})(?i:{forms})\b")
-        after = re.compile(rf"\b(?i:{forms}){_ROLE_AFTER}")
-        for text in texts:
-            for match in (*before.finditer(text), *after.finditer(text)):
-                if role := _role(match.group(1), person):
-                    found[person].add(role)
+        for form in person_forms(person):
+            owners[form.lower()].add(person)
+
+    def person_of(name: str) -> str | None:
+        words = _HONORIFICS.sub("", " ".join(name.split())).strip(" ,.").split()
+        for size in range(len(words), 0, -1):  # the longest run of the name that is someone's form
+            for first in range(len(words) - size + 1):
+                holders = owners.get(" ".join(words[first:first + size]).lower(), set())
+                if holders:
+                    return next(iter(holders)) if len(holders) == 1 else None
+        return None
+
+    found: dict[str, set[str]] = defaultdict(set)
+    for text in texts:
+        head = text[:ROLE_CHARS]
+        pairs = [(m.group(1), m.group(2)) for m in _ROLE_BEFORE.finditer(head)]
+        pairs += [(m.group(2), m.group(1)) for m in _ROLE_AFTER.finditer(head)]
+        for role, name in pairs:
+            person = person_of(name)
+            if person and (role := _role(role)):
+                found[person].add(role)
     return dict(found)
 
 
