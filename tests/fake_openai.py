@@ -86,6 +86,13 @@ def passages_in(body: dict) -> list[dict[str, str]]:
     return out
 
 
+def hypothesis_in(body: dict) -> str:
+    """The hypothesis a stance request asks about (the claim, or its negation): the last one,
+    after the prompt's examples."""
+    found = re.findall(r"^Hypothesis: (.*)$", prompt_text(body), re.MULTILINE)
+    return found[-1] if found else ""
+
+
 def first_words(passage_text: str, count: int = 8) -> str:
     """The opening words of a passage's first sentence: a verbatim quote."""
     first = re.split(r"(?<=[.!?])\s+", passage_text.strip())[0]
@@ -221,7 +228,7 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             content = reply.content(body) if callable(reply.content) else reply.content
             model = body.get("model", "fake-model")
             if not stream:
-                self._json(200, _completion(model, content))
+                self._json(200, _completion(model, content, bool(body.get("logprobs"))))
                 return
             self._sse_headers()
             self._event(_chunk(model, {"role": "assistant", "content": ""}))
@@ -285,13 +292,17 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _completion(model: str, content: str) -> dict:
+def _completion(model: str, content: str, logprobs: bool = False) -> dict:
+    choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+    if logprobs:  # the scripted content is the one likely first token, with probability 1
+        token = {"token": content, "logprob": 0.0, "bytes": None}
+        choice["logprobs"] = {"content": [{**token, "top_logprobs": [token]}]}
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "choices": [choice],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }
 

@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from fake_openai import first_words, passages_in, prompt_text, status, text
+from fake_openai import first_words, hypothesis_in, passages_in, prompt_text, status, text
 
 from assistant.citations import quote_in
 from assistant.jobs import stance
@@ -26,10 +26,18 @@ CLAIM = "Ukraine can win back all of its territory by force."
 SIDES = {"Matthew Kroenig": "support", "Emma Ashford": "oppose"}
 
 
+def answer(side: str, body: dict, claim: str) -> str:
+    """The one-word reply of a model that takes `side` on `claim`: about the claim itself, or its negation."""
+    if side == "neither":
+        return "maybe"
+    asserted = claim in hypothesis_in(body)
+    return "yes" if asserted == (side == "support") else "no"
+
+
 def stance_reply(body: dict) -> str:
     """The scripted model's stance: by author (Kroenig for, Ashford against, others neither)."""
     (passage,) = passages_in(body)
-    return json.dumps({"stance": SIDES.get(passage["author"], "neither")})
+    return answer(SIDES.get(passage["author"], "neither"), body, PEACE)
 
 
 def summary_reply(body: dict) -> str:
@@ -49,7 +57,7 @@ def counter_reply(body: dict) -> str:
         tags = [{"n": int(p["n"]), "tag": f"Model tag: {first_words(p['text'], 14)}"} for p in passages]
         tags[0]["tag"] = 'Says "words that are nowhere in the passage"'
         return json.dumps({"tags": tags})
-    return json.dumps({"stance": COUNTER_SIDES.get(passages[0]["author"], "neither")})
+    return answer(COUNTER_SIDES.get(passages[0]["author"], "neither"), body, CLAIM)
 
 
 COUNTER_SIDES = {"James M. Acton": "oppose", "Emma Ashford": "oppose", "Matthew Kroenig": "support"}
@@ -82,12 +90,15 @@ def test_llm_positions_label_stances_from_each_authors_own_quotes(llm_assistant,
     order = [p.stance for p in result.positions]
     assert order == sorted(order, key=["support", "oppose", "mixed", "unclear"].index)
     own_words_only(result)
-    # One request per quote, each showing only that quote under its own author's name.
+    # Two one-token questions per quote (the claim, its negation), each showing only that quote
+    # under its own author's name; the answer is read from the log-probabilities.
     quotes = {(c.passage.author or "unknown", c.quote) for p in result.positions for c in p.citations}
-    sent = [passages_in(body) for body in fake_llm.chat_requests()]
-    assert all(len(ps) == 1 for ps in sent)
+    requests = fake_llm.chat_requests()
+    sent = [passages_in(body) for body in requests]
+    assert all(len(ps) == 1 for ps in sent) and len(sent) == 2 * len(quotes)
     assert {(ps[0]["author"], ps[0]["text"]) for ps in sent} == quotes
-    assert all(body["response_format"]["type"] == "json_schema" for body in fake_llm.chat_requests())
+    assert all(body["logprobs"] and body["max_tokens"] == 1 for body in requests)
+    assert sum(PEACE in hypothesis_in(body) for body in requests) == len(quotes)
 
 
 def test_llm_stance_is_cached_by_claim_and_passage(llm_assistant, fake_llm):
@@ -100,7 +111,7 @@ def test_llm_stance_is_cached_by_claim_and_passage(llm_assistant, fake_llm):
 
 
 def test_llm_stance_reply_outside_the_labels_falls_back(llm_assistant, fake_llm):
-    fake_llm.default = text(json.dumps({"stance": "strongly agree"}))
+    fake_llm.default = text("strongly agree")
     result = llm_assistant.positions_report(PEACE)
     assert result.mode == "extractive" and "malformed stance reply" in result.notices[0]
     assert {p.stance for p in result.positions} == {"unlabeled"}
@@ -113,7 +124,7 @@ def test_llm_positions_fall_back_when_the_endpoint_fails(llm_assistant, fake_llm
     assert "Language model failed" in result.notices[0]
 
 
-def test_llm_positions_fall_back_on_a_reply_that_is_not_json(llm_assistant, fake_llm):
+def test_llm_positions_fall_back_on_a_reply_in_prose(llm_assistant, fake_llm):
     fake_llm.default = text("I think everyone disagrees.")
     result = llm_assistant.positions_report(PEACE)
     assert result.mode == "extractive" and "malformed" in result.notices[0]

@@ -132,7 +132,7 @@ def test_passages_are_fenced_as_data_and_cannot_forge_the_fence():
 
 @pytest.mark.parametrize("name", ["answer", "condense", "summarize_map", "summarize_reduce", "counter_tag", "stance"])
 def test_every_prompt_file_loads(name):
-    values = dict.fromkeys(["passages", "question", "history", "scope", "summaries", "claim"], "x")
+    values = dict.fromkeys(["passages", "question", "history", "scope", "summaries", "claim", "hypothesis"], "x")
     msgs = messages(name, "n0nce", **values)
     assert msgs[0]["role"] == "system" and "{{" not in json.dumps(msgs)
     # The system part is the same for every request, so the server's prompt cache reuses it.

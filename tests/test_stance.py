@@ -10,10 +10,13 @@ import docx
 import pytest
 from conftest import make_settings
 
+from assistant.compose import prompts
 from assistant.compose.llm import ChatModel
 from assistant.compose.local_model import shared_server
 from assistant.evaluation.stance import LABELS, as_passage, load_set
 from assistant.jobs import stance
+from assistant.models import Passage, StanceExample
+from assistant.retrieval.query import negate
 from assistant.settings import Settings
 from index.readers import read_file
 
@@ -49,7 +52,7 @@ def test_both_sides_for_every_claim():
 
 
 # -- stance from the real model ------------------------------------------------------------------
-# Clear pairs of the labelled set, one per claim where the side is stated outright.
+# Clear pairs of the labelled set, one per claim where the side is stated outright, both sides.
 CLEAR = [
     "An early peace deal might be the worst possible outcome.",
     "that negotiated settlement is probably the most likely and least bad option",
@@ -57,6 +60,7 @@ CLEAR = [
     "And to say that reconciliation is our duty, is truly farcical.",
     "No person ought to be punished simply for being drunk",
 ]
+OFF_TOPIC = "Biden is in Europe trying to rally the allies at a NATO summit."  # neither
 
 
 @pytest.fixture(scope="module")
@@ -67,31 +71,71 @@ def real_chat(tmp_path_factory) -> Iterator[ChatModel]:
     shared_server(settings).stop()
 
 
+def labelled(words: str) -> tuple[StanceExample, Passage]:
+    item = next(i for i in load_set() if words in i.passage)
+    return item, as_passage(item, 0)
+
+
 @pytest.mark.slow
 def test_real_model_reads_the_side_of_clear_pairs(real_chat):
-    items = [next(i for i in load_set() if words in i.passage) for words in CLEAR]
+    items = [labelled(words) for words in CLEAR + [OFF_TOPIC]]
     stance.clear_cache()
-    got = [stance.judge(real_chat, i.claim, [as_passage(i, n)])[0] for n, i in enumerate(items)]
-    right = sum(g == i.label for g, i in zip(got, items, strict=True))
-    assert right >= len(items) - 1, list(zip(got, [i.label for i in items], strict=True))
+    got = [stance.judge(real_chat, item.claim, [passage])[0] for item, passage in items]
+    want = [item.label for item, _ in items]
+    right = sum(g == w for g, w in zip(got, want, strict=True))
+    assert right >= len(items) - 1 and {"support", "oppose"} <= set(got), list(zip(got, want, strict=True))
+
+
+@pytest.mark.slow
+def test_real_model_answers_with_the_answer_words(real_chat):
+    """The prompt makes the answer words the model's likely first tokens, about the claim and about
+    its negation (were they not, the label would rest on the leftovers of the distribution)."""
+    item, passage = labelled(CLEAR[0])
+    nonce = prompts.fence_key(item.claim, passage.text)
+    for claim in (item.claim, negate(item.claim)):
+        probs = stance.answer_probs(real_chat, claim, passage, nonce)
+        assert sum(probs.values()) > 0.8, (claim, probs)
 
 
 # -- parsing and caching, against the scripted server ----------------------------------------------
-def test_stance_parsing_and_cache_against_the_scripted_server(fake_llm):
-    from fake_openai import text
+def test_stance_answers_and_cache_against_the_scripted_server(fake_llm):
+    from fake_openai import hypothesis_in, text
 
     chat = ChatModel(Settings(OPENAI_BASE_URL=fake_llm.url, ASSISTANT_LLM_MODEL="fake"))
     items = load_set()[:3]
+    claim = items[0].claim
     passages = [as_passage(i, n) for n, i in enumerate(items)]
     stance.clear_cache()
-    fake_llm.push(text("nonsense"))
-    with pytest.raises(stance.LLMError, match="JSON"):
-        stance.judge(chat, items[0].claim, passages[:1])
-    fake_llm.default = text('{"stance": "oppose"}')
-    assert stance.judge(chat, items[0].claim, passages) == ["oppose"] * 3
-    asked = len(fake_llm.chat_requests())
-    assert stance.judge(chat, items[0].claim, passages) == ["oppose"] * 3
-    assert len(fake_llm.chat_requests()) == asked, "cached by (model, claim, passage)"
-    stance.judge(chat, "Another claim.", passages[:1])
-    assert len(fake_llm.chat_requests()) == asked + 1
+    fake_llm.push(text("Sure"))  # no answer word among the likely first tokens
+    with pytest.raises(stance.LLMError, match="malformed stance reply"):
+        stance.judge(chat, claim, passages[:1])
+    # "no" to the claim and "yes" to its negation: the passages oppose the claim.
+    fake_llm.default = text(lambda body: "No" if claim in hypothesis_in(body) else " yes")
+    assert stance.judge(chat, claim, passages) == ["oppose"] * 3
+    asked = fake_llm.chat_requests()
+    assert len(asked) == 1 + 2 * 3 and all(body["logprobs"] and body["max_tokens"] == 1 for body in asked)
+    assert stance.judge(chat, claim, passages) == ["oppose"] * 3
+    assert len(fake_llm.chat_requests()) == len(asked), "cached by (model, claim, passage)"
     stance.clear_cache()
+    fake_llm.default = text("no")  # the same answer about the claim and its negation: no side
+    assert stance.judge(chat, claim, passages[:1]) == ["neither"]
+    fake_llm.default = text("maybe")
+    assert stance.judge(chat, "Another claim.", passages[:1]) == ["neither"]
+    stance.clear_cache()
+
+
+def test_combine_reads_the_side_from_both_questions():
+    sure = {"yes": 0.9, "no": 0.05, "maybe": 0.05}
+    against = {"yes": 0.05, "no": 0.9, "maybe": 0.05}
+    assert stance.combine(sure, against) == "support"
+    assert stance.combine(against, sure) == "oppose"
+    # A passage on the claim's topic gets "yes" to both: the negation cancels that lean.
+    lean, lean_more = {"yes": 0.5, "no": 0.2, "maybe": 0.3}, {"yes": 0.6, "no": 0.1, "maybe": 0.3}
+    assert stance.combine(lean, lean_more) == "oppose"
+    assert stance.combine({"yes": 0.2, "no": 0.2, "maybe": 0.6}, {"yes": 0.2, "no": 0.2, "maybe": 0.6}) == "neither"
+
+
+def test_hypothesis_fences_the_claim_and_reads_a_question_as_its_yes():
+    assert stance.hypothesis("Talks   should start.") == "believes: Talks should start."
+    assert stance.hypothesis("Should talks start?") == "answers yes to: Should talks start?"
+    assert "<<<" not in stance.hypothesis("End <<<PASSAGE 1 x>>> here.")

@@ -12,7 +12,7 @@ import json
 import re
 
 import pytest
-from fake_openai import passages_in, prompt_text, text
+from fake_openai import hypothesis_in, passages_in, prompt_text, text
 
 from assistant import Answer, Assistant
 from assistant.compose.support import NO_CITATION, PASSAGE_MIN, QUESTION_MIN, WEB_ADDRESS, SupportCheck
@@ -129,10 +129,13 @@ def test_injected_counter_tags_are_replaced_by_the_passages_words(llm_assistant,
         if "evidence-card tags" in prompt_text(body):
             return json.dumps({"tags": [{"n": int(p["n"]), "tag": f"{INJECTED_PHRASE}: visit {INJECTED_URL}"}
                                         for p in passages]})
-        return json.dumps({"stance": "oppose" if passages[0]["author"] != "Matthew Kroenig" else "support"})
+        # Stance, one word about the claim or its negation: Kroenig for the claim, the others against.
+        asserted = claim in hypothesis_in(body)
+        return "yes" if asserted == (passages[0]["author"] == "Matthew Kroenig") else "no"
 
+    claim = "Negotiating now would reward Putin's aggression."
     fake_llm.default = text(reply)
-    result = llm_assistant.counter("Negotiating now would reward Putin's aggression.")
+    result = llm_assistant.counter(claim)
     assert result.mode == "llm" and result.counterpoints
     _unseen(result.model_dump_json())
     assert [n for n in result.notices if n.startswith("unsupported")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +42,7 @@ ANSWER_STOP = ["\nPassages:", "\nQuestion:", "<<<"]
 NOT_ANSWERED = "NOT IN THE PASSAGES"  # the reply of prompts/answer.md's rule 6
 DECLINED = "The language model found no answer to this question in the passages retrieved."
 SEED = 1234  # with temperature 0: the same question gets the same answer
+TOP_LOGPROBS = 20  # the first tokens read by next_token_probs (OpenAI's API allows at most 20)
 HISTORY_TURNS = 6
 MAX_STANDALONE_CHARS = 600
 
@@ -126,6 +128,22 @@ class ChatModel:
             return json.loads(reply)
         except json.JSONDecodeError as exc:
             raise LLMError(f"malformed JSON reply: {exc.msg}") from exc
+
+    def next_token_probs(self, messages: list[dict[str, str]], top: int = TOP_LOGPROBS) -> dict[str, float]:
+        """The probabilities of the `top` likeliest first tokens of the reply, by token text.
+
+        Read, not sampled: a label is then the likeliest of a fixed set of answer tokens
+        (nothing else can come out), and its probability says how sure the model is.
+        """
+        try:
+            response = self.client.chat.completions.create(
+                model=self.model, messages=messages, temperature=0, seed=SEED, max_tokens=1, logprobs=True,
+                top_logprobs=top,
+            )
+            first = response.choices[0].logprobs.content[0]
+            return {c.token: math.exp(c.logprob) for c in first.top_logprobs}
+        except Exception as exc:  # every endpoint failure, and a reply without log-probabilities
+            raise self._failure(exc) from exc
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
         """Text deltas as they arrive; raises LLMError on failure, an empty reply or overtime."""

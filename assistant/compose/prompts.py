@@ -84,16 +84,19 @@ def defang(text: str) -> str:
 WITHHELD_WARNING = "warning: instruction-like text withheld"
 
 
-def fence_passages(passages: list[Passage], nonce: str) -> str:
-    """The passages numbered from 1, each fenced as data with its author, title, outlet, date."""
+def fence_passages(passages: list[Passage], nonce: str, metadata: bool = True) -> str:
+    """The passages numbered from 1, each fenced as data with its author, title, outlet, date
+    (only its author when not `metadata`: a question about the author's own words needs no more,
+    and on a small CPU every prompt token counts)."""
     blocks = []
     for n, p in enumerate(passages, 1):
-        header = (
-            f"author: {defang(p.author or 'unknown')}\n"
-            f"title: {defang(p.title or 'untitled')}\n"
-            f"outlet: {defang(p.outlet or 'unknown')}\n"
-            f"date: {defang(p.date or 'unknown')}"
-        )
+        header = f"author: {defang(p.author or 'unknown')}"
+        if metadata:
+            header += (
+                f"\ntitle: {defang(p.title or 'untitled')}\n"
+                f"outlet: {defang(p.outlet or 'unknown')}\n"
+                f"date: {defang(p.date or 'unknown')}"
+            )
         if p.flags:
             header += f"\n{WITHHELD_WARNING}"
         blocks.append(

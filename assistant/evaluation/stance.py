@@ -2,7 +2,9 @@
 
 Prints the accuracy of the language model (when one is configured), of the offline side
 method of debate prep (counter.py's contrast, polarity and rebuttal scores), and of always
-answering the most frequent label, the floor any method must beat.
+answering the most frequent label, the floor any method must beat, each with its seconds per
+pair; then the same for the held-out set eval/stance_heldout.jsonl when it exists (claims never
+used to design the prompt: the check that a figure is not fitted to the labelled set's claims).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from assistant.settings import PROJECT_ROOT, Settings
 from index.embeddings import Embedder, load_embedder
 
 STANCE_SET = PROJECT_ROOT / "eval" / "stance.jsonl"
+HELDOUT_SET = PROJECT_ROOT / "eval" / "stance_heldout.jsonl"
 LABELS = stance.LABELS
 Method = Callable[[str, list[StanceExample]], list[PairStance]]
 
@@ -90,18 +93,29 @@ def offline_method(embedder: Embedder) -> Method:
     return method
 
 
+def report(path: Path, methods: list[tuple[str, Callable[[list[StanceExample]], Method]]]) -> None:
+    """Each method's accuracy on the set at `path`, and its seconds per pair."""
+    items = load_set(path)
+    print(f"stance accuracy on {path.relative_to(PROJECT_ROOT)} ({len(items)} pairs, {len(by_claim(items))} claims)")
+    for name, make in methods:
+        start = time.monotonic()
+        right = accuracy(make(items), items)
+        print(f"  {name:<40} {right:.3f}  ({(time.monotonic() - start) / len(items):.2f} s a pair)")
+
+
 def main() -> int:
     settings = Settings()
-    items = load_set()
-    rows = [("majority label (floor)", majority_method(items)),
-            ("offline (counter.py scores)", offline_method(load_embedder(settings.embed_model)))]
+    embedder = load_embedder(settings.embed_model)
+    methods: list[tuple[str, Callable[[list[StanceExample]], Method]]] = [
+        ("majority label (floor)", majority_method),
+        ("offline (counter.py scores)", lambda items: offline_method(embedder)),
+    ]
     if settings.llm_enabled:
-        rows.insert(0, (f"language model ({display_name(settings)})", model_method(ChatModel(settings))))
-    print(f"stance accuracy on {STANCE_SET.relative_to(PROJECT_ROOT)} ({len(items)} pairs, "
-          f"{len(by_claim(items))} claims)")
-    for name, method in rows:
-        start = time.monotonic()
-        print(f"  {name:<40} {accuracy(method, items):.3f}  ({time.monotonic() - start:.1f} s)")
+        chat = ChatModel(settings)
+        methods.insert(0, (f"language model ({display_name(settings)})", lambda items: model_method(chat)))
+    for path in (STANCE_SET, HELDOUT_SET):
+        if path.is_file():
+            report(path, methods)
     return 0
 
 
