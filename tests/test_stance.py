@@ -139,3 +139,11 @@ def test_hypothesis_fences_the_claim_and_reads_a_question_as_its_yes():
     assert stance.hypothesis("Talks   should start.") == "believes: Talks should start."
     assert stance.hypothesis("Should talks start?") == "answers yes to: Should talks start?"
     assert "<<<" not in stance.hypothesis("End <<<PASSAGE 1 x>>> here.")
+
+
+def test_sides_from_the_built_in_model_are_said_to_be_weak(tmp_path):
+    """Measured at the floor on unseen claims (eval/stance_heldout.jsonl), the built-in model's sides
+    come with a caution; an endpoint the user chose is not judged here."""
+    local = make_settings(tmp_path, ASSISTANT_LLM="local")
+    remote = make_settings(tmp_path, OPENAI_BASE_URL="http://127.0.0.1:9/v1")
+    assert stance.notices(local) == [stance.WEAK_JUDGE] and stance.notices(remote) == []

@@ -59,9 +59,9 @@ MAX_SUPPORTING = 4
 PER_SPEAKER = 2
 OFFLINE_NOTICE = (
     "Side not determined: without a language model the side of a card cannot be read reliably "
-    "(the offline method is right on 51% of the labelled stance set), so the relevant cards are "
-    "grouped by author. Turn the built-in model on (ASSISTANT_LLM=local) to sort them into "
-    "counterpoints and supporting evidence."
+    "(the offline method is right on 49% of the labelled stance set), so the relevant cards are "
+    "grouped by author. A language model sorts them into counterpoints and supporting evidence "
+    "(the built-in one, ASSISTANT_LLM=local, is a weak judge of sides)."
 )
 
 # -- scoring -----------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ def llm_counter(assistant: JobContext, claim: str) -> Counterpoints:
         counterpoints=[x for s in against if (x := card(assistant, s, tag(s), claim))],
         supporting=[x for s in support if (x := card(assistant, s, tag(s), None))],
         mode="llm",
-        notices=[LLM_NOTICE] + notices,
+        notices=[LLM_NOTICE, *stance.notices(assistant.settings)] + notices,
     )
 
 

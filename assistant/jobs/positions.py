@@ -44,7 +44,7 @@ CANDIDATES_PER_SPEAKER = 8
 STANCE_ORDER = {"support": 0, "oppose": 1, "mixed": 2, "unclear": 3, "unlabeled": 4}
 OFFLINE_NOTICE = (
     "Extractive positions: verbatim quotes, side not determined (no language model configured). "
-    "Turn the built-in model on (ASSISTANT_LLM=local) to label each author's stance."
+    "A language model labels each author's stance (the built-in one, ASSISTANT_LLM=local, is a weak judge of it)."
 )
 
 
@@ -270,7 +270,7 @@ def llm_positions(assistant: JobContext, question: str) -> Positions:
     that author's own verbatim words (the citations, checked as offline).
     """
     result = extractive_positions(assistant, question)
-    result.mode, result.notices = "llm", [LLM_NOTICE]
+    result.mode, result.notices = "llm", [LLM_NOTICE, *stance.notices(assistant.settings)]
     for position in result.positions:
         quotes = [c.passage.model_copy(update={"text": c.quote}) for c in position.citations]
         position.stance = row_stance(stance.judge(assistant.chat, question, quotes))

@@ -28,6 +28,7 @@ from assistant.compose import prompts
 from assistant.compose.llm import ChatModel, LLMError
 from assistant.models import PairStance, Passage
 from assistant.retrieval.query import negate
+from assistant.settings import Settings
 
 LABELS: tuple[str, ...] = get_args(PairStance)
 ANSWERS = ("yes", "no", "maybe")
@@ -96,3 +97,14 @@ def judge(chat: ChatModel, claim: str, passages: Sequence[Passage]) -> list[Pair
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+
+
+# The built-in 1.5B model reads stance barely better than chance on claims it was not tuned on
+# (eval/stance_heldout.jsonl: 0.42, the floor; README, Stance): its sides are shown, and said to be weak.
+WEAK_JUDGE = ("Sides read by the built-in model are a weak signal (right on 42% of unseen labelled pairs, "
+              "the floor): read each quote before relying on its side.")
+
+
+def notices(settings: Settings) -> list[str]:
+    """What to tell the reader about the sides the configured model gives."""
+    return [WEAK_JUDGE] if settings.llm == "local" else []
