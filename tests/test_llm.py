@@ -416,3 +416,21 @@ def test_a_supported_sentence_beside_the_decline_is_still_an_answer(llm_assistan
     fake_llm.default = text(reply)
     _, answer = _stream(llm_assistant)
     assert answer.grounded and answer.mode == "llm" and answer.citations
+
+
+# -- what a short prompt shows of a passage ----------------------------------------------------------
+def test_a_short_prompt_shows_the_sentences_that_answer_not_a_prefix():
+    from assistant.compose.llm import excerpt
+    from index.embeddings import load_embedder
+
+    text = ("Absolutely, Colleen. Well, let me first say that the President will be addressing the American "
+            "people tomorrow on the state of the pandemic. He will talk about the steps we are taking on testing "
+            "and on hospitals across the country. He will also speak about what people can do to protect their "
+            "families over the holidays. And he will say plainly that you are 14 times more likely to die of "
+            "COVID if you have not been vaccinated versus vaccinated.")
+    passage = Passage(id="p", article_id="a", author="Jen Psaki", text=text, start=0, end=len(text))
+    shown = excerpt(passage, "How much more likely are unvaccinated people to die of COVID?",
+                    load_embedder("").encode, 200)
+    assert "14 times more likely to die" in shown.text and len(shown.text) <= 200
+    assert "\u2026" in shown.text  # where sentences were left out
+    assert shown.text.replace(" \u2026 ", " ") != text[:200]

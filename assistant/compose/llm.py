@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import openai
 
+from assistant.citations import quotable_sentences, sentence_spans
 from assistant.compose import prompts
 from assistant.compose.enforce import Enforced, Enforcer
 from assistant.compose.extractive import NOT_ADDRESSED
@@ -236,12 +237,41 @@ def answer_passages(settings: Settings, passages: list[Passage]) -> list[Passage
     return passages[:LOCAL_PASSAGES] if settings.llm == "local" else passages
 
 
-def fit_passages(chat: ChatModel, passages: list[Passage]) -> tuple[list[Passage], list[Passage]]:
-    """The passages an answer may cite, and as the prompt shows them (shorter for a local model)."""
+def excerpt(passage: Passage, question: str, encode: Encode, limit: int) -> Passage:
+    """The passage as a short prompt shows it: its sentences closest to `question` that fit in `limit`
+    characters, in their order, " … " where sentences were left out. A prefix would cut off the answer
+    when it comes late in the passage ("you are 14 times more likely to die" in a briefing's long
+    answer). Only unflagged sentences (`quotable_sentences`) are candidates, so a span addressed to an
+    AI assistant is left out, not withheld in place."""
+    parts = quotable_sentences(passage)
+    if len(passage.text) <= limit and len(parts) == len(sentence_spans(passage.text)):
+        return passage
+    if not parts:
+        return passage.model_copy(update={"text": "", "flags": []})
+    scores = encode(parts) @ encode([question])[0]
+    kept, used = set(), 0
+    for i in sorted(range(len(parts)), key=lambda i: -scores[i]):
+        if used + len(parts[i]) > limit and kept:
+            continue
+        kept.add(i)
+        used += len(parts[i])
+    text = ""
+    for i in sorted(kept):
+        text += (" " if i - 1 in kept else (" \u2026 " if text else "")) + parts[i].strip()
+    return passage.model_copy(update={"text": clip(text, limit), "flags": []})
+
+
+def fit_passages(
+    chat: ChatModel, passages: list[Passage], question: str = "", encode: Encode | None = None
+) -> tuple[list[Passage], list[Passage]]:
+    """The passages an answer may cite, and as the prompt shows them (shorter for a local model: the
+    sentences closest to `question` when an encoder is given, else a prefix)."""
     passages = answer_passages(chat.settings, passages)
     if chat.settings.llm != "local":
         return passages, passages
-    return passages, [p.model_copy(update={"text": clip(p.text, LOCAL_PASSAGE_CHARS)}) for p in passages]
+    if encode is None or not question:
+        return passages, [p.model_copy(update={"text": clip(p.text, LOCAL_PASSAGE_CHARS)}) for p in passages]
+    return passages, [excerpt(p, question, encode, LOCAL_PASSAGE_CHARS) for p in passages]
 
 
 def compose_stream(
@@ -257,7 +287,7 @@ def compose_stream(
     Raises LLMError when the endpoint fails or no sentence of the reply is supported: such
     a reply is never shown as a grounded answer.
     """
-    passages, prompt_passages = fit_passages(chat, passages)
+    passages, prompt_passages = fit_passages(chat, passages, question, encode)
     enforcer = Enforcer(passages, article_texts, encode, people, question)
     reply = []
     for delta in chat.stream(answer_messages(question, prompt_passages), max_tokens=ANSWER_MAX_TOKENS):

@@ -91,7 +91,7 @@ def _record(assistant, group: str, question: str) -> dict | None:
     hits = assistant.llm_hits(plan)
     if not assistant.is_grounded(hits, plan):
         return None
-    passages, shown = llm.fit_passages(assistant.chat, [h.passage for h in hits])
+    passages, shown = llm.fit_passages(assistant.chat, [h.passage for h in hits], question, assistant.embedder.encode)
     reply = "".join(assistant.chat.stream(llm.answer_messages(question, shown), max_tokens=llm.ANSWER_MAX_TOKENS))
     print(f"[{group}] {question}\n{reply}\n", file=sys.stderr)
     return {"group": group, "question": question, "reply": reply,
