@@ -5,7 +5,7 @@ Real Chroma index of the default corpus and real embeddings (session fixture `as
 
 from __future__ import annotations
 
-from assistant.citations import normalize, quote_in
+from assistant.citations import normalize, quote_in, sentences
 from assistant.retrieval.speakers import is_shared_text
 
 ASHFORD, KROENIG = "Emma Ashford", "Matthew Kroenig"
@@ -77,4 +77,13 @@ def test_a_quote_carries_the_answer_not_only_the_topic(general):
     answer = general.ask("Find counterpoints to the claim that America prospered because of its tie to Britain "
                          "and so needs that tie to keep prospering.")
     assert any("Nothing can be more fallacious than this kind of argument." in c.quote for c in answer.citations)
-    assert all(len(c.quote.split()) <= 2 * 60 for c in answer.citations)  # two sentences at most
+    assert all(len(c.quote.split()) <= 2 * 60 for c in answer.citations)  # quote-sized
+
+
+def test_a_quote_grows_past_one_neighbour_to_the_point(general):
+    """The sentence closest to the question can be long and carry only the topic: Mill's condition
+    (a person's conduct affecting nobody else, 45 words) is joined by the next sentence, which
+    holds his answer (perfect freedom); no quote grows past 100 words by adding sentences."""
+    answer = general.ask("What does Mill think should happen when someone's conduct affects nobody but himself?")
+    assert any("there should be perfect freedom, legal and social" in c.quote for c in answer.citations)
+    assert all(len(c.quote.split()) <= 100 or len(sentences(c.quote)) == 1 for c in answer.citations)
