@@ -90,7 +90,19 @@ def withhold(passage: Passage, marker: str = WITHHELD) -> str:
 
 def quotable_sentences(passage: Passage) -> list[str]:
     """The passage's sentences that overlap no flagged span: the only ones a composer may quote."""
-    return [passage.text[a:b] for a, b in sentence_spans(passage.text) if not passage.flagged(a, b)]
+    return [sentence for run in quotable_runs(passage) for sentence in run]
+
+
+def quotable_runs(passage: Passage) -> list[list[str]]:
+    """The quotable sentences in runs of consecutive ones: a quote of several sentences is taken
+    within one run, never across the flagged sentence between two."""
+    runs: list[list[str]] = [[]]
+    for a, b in sentence_spans(passage.text):
+        if passage.flagged(a, b):
+            runs.append([])
+        else:
+            runs[-1].append(passage.text[a:b])
+    return [run for run in runs if run]
 
 
 def make_citation(n: int, quote: str, passage: Passage, article_text: str) -> Citation | None:

@@ -6,7 +6,7 @@ time to sources (retrieval done, passages on screen), time to first token the us
 tokens/s, whole-answer latency, and prompt tokens (the chat template applied and tokenized by the
 server itself, so both sides count the same way; prefix caching does not hide any of them), of which
 the server evaluated (the rest it took from its prompt cache: a prefix shared with the slot's last
-request).
+request). Then one positions table with the model's sides on the seed corpus (six authors), timed.
 
     python -m benchmarks.local_model [--questions 4]
 """
@@ -26,6 +26,7 @@ from assistant import Assistant
 from assistant.compose.llm import ANSWER_MAX_TOKENS
 from assistant.compose.local_model import LocalServer, display_name, model_path, shared_server
 from assistant.evaluation.corpus import VanillaLlamaIndex, load_dev
+from assistant.jobs import stance
 from assistant.models import Answer, Sources
 from assistant.settings import PROJECT_ROOT, Settings
 
@@ -33,6 +34,8 @@ from .seed import settings_for
 
 CORPUS = PROJECT_ROOT / "corpus"
 QUESTIONS = 4  # ~30 s an answer per engine here: 4 questions keep this part near 5 minutes
+# The seed corpus's six authors each get a row: the table issue 13 times (target 30 s here).
+POSITIONS_QUESTION = "Would an early peace deal between Russia and Ukraine do more harm than good?"
 
 
 def local_settings(data: Path, corpus: Path = CORPUS) -> Settings:
@@ -164,7 +167,20 @@ def local_model_bench(data: Path, questions: int = QUESTIONS) -> dict[str, Any]:
     rows = [{"question": q, "product": product_answer(assistant, q, server), "citation_engine": engine.answer(q)}
             for q in asked]
     return {"model": display_name(assistant.settings), "answers": rows, "ratios": _ratios(rows),
-            **{side: _medians([r[side] for r in rows]) for side in ("product", "citation_engine")}}
+            **{side: _medians([r[side] for r in rows]) for side in ("product", "citation_engine")},
+            "positions_table": positions_table(assistant)}
+
+
+def positions_table(assistant: Assistant, question: str = POSITIONS_QUESTION) -> dict[str, Any]:
+    """One positions table with the model's sides, timed as a user meets it: the first of the
+    process (no side cached, the stance prompt not yet read by the server)."""
+    stance.clear_cache()
+    start = time.perf_counter()
+    report = assistant.positions_report(question)
+    seconds = time.perf_counter() - start
+    quotes = sum(len(p.citations) for p in report.positions)
+    return {"question": question, "seconds": round(seconds, 1), "rows": len(report.positions), "quotes": quotes,
+            "seconds_per_quote": round(seconds / quotes, 2) if quotes else None, "mode": report.mode}
 
 
 def _medians(results: list[dict[str, Any]]) -> dict[str, float | None]:

@@ -18,6 +18,7 @@ TARGETS: list[tuple[str, tuple[str, ...], str, float, str]] = [
     ("built-in model: first token", ("local_model", "product", "first_token_s"), "<=", 10, "s"),
     ("built-in model: whole answer", ("local_model", "product", "total_s"), "<=", 25, "s"),
     ("prompt tokens / CitationQueryEngine's", ("local_model", "ratios", "prompt_tokens"), "<=", 0.5, "x"),
+    ("built-in model: 6-author positions table", ("local_model", "positions_table", "seconds"), "<=", 30, "s"),
 ]
 
 
@@ -86,6 +87,11 @@ def _local_model_rows(local: dict[str, Any] | None) -> list[str]:
                        ("... of which evaluated (the rest from the prompt cache)", "prompt_tokens_evaluated")):
         ratio = ratios.get(key)
         rows.append(f"| {label} | {product.get(key)} | {engine.get(key)} | {'' if ratio is None else f'{ratio:.2f}'} |")
+    table = local.get("positions_table")
+    if table:
+        rows += ["", f"Positions table with the model's sides (\"{table['question']}\"): {table['seconds']} s for "
+                 f"{table['rows']} rows and {table['quotes']} quotes ({table['seconds_per_quote']} s a quote), "
+                 f"mode {table['mode']}."]
     return [*rows, ""]
 
 

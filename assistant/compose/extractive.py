@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assistant.citations import make_citation, quotable_sentences
+from assistant.citations import make_citation, quotable_runs
 from assistant.models import Answer, Article, Citation, Passage
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import tokenize
@@ -47,10 +47,10 @@ def best_quotes(
 ) -> list[str]:
     """For each passage, its sentence closest to the query, grown by its better neighbour (then
     the better neighbour of that span) while shorter than `min_words`; never a sentence flagged as
-    addressed to an AI assistant. With the `question`'s text, its words in a sentence count too
+    addressed to an AI assistant, nor across one (`quotable_runs`). With the `question`'s text, its words in a sentence count too
     (QUOTE_LEXICAL)."""
-    per_passage = [quotable_sentences(p) or [p.text] for p in passages]
-    flat = [s for group in per_passage for s in group]
+    per_passage = [quotable_runs(p) or [[p.text]] for p in passages]
+    flat = [s for runs in per_passage for run in runs for s in run]
     if not flat:
         return []
     scores = encode(flat) @ query_vector
@@ -58,16 +58,20 @@ def best_quotes(
     if terms:
         scores = scores + QUOTE_LEXICAL * np.array([len(terms & set(words)) / len(terms) for words in tokenize(flat)])
     quotes, offset = [], 0
-    for group in per_passage:
-        local = scores[offset : offset + len(group)]
-        offset += len(group)
-        quotes.append(_grown_span(group, local, min_words))
+    for runs in per_passage:
+        scored = []
+        for run in runs:
+            scored.append((run, scores[offset : offset + len(run)]))
+            offset += len(run)
+        run, local = max(scored, key=lambda pair: pair[1].max())  # the run holding the best sentence
+        quotes.append(_grown_span(run, local, min_words))
     return quotes
 
 
 def _grown_span(group: list[str], scores: np.ndarray, min_words: int) -> str:
-    """The best-scoring sentence, extended to the better of its two neighbours until `min_words`
-    (a neighbour that would take the quote past QUOTE_MAX_WORDS is passed over)."""
+    """The best-scoring sentence of `group` (consecutive sentences), extended to the better of its
+    two neighbours until `min_words` (a neighbour that would take the quote past QUOTE_MAX_WORDS
+    is passed over)."""
     first = last = int(np.argmax(scores))
     words = len(group[first].split())
     while words < min_words:
