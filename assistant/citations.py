@@ -90,18 +90,21 @@ def withhold(passage: Passage, marker: str = WITHHELD) -> str:
 
 def quotable_sentences(passage: Passage) -> list[str]:
     """The passage's sentences that overlap no flagged span: the only ones a composer may quote."""
-    return [sentence for run in quotable_runs(passage) for sentence in run]
+    return [passage.text[a:b] for run in quotable_runs(passage) for a, b in run]
 
 
-def quotable_runs(passage: Passage) -> list[list[str]]:
-    """The quotable sentences in runs of consecutive ones: a quote of several sentences is taken
-    within one run, never across the flagged sentence between two."""
-    runs: list[list[str]] = [[]]
+def quotable_runs(passage: Passage) -> list[list[tuple[int, int]]]:
+    """Spans of the quotable sentences, in runs of consecutive ones within one paragraph: a quote
+    of several sentences is the passage's own text from the first to the last of one run, never
+    across a flagged sentence or a paragraph break."""
+    runs: list[list[tuple[int, int]]] = [[]]
     for a, b in sentence_spans(passage.text):
         if passage.flagged(a, b):
             runs.append([])
-        else:
-            runs[-1].append(passage.text[a:b])
+            continue
+        if runs[-1] and "\n" in passage.text[runs[-1][-1][1] : a]:
+            runs.append([])
+        runs[-1].append((a, b))
     return [run for run in runs if run]
 
 

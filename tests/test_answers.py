@@ -6,6 +6,7 @@ Real Chroma index of the default corpus and real embeddings (session fixture `as
 from __future__ import annotations
 
 from assistant.citations import normalize, quote_in, sentences
+from assistant.evaluation.corpus import GENERAL_SET, load_dev
 from assistant.retrieval.speakers import is_shared_text
 
 ASHFORD, KROENIG = "Emma Ashford", "Matthew Kroenig"
@@ -87,3 +88,12 @@ def test_a_quote_grows_past_one_neighbour_to_the_point(general):
     answer = general.ask("What does Mill think should happen when someone's conduct affects nobody but himself?")
     assert any("there should be perfect freedom, legal and social" in c.quote for c in answer.citations)
     assert all(len(c.quote.split()) <= 100 or len(sentences(c.quote)) == 1 for c in answer.citations)
+
+
+def test_a_quote_is_the_passages_own_text(general):
+    """A quote of several sentences is the source's characters, spaces included (no-break spaces
+    after a full stop in the briefing; it grows within a paragraph): never sentences re-joined."""
+    quotes = [c for q in load_dev(GENERAL_SET) if q.answerable for c in general.ask(q.question).citations]
+    assert len(quotes) > 40
+    for c in quotes:
+        assert c.quote in c.passage.text, c.quote

@@ -23,11 +23,12 @@ NOT_ADDRESSED = (
 )
 EXTRACTIVE_NOTICE = "Extractive answer: verbatim passages, no language model configured."
 MIN_QUOTE_WORDS = 12
-# An answer's quote grows from the best sentence, one better neighbour at a time, until it has this
-# many words: one sentence often carries the topic and the next the point ("I have heard it
-# asserted ... / Nothing can be more fallacious"). Measured on both corpora's sets (make eval's
-# "gold spans quoted in answers"): 12 words 0.67 (seed) / 0.40 (general); one neighbour up to 40
-# words 0.81 / 0.57; growing to 50 words 0.83 / 0.62, every held-out set up too (README).
+# An answer's quote grows from the best sentence, one better neighbour at a time within its
+# paragraph, until it has this many words: one sentence often carries the topic and the next the
+# point ("I have heard it asserted ... / Nothing can be more fallacious"). Measured on both
+# corpora's sets (make eval's "gold spans quoted in answers"): 12 words 0.67 (seed) / 0.40
+# (general); one neighbour up to 40 words 0.81 / 0.57; grown to 50 words 0.81 / 0.62, every
+# held-out set up too (README).
 ANSWER_QUOTE_WORDS = 50
 # A quote stays quote-sized: a long neighbour is not added (at 100 the figures above hold or rise).
 QUOTE_MAX_WORDS = 100
@@ -46,11 +47,11 @@ def best_quotes(
     min_words: int = MIN_QUOTE_WORDS,
 ) -> list[str]:
     """For each passage, its sentence closest to the query, grown by its better neighbour (then
-    the better neighbour of that span) while shorter than `min_words`; never a sentence flagged as
-    addressed to an AI assistant, nor across one (`quotable_runs`). With the `question`'s text, its words in a sentence count too
-    (QUOTE_LEXICAL)."""
-    per_passage = [quotable_runs(p) or [[p.text]] for p in passages]
-    flat = [s for runs in per_passage for run in runs for s in run]
+    the better neighbour of that span) while shorter than `min_words`, within its paragraph; never
+    a sentence flagged as addressed to an AI assistant, nor across one (`quotable_runs`). With the
+    `question`'s text, its words in a sentence count too (QUOTE_LEXICAL)."""
+    per_passage = [quotable_runs(p) or [[(0, len(p.text))]] for p in passages]
+    flat = [p.text[a:b] for p, runs in zip(passages, per_passage) for run in runs for a, b in run]
     if not flat:
         return []
     scores = encode(flat) @ query_vector
@@ -58,37 +59,33 @@ def best_quotes(
     if terms:
         scores = scores + QUOTE_LEXICAL * np.array([len(terms & set(words)) / len(terms) for words in tokenize(flat)])
     quotes, offset = [], 0
-    for runs in per_passage:
+    for passage, runs in zip(passages, per_passage):
         scored = []
         for run in runs:
             scored.append((run, scores[offset : offset + len(run)]))
             offset += len(run)
         run, local = max(scored, key=lambda pair: pair[1].max())  # the run holding the best sentence
-        quotes.append(_grown_span(run, local, min_words))
+        quotes.append(_grown_span(passage.text, run, local, min_words))
     return quotes
 
 
-def _grown_span(group: list[str], scores: np.ndarray, min_words: int) -> str:
-    """The best-scoring sentence of `group` (consecutive sentences), extended to the better of its
-    two neighbours until `min_words` (a neighbour that would take the quote past QUOTE_MAX_WORDS
-    is passed over)."""
+def _grown_span(text: str, run: list[tuple[int, int]], scores: np.ndarray, min_words: int) -> str:
+    """The best-scoring sentence of `run` (spans of consecutive sentences of `text`), extended to
+    the better of its two neighbours until `min_words` (a neighbour that would take the quote past
+    QUOTE_MAX_WORDS is passed over); the quote is `text`'s own characters, spaces included."""
+    def words(j: int) -> int:
+        return len(text[run[j][0] : run[j][1]].split())
+
     first = last = int(np.argmax(scores))
-    words = len(group[first].split())
-    while words < min_words:
-        steps = [j for j in (first - 1, last + 1)
-                 if 0 <= j < len(group) and words + len(group[j].split()) <= QUOTE_MAX_WORDS]
+    count = words(first)
+    while count < min_words:
+        steps = [j for j in (first - 1, last + 1) if 0 <= j < len(run) and count + words(j) <= QUOTE_MAX_WORDS]
         if not steps:
             break
         step = max(steps, key=lambda j: scores[j])
         first, last = min(first, step), max(last, step)
-        words += len(group[step].split())
-    return _span(group, first, last)
-
-
-def _span(group: list[str], first: int, last: int) -> str:
-    # Consecutive sentences are separated by one space in the passage in nearly all
-    # cases; the citation check still verifies the joined quote against the article.
-    return " ".join(group[first : last + 1])
+        count += words(step)
+    return text[run[first][0] : run[last][1]]
 
 
 def close_to_best(hits: list[Hit], margin: float = RELEVANCE_MARGIN) -> list[Hit]:
