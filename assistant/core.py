@@ -205,8 +205,7 @@ class Assistant:
 
     def plan_search(self, plan: QueryPlan, k: int, vector: np.ndarray | None = None) -> list[Hit]:
         """`hybrid.plan_search` with this index's off-topic floor (`grounding`)."""
-        bounds = grounding.calibration(self.retriever)
-        return plan_search(self.retriever, plan, k, vector=vector, floor=bounds.floor if bounds else 0.0)
+        return plan_search(self.retriever, plan, k, vector=vector, floor=grounding.topic_floor(self.retriever))
 
     # -- answers --------------------------------------------------------------------------
     def ask(self, question: str, history: History = None) -> Answer:

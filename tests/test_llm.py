@@ -429,8 +429,8 @@ def test_a_short_prompt_shows_the_sentences_that_answer_not_a_prefix():
             "families over the holidays. And he will say plainly that you are 14 times more likely to die of "
             "COVID if you have not been vaccinated versus vaccinated.")
     passage = Passage(id="p", article_id="a", author="Jen Psaki", text=text, start=0, end=len(text))
-    shown = excerpt(passage, "How much more likely are unvaccinated people to die of COVID?",
-                    load_embedder("").encode, 200)
+    encode = load_embedder("").encode
+    shown = excerpt(passage, encode(["How much more likely are unvaccinated people to die of COVID?"])[0], encode, 200)
     assert "14 times more likely to die" in shown.text and len(shown.text) <= 200
     assert "\u2026" in shown.text  # where sentences were left out
     assert shown.text.replace(" \u2026 ", " ") != text[:200]

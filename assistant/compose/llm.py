@@ -237,8 +237,8 @@ def answer_passages(settings: Settings, passages: list[Passage]) -> list[Passage
     return passages[:LOCAL_PASSAGES] if settings.llm == "local" else passages
 
 
-def excerpt(passage: Passage, question: str, encode: Encode, limit: int) -> Passage:
-    """The passage as a short prompt shows it: its sentences closest to `question` that fit in `limit`
+def excerpt(passage: Passage, question_vector: np.ndarray, encode: Encode, limit: int) -> Passage:
+    """The passage as a short prompt shows it: its sentences closest to the question that fit in `limit`
     characters, in their order, " … " where sentences were left out. A prefix would cut off the answer
     when it comes late in the passage ("you are 14 times more likely to die" in a briefing's long
     answer). Only unflagged sentences (`quotable_sentences`) are candidates, so a span addressed to an
@@ -248,7 +248,7 @@ def excerpt(passage: Passage, question: str, encode: Encode, limit: int) -> Pass
         return passage
     if not parts:
         return passage.model_copy(update={"text": "", "flags": []})
-    scores = encode(parts) @ encode([question])[0]
+    scores = encode(parts) @ question_vector
     kept, used = set(), 0
     for i in sorted(range(len(parts)), key=lambda i: -scores[i]):
         if used + len(parts[i]) > limit and kept:
@@ -271,7 +271,8 @@ def fit_passages(
         return passages, passages
     if encode is None or not question:
         return passages, [p.model_copy(update={"text": clip(p.text, LOCAL_PASSAGE_CHARS)}) for p in passages]
-    return passages, [excerpt(p, question, encode, LOCAL_PASSAGE_CHARS) for p in passages]
+    question_vector = encode([question])[0]
+    return passages, [excerpt(p, question_vector, encode, LOCAL_PASSAGE_CHARS) for p in passages]
 
 
 def compose_stream(

@@ -115,8 +115,7 @@ def candidates(assistant: JobContext, claim: str, negation: str) -> list[Sentenc
             passages.setdefault(hit.passage.id, hit.passage)
     labels = {s.key: s for s in speakers(retriever)}
     claim_polarity = polarity(claim)
-    bounds = grounding.calibration(retriever)
-    floor = bounds.floor if bounds else 1.0
+    floor = grounding.topic_floor(retriever)
     found = []
     for passage in passages.values():
         speaker = speaker_of(passage, snap.articles)

@@ -35,9 +35,8 @@ if TYPE_CHECKING:
 # A speaker counts as having said something relevant when one of their passages is at least as
 # similar to the question as the corpus's off-topic floor (`grounding`: its own off-topic probes'
 # mean + 3 sd; 0.36 on the seed corpus, 0.38 on corpus-general), the bound answers use. A person the
-# question names is heard from NAMED_SD sd (a lower bar: the question is about them). Further passages
-# must also be within EVIDENCE_MARGIN of the speaker's best one, so a row is not padded with weak quotes.
-NAMED_SD = 2.0
+# question names is heard from `grounding.NAMED_SD` sd (a lower bar: the question is about them). Further
+# passages must also be within EVIDENCE_MARGIN of the speaker's best one, so a row is not padded with weak quotes.
 EVIDENCE_MARGIN = 0.15
 MAX_EVIDENCE = 3
 CANDIDATES_PER_SPEAKER = 8
@@ -67,15 +66,6 @@ def evidence(hits: list[Hit], floor: float) -> list[Hit]:
     if best < floor:
         return []
     return [h for h in hits if h.dense >= best - EVIDENCE_MARGIN]
-
-
-def relevance_floor(assistant: JobContext, named: bool) -> float:
-    """The similarity a speaker's best passage must reach: the corpus's off-topic floor, lower for a
-    person the question names (`NAMED_SD`)."""
-    bounds = grounding.calibration(assistant.retriever)
-    if bounds is None:
-        return 1.0
-    return bounds.probe_mean + NAMED_SD * bounds.probe_sd if named else bounds.floor
 
 
 # "How do the authors differ on whether ...", "Do Ashford and Kroenig agree about ...",
@@ -109,7 +99,7 @@ def gather(assistant: JobContext, question: str) -> tuple[str, list[Row], np.nda
     if plan.authors:
         pool = [s for s in pool if s.author in plan.authors]
     rows = []
-    floor = relevance_floor(assistant, bool(plan.authors))
+    floor = grounding.topic_floor(retriever, named=bool(plan.authors))
     for speaker in pool:
         hits = evidence(speaker_hits(retriever, speaker, plan.text, vector, CANDIDATES_PER_SPEAKER), floor)
         if hits:
@@ -157,7 +147,7 @@ def speaker_view(assistant: JobContext, speaker: Speaker, text: str, vector: np.
     """The speaker's most representative quote on `text`, as their positions row would show it."""
     encode = cached_encoder(assistant.embedder)
     hits = speaker_hits(assistant.retriever, speaker, text, vector, CANDIDATES_PER_SPEAKER)
-    row = Row(speaker, evidence(hits, relevance_floor(assistant, named=False)))
+    row = Row(speaker, evidence(hits, grounding.topic_floor(assistant.retriever)))
     if not row.hits:
         return None
     cite_rows([row], vector, encode, assistant.article_texts())

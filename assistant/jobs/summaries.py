@@ -270,7 +270,7 @@ def corpus_summary(
     labels: dict[int, str] = {}
     for speaker in speakers(assistant.retriever):
         passages = speaker_passages(assistant, speaker)
-        if topic and not relevant(assistant, passages, topic):
+        if topic and not relevant(assistant, passages, topic, focus):
             continue
         budget = WORDS_PER_ARTICLE * len({p.article_id for p in passages})
         part = summarize_passages(passages, budget, encode, texts, first_n=len(citations) + 1, focus=focus)
@@ -285,24 +285,25 @@ def corpus_summary(
     )
 
 
-def on_topic(assistant: JobContext, passages: list[Passage], topic: str, k: int) -> list[Hit]:
-    """The `k` of `passages` closest to `topic`: a search within their articles (and their authors,
-    when every one is signed)."""
+def on_topic(
+    assistant: JobContext, passages: list[Passage], topic: str, k: int, vector: np.ndarray | None = None
+) -> list[Hit]:
+    """The `k` of `passages` closest to `topic` (`vector`: its embedding, when already computed): a
+    search within their articles (and their authors, when every one is signed)."""
     ids = {p.id for p in passages}
     authors = sorted({p.author for p in passages if p.author})
     hits = assistant.retriever.search(
         topic, 4 * k, authors=authors if all(p.author for p in passages) else None,
-        article_ids=sorted({p.article_id for p in passages}), kinds=("body",),
+        article_ids=sorted({p.article_id for p in passages}), kinds=("body",), vector=vector,
     )
     return [h for h in hits if h.passage.id in ids][:k]
 
 
-def relevant(assistant: JobContext, passages: list[Passage], topic: str) -> bool:
+def relevant(assistant: JobContext, passages: list[Passage], topic: str, vector: np.ndarray | None = None) -> bool:
     """Whether any of `passages` is on `topic`: its similarity at least the corpus's off-topic floor
     (`grounding`), the bound the answers use."""
-    bounds = grounding.calibration(assistant.retriever)
-    best = on_topic(assistant, passages, topic, 1) if passages else []
-    return bool(best) and bounds is not None and best[0].dense >= bounds.floor
+    best = on_topic(assistant, passages, topic, 1, vector) if passages else []
+    return bool(best) and best[0].dense >= grounding.topic_floor(assistant.retriever)
 
 
 def run(

@@ -102,6 +102,21 @@ def calibration(retriever: HybridRetriever) -> GroundingCalibration | None:
     return snap.grounding
 
 
+# A person the question names is heard from this many spreads above the probes' mean (a lower bar than
+# FLOOR_SD: the question is about them).
+NAMED_SD = 2.0
+
+
+def topic_floor(retriever: HybridRetriever, named: bool = False) -> float:
+    """The similarity a passage must reach to be on a question's topic in this corpus: the off-topic
+    floor, lower (NAMED_SD) for the passages of a person the question names; 1.0 on an empty index,
+    where nothing is on any topic."""
+    bounds = calibration(retriever)
+    if bounds is None:
+        return 1.0
+    return bounds.probe_mean + NAMED_SD * bounds.probe_sd if named else bounds.floor
+
+
 def unknown_share(question: str, vocabulary: dict, names: list[str]) -> float:
     """Share of the question's content words (minus names) absent from the corpus vocabulary."""
     name_tokens = set(tokenize([" ".join(names)])[0]) if names else set()
