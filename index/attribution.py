@@ -154,7 +154,10 @@ def attribute(
     if metadata_authors is not None:
         authors = list(metadata_authors)
     else:
-        authors = list(dict.fromkeys(byline or _authors_from_text(paragraphs) or named_speakers))
+        stated = _authors_from_text(paragraphs)
+        if dialogue and set(stated) <= set(dialogue.speakers):  # the last turn's label, not a signature
+            stated = []
+        authors = list(dict.fromkeys(byline or stated or named_speakers))
         authors = authors or list(dict.fromkeys(p for p, _ in bios.values()))
     # A bio that names only a first name ("George is ...") belongs to the full author name.
     credentials: dict[str, str] = {}

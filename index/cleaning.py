@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
+from .turns import is_speaker_line
 from .unwrap import drop_page_furniture, starts_turn, unwrap
 
 _I = re.IGNORECASE
@@ -231,7 +233,8 @@ def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
     out = []
     for line in lines:
         key = normalize(line)
-        if key in seen and (len(line.split()) >= _MIN_REPEAT_WORDS or _is_heading_like(line)):
+        repeat = len(line.split()) >= _MIN_REPEAT_WORDS or (_is_heading_like(line) and not is_speaker_line(line))
+        if key in seen and repeat:
             result.drop([line], "repeated paragraph")
         elif is_pull_quote(line):
             result.drop([line], "pull quote")
@@ -280,19 +283,25 @@ def _bare_title(line: str) -> str:
 def _find_title(lines: list[str]) -> int | None:
     """The article's own headline, with no metadata: a `Title:` field, else among the short
     lines above the first paragraph of prose, the first whose words recur in the body (a
-    column name, a site's navigation or another article's headline mostly do not)."""
+    column name, a site's navigation or another article's headline mostly do not), else the
+    first line when it is the only short one."""
     header = lines[:_HEADER_PARAGRAPHS]
     for i, line in enumerate(header):
         if _TITLE_FIELD.match(line):
             return i
     prose = next((i for i, line in enumerate(header) if len(line.split()) >= _PROSE_WORDS), len(header))
-    candidates = [i for i in range(prose) if _is_title_like(lines[i])]
+    # Names in capitals on lines of their own, one of them repeated, label a script's speeches.
+    names = Counter(normalize(line) for line in lines if is_speaker_line(line))
+    labels = set(names) if any(n > 1 for n in names.values()) else set()
+    candidates = [i for i in range(prose) if _is_title_like(lines[i]) and normalize(lines[i]) not in labels]
     body = set(_content_words(" ".join(lines[prose:])))
     for i in candidates:
         words = set(_content_words(lines[i]))
         if words and len(words & body) >= 0.5 * len(words):
             return i
-    return None
+    # One short line alone above the text (a transcript's "Town hall on school funding") is its
+    # title even if the talk never repeats its words: there is no other headline to prefer.
+    return candidates[0] if candidates == [0] else None
 
 
 def _is_title_like(line: str) -> bool:
@@ -303,6 +312,7 @@ def _is_title_like(line: str) -> bool:
         and not text.endswith((".", '"', "\u201d", ":"))
         and not text.startswith(("[", "("))
         and not _FIELD_LINE.match(text)
+        and not starts_turn(text)
     )
 
 

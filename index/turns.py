@@ -1,8 +1,11 @@
 """Speaker turns in transcripts, in the conventions people write them in.
 
 A turn starts with a label: `Emma Ashford:`, `EA:`, `MS. PSAKI:`, `MR. CHIEF JUSTICE
-WARREN:`, a bare `Q` for an unnamed questioner, an inline `MR. LINCOLN---Yes, sir`, or a
-heading line of its own before a speech (`MR. LINCOLN'S REPLY.`). Labels are normalised
+WARREN:`, `Interviewer:`, `SPEAKER 2:`, a bare `Q` for an unnamed questioner and its `A`, an
+inline `MR. LINCOLN---Yes, sir`, or a heading line of its own before a speech (`MR. LINCOLN'S
+REPLY.`, `Maria Lopez (00:01:02):`). Timestamps and Markdown emphasis around a label are
+furniture (`[00:00:09] Rita Gomez:`, `**Anna Berg:**`). A text with none of these may name
+its speakers on lines of their own (`KAREN WU`, a recording tool's `Sam Patel  0:03`). Labels are normalised
 (whitespace, case, courtesy honorifics, possessives) into a key, and each key is resolved
 to a full name the text itself gives (a roster or participants line, a heading, a title,
 a bio or a known author); else the label is shown in title case. No library parses
@@ -16,8 +19,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 UNNAMED_QUESTIONER = "Unnamed questioner"
+UNNAMED_ANSWERER = "Unnamed answerer"
 # Labels that stand for someone the text does not name: a speaker of their own, never a person.
 _UNNAMED = {"Q": UNNAMED_QUESTIONER, "QUESTION": UNNAMED_QUESTIONER}
+# "A" answers "Q" (an interview, a deposition): the one person the header names, else unnamed.
+_ANSWER = "A"
 _UNNAMED_WORDS = {"VOICE", "VOICES", "AUDIENCE", "CROWD", "REPORTER", "UNIDENTIFIED", "SEVERAL", "ALL"}
 _COURTESY = {"MR", "MRS", "MS", "MISS", "MESSRS"}
 _TITLES = {
@@ -34,16 +40,25 @@ _HEADER_WORDS = {
     "ATTENDEES", "CAST",
 }
 _ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
+# A one-word title-case label ("Note:", "Update:") is mostly article furniture: it is a turn only
+# as one of these roles or when it names someone the text names in full ("Berg:").
+_ONE_WORD_ROLES = _ROLE_WORDS | {"INTERVIEWEE", "QUESTIONER", "PRESENTER", "ANCHOR", "CALLER", "WITNESS"}
 
 _TOKEN = r"[A-Z][\w'\u2019-]*\.?"
 _CAPS_TOKEN = r"[A-Z](?:[A-Z'\u2019-]*[A-Z])?\.?"
-_TITLE_LABEL = rf"{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}}"
-# One capital alone ("I—", "A:") is no label; "Q" is matched on its own.
-_CAPS_LABEL = rf"(?:{_CAPS_TOKEN}(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}|[A-Z][A-Z'\u2019-]*[A-Z]\.?)"
-# A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text".
+# A numbered label ("Speaker 2", "SPEAKER 2") is a speaker the recording tool could not name.
+_NUMBER = r"[^\S\n]+\d{1,2}"
+_TITLE_LABEL = rf"{_TOKEN}(?:(?:[^\S\n]+{_TOKEN}){{0,3}}|{_NUMBER})"
+# One capital alone ("I—", "A:") is no label; "Q" and "A" are matched on their own.
+_CAPS_LABEL = (
+    rf"(?:{_CAPS_TOKEN}(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}|[A-Z][A-Z'\u2019-]*[A-Z]\.?(?:{_NUMBER})?)"
+)
+_COLON = r"[^\S\n]*:"  # a blanked timestamp may stand between a label and its colon
+# A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text", "A. text".
 _LINE_TURN = re.compile(
-    rf"^(?:(?P<caps>{_CAPS_LABEL})(?::[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
-    rf"|(?P<title>{_TITLE_LABEL}):[^\S\n]+|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+))(?=\S)",
+    rf"^[^\S\n]*(?:(?P<caps>{_CAPS_LABEL})(?:{_COLON}[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
+    rf"|(?P<title>{_TITLE_LABEL}){_COLON}[^\S\n]+|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+)"
+    rf"|(?P<a>A)[:.][^\S\n]*)(?=\S)",
     re.M,
 )
 # An ALL-CAPS honorific label inside a line (unwrapped PDF text runs turns together).
@@ -53,8 +68,14 @@ _INLINE_TURN = re.compile(
 # A speaker named on a line of its own: "MR. DOUGLAS' SPEECH.", "Mr. Lincoln's Reply.", "EMMA ASHFORD:".
 _HEADING = re.compile(
     rf"^(?P<label>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,4}}?)(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
-    r"(?:[^\S\n]+\w+)?[^\S\n]+(?P<what>\w+)\.?|:)$"
+    rf"(?:[^\S\n]+\w+)?[^\S\n]+(?P<what>\w+)\.?|{_COLON})$"
 )
+# A name alone on a line, no colon ("KAREN WU", "Sam Patel" once its timestamp is blanked).
+_NAME_ALONE = re.compile(rf"^(?:{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}})$")
+# Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03") or Markdown emphasis.
+# Labels are matched on a copy with these blanked to spaces of the same length, so every
+# offset found still points into the paragraph itself.
+_FURNITURE = re.compile(r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b[\])]?|\*\*|__")
 # What a possessive heading announces, so that a subhead such as "Putin's Gamble." is no speaker.
 _SPEECHES = {
     "SPEECH", "REPLY", "REJOINDER", "REMARKS", "ADDRESS", "STATEMENT", "TESTIMONY", "RESPONSE",
@@ -84,6 +105,7 @@ class _Mark:
     key: str
     label: str
     heading: str = ""  # "speech" ("MR. LINCOLN'S REPLY.") or "colon" ("EMMA ASHFORD:" alone)
+    named: bool = False  # a name alone on its line, already vetted as a speaker (_name_line_marks)
 
 
 def key_of(label: str) -> str:
@@ -192,9 +214,21 @@ def _is_participants(key: str, content: str) -> bool:
     return bool(named) and (key in _HEADER_WORDS or len(named) == len(parts))
 
 
+def blank_furniture(para: str) -> str:
+    """`para` with timestamps and Markdown emphasis blanked, every offset unchanged."""
+    return _FURNITURE.sub(lambda m: " " * len(m.group()), para)
+
+
+def is_speaker_line(line: str) -> bool:
+    """An ALL-CAPS name alone on its line ("KAREN WU"): in a script-style transcript it heads
+    each of that speaker's speeches, so a repeat of it is a label, not a repeated heading."""
+    label = blank_furniture(line).strip()
+    return label.isupper() and bool(_NAME_ALONE.match(label))
+
+
 def _marks(paragraphs: list[str]) -> list[_Mark]:
     marks = []
-    for i, para in enumerate(paragraphs):
+    for i, para in enumerate(map(blank_furniture, paragraphs)):
         heading = _HEADING.match(para.strip())
         announces = heading and (heading.group("what") or "").upper() in _SPEECHES
         if heading and (announces or para.strip().endswith(":")) and len(para.split()) <= 8:
@@ -206,9 +240,30 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
         found.update({m.start("caps"): m for m in _INLINE_TURN.finditer(para)})
         for start in sorted(found):
             m = found[start]
-            label = m.group("caps") or m.groupdict().get("title") or "Q"
+            label = next(m.group(g) for g in ("caps", "title", "a", "q") if m.groupdict().get(g))
             marks.append(_Mark(i, start, m.end(), key_of(label), label))
     return marks
+
+
+def _name_line_marks(paragraphs: list[str]) -> list[_Mark]:
+    """Speakers named on a line of their own with no colon ("KAREN WU", then the speech), for a
+    text with no other turn convention: at least two names, one heading two speeches or more,
+    and each a full name or heading two itself (a subhead that looks like a name heads one)."""
+    marks = []
+    for i, para in enumerate(paragraphs):
+        first, newline, rest = blank_furniture(para).partition("\n")
+        label = first.strip()
+        if not _NAME_ALONE.match(label):
+            continue
+        if rest.strip():  # the speech follows on the next line of the same paragraph
+            speech = len(first) + len(newline) + len(rest) - len(rest.lstrip())
+            marks.append(_Mark(i, 0, speech, key_of(label), label, named=True))
+        else:
+            marks.append(_Mark(i, 0, len(para), key_of(label), label, heading="colon", named=True))
+    counts = Counter(m.key for m in marks)
+    marks = [m for m in marks if counts[m.key] >= 2 or names_in(m.label) == [title_case(m.label)]]
+    counts = Counter(m.key for m in marks)
+    return marks if len(counts) >= 2 and max(counts.values()) >= 2 else []
 
 
 def _header_people(paragraphs: list[str], first: _Mark | None) -> list[str]:
@@ -237,12 +292,20 @@ def find_dialogue(
 
     `known` are names the metadata, bylines or bio lines give; `stops` are paragraphs
     (bio lines) that end the current turn; `title` may name a speaker ("Press Briefing
-    by Press Secretary Jen Psaki").
+    by Press Secretary Jen Psaki"). Labelled turns are looked for first, names alone on
+    their lines only in a text with none.
     """
+    return (_dialogue(paragraphs, _marks(paragraphs), known, stops, title)
+            or _dialogue(paragraphs, _name_line_marks(paragraphs), known, stops, title))
+
+
+def _dialogue(
+    paragraphs: list[str], marks: list[_Mark], known: list[str], stops: set[int], title: str | None
+) -> Dialogue | None:
     participants: list[str] = names_in(title or "")
     roles: dict[str, str] = {}
     turn_marks: list[_Mark] = []
-    for mark in _marks(paragraphs):
+    for mark in marks:
         content = paragraphs[mark.paragraph][mark.speech_start :].split("\n")[0]
         header = not turn_marks and (mark.key in _HEADER_WORDS or not mark.heading)
         if header and (mark.heading or _is_participants(mark.key, content)):
@@ -268,12 +331,18 @@ def find_dialogue(
     headings = sum(bool(m.heading) for m in turn_marks)
     if len(speakers) < 2 or (len(turn_marks) < 4 and headings < 2):
         return None
-    unnamed = {speaker_of[m.key] for m in turn_marks if _is_unnamed(m.key)}
+    unnamed = {speaker_of[m.key] for m in turn_marks if _is_unnamed(m.key) and m.key not in roles}
     return Dialogue(speakers, _pieces(paragraphs, turn_marks, speaker_of, stops), unnamed)
 
 
 def _is_unnamed(key: str) -> bool:
-    return key in _UNNAMED or key.split()[0] in _UNNAMED_WORDS
+    """A label for someone the text does not name: "Q", "VOICE", a numbered "SPEAKER 2", or a
+    role ("INTERVIEWER") that no header line gives a name."""
+    return key in _UNNAMED or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or key in _ONE_WORD_ROLES
+
+
+def _numbered(key: str) -> bool:
+    return bool(re.fullmatch(r"\S+ \d+", key))
 
 
 def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> dict[str, str]:
@@ -281,25 +350,35 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
     counts = Counter(m.key for m in marks)
     keys = set(counts)
     speaker_of: dict[str, str] = {}
+    if _ANSWER in keys and "Q" in keys:
+        named = set(people)
+        speaker_of[_ANSWER] = named.pop() if len(named) == 1 else UNNAMED_ANSWERER
     # Full-name labels first, so that initials ("EA") can resolve to them.
     for mark in sorted(marks, key=lambda m: -len(_name_words(m.key))):
         key = mark.key
         if key in speaker_of:
             continue
         if _is_unnamed(key):
-            if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS:
-                speaker_of[key] = _UNNAMED.get(key) or display(mark.label)
+            if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or key in _ONE_WORD_ROLES:
+                speaker_of[key] = roles.get(key) or _UNNAMED.get(key) or display(mark.label)
             continue
         person = roles.get(key) or resolve(key, people)
+        if key == _ANSWER or (_one_word_title(mark) and not person and key not in _ONE_WORD_ROLES):
+            continue
         titled = mark.label.split()[0].strip(".").upper() in _COURTESY | _TITLES
         initials_seen = " " in key and initials(key) in keys
         speech_heading = mark.heading == "speech"
         caps_turn = mark.label.isupper() and mark.heading != "colon"
-        if person or counts[key] >= 2 or titled or initials_seen or speech_heading or caps_turn:
+        if person or counts[key] >= 2 or titled or initials_seen or speech_heading or caps_turn or mark.named:
             speaker_of[key] = person or display(mark.label)
             if len(_name_words(key)) > 1:
                 people.append(speaker_of[key])
     return speaker_of
+
+
+def _one_word_title(mark: _Mark) -> bool:
+    """A one-word label in title case ("Note:", "Interviewer:"), not a speech heading."""
+    return " " not in mark.key and not mark.label.isupper() and mark.heading != "speech"
 
 
 def _pieces(

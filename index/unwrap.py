@@ -24,10 +24,13 @@ from collections import Counter, defaultdict
 
 from assistant.models import DroppedText
 
-# A line that starts a labelled turn: "MS. PSAKI:", "Emma Ashford:", "Q:", a bare "Q ",
-# "MR. LINCOLN---Yes, sir".
+from .turns import blank_furniture
+
+# A line that starts a labelled turn: "MS. PSAKI:", "Emma Ashford:", "Speaker 2:", "Q:", a bare
+# "Q ", "A. ", "MR. LINCOLN---Yes, sir" (timestamps and Markdown emphasis blanked first).
 _TURN_START = re.compile(
-    r"^(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}:(?:\s|$)|Q(?:\s|$)|[A-Z][A-Z.'\u2019 ]+-{2,3}\S)"
+    r"^(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}(?:\s+\d{1,2})?\s*:(?:\s|$)|Q[.:]?(?:\s|$)|A[.:]\s"
+    r"|[A-Z][A-Z.'\u2019 ]+-{2,3}\S)"
 )
 _FIELD = re.compile(r"^[a-z_][\w-]{0,24}:(?:\s|$)")  # "title: ...", "date: ..." in a header
 _LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa\u2013\u2014]\s|\d{1,3}[.)]\s|\([a-z0-9]{1,3}\)\s)")
@@ -106,7 +109,7 @@ def _indent(line: str) -> int:
 
 def starts_turn(line: str) -> bool:
     """The line opens a labelled speaker turn ("MS. PSAKI:", "Q ", "MR. LINCOLN---")."""
-    return bool(_TURN_START.match(line.strip()))
+    return bool(_TURN_START.match(blank_furniture(line).strip()))
 
 
 def _starts_paragraph(line: str, previous: str) -> bool:

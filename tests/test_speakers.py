@@ -206,3 +206,56 @@ def test_turns_hold_however_lines_were_joined():
     attribution = attribute(paragraphs, [], None)
     assert attribution.speakers == ["Jen Psaki", UNNAMED_QUESTIONER]
     assert check_gold_spans("press-briefing-2021-12-20.md", segment_texts(paragraphs, attribution)) == 4
+
+
+def said_by(paragraphs: list[str]) -> tuple[Attribution, dict[str, str | None]]:
+    attribution = attribute(paragraphs, [], None)
+    return attribution, {text: who for text, who in segment_texts(paragraphs, attribution)}
+
+
+def test_recording_tool_and_markdown_labels():
+    """Timestamps before or after a label, a label on its own line with its time, Markdown
+    emphasis around it and one-word role labels are turns; numbered speakers stay unnamed."""
+    rev = ["Climate Policy Roundtable", "Maria Lopez (00:00:03):", "Is a carbon tax the right tool?",
+           "David Chen (00:00:15):", "It is. A price lets every firm find its cheapest cuts.",
+           "Maria Lopez (00:01:02):", "Critics say it falls hardest on rural drivers.",
+           "David Chen (00:01:10):", "The dividend answers them."]
+    attribution, said = said_by(rev)
+    assert attribution.speakers == ["Maria Lopez", "David Chen"]
+    assert said["The dividend answers them."] == "David Chen" and said["Climate Policy Roundtable"] is None
+    stamped = ["[00:00:01] Sam Patel: Welcome back.", "[00:00:09] Rita Gomez: Supply is the whole story.",
+               "[00:00:30] Sam Patel: Some say towers do nothing.", "[00:00:41] Rita Gomez: Filtering is real."]
+    attribution, said = said_by(stamped)
+    assert said["Supply is the whole story."] == "Rita Gomez" and said["Some say towers do nothing."] == "Sam Patel"
+    markdown = ["**Interviewer:** Why nuclear?", "**Anna Berg:** Because it is steady.",
+                "**Interviewer**: What about waste?", "**Anna Berg**: It is small in volume."]
+    attribution, said = said_by(markdown)
+    assert attribution.authors == ["Anna Berg"]  # a role label is nobody's name
+    assert said["Why nuclear?"] == said["What about waste?"] == "Interviewer"
+    assert said["It is small in volume."] == "Anna Berg"
+    numbered = ["SPEAKER 1: Stop cutting teachers.", "SPEAKER 2: The bond pays for it.",
+                "Speaker 1: Money is money.", "SPEAKER 2: Voters approved it."]
+    attribution, said = said_by(numbered)
+    assert attribution.speakers == ["Speaker 1", "Speaker 2"] and attribution.authors == []
+    assert said["Money is money."] == "Speaker 1"
+
+
+def test_question_and_answer_and_names_on_their_own_lines():
+    """"A." answers "Q." (the one person the header names, else unnamed); a script names each
+    speaker in capitals on a line of its own, and a repeat of that line is a label, not furniture."""
+    deposition = ["DEPOSITION OF JOHN MILLER", "Q. Please state your name.", "A. John Miller.",
+                  "Q. Were you at the plant?", "A. Yes. I saw the smoke."]
+    attribution, said = said_by(deposition)
+    assert said["Yes. I saw the smoke."] == "John Miller" and said["Were you at the plant?"] == UNNAMED_QUESTIONER
+    interview = ["Jane Roe talks to John Doe", "Q: Why now?", "A: Because it is time.", "Q: And then?", "A: We wait."]
+    assert said_by(interview)[1]["We wait."] == "Unnamed answerer"  # two people named: no guess
+    script = ("A debate on remote work\n\nKAREN WU\n\nOffices are where young workers learn.\n\nTOM ADAMS\n\n"
+              "That is nostalgia.\n\nKAREN WU\n\nWait five years.")
+    cleaned = clean(script)
+    assert cleaned.title == "A debate on remote work" and [d.reason for d in cleaned.dropped] == ["title"]
+    attribution, said = said_by(cleaned.paragraphs)
+    assert attribution.speakers == ["Karen Wu", "Tom Adams"]
+    assert said["That is nostalgia."] == "Tom Adams" and said["Wait five years."] == "Karen Wu"
+    essay = ["THE CASE FOR TALKS", "Diplomacy is not surrender, and the war will end at a table.",
+             "THE RISKS", "A ceasefire may only freeze the conflict."]
+    assert said_by(essay)[0].speakers == []  # headings that each head one section are no speakers
