@@ -64,6 +64,11 @@ class Article(BaseModel):
     speakers: list[str] = Field(
         default_factory=list, description="people with speaker turns, for dialogues"
     )
+    unnamed_speakers: list[str] = Field(
+        default_factory=list,
+        description="speakers the text labels but never names (a questioner, 'Speaker 2', 'Interviewer'):"
+        " voices of this article only, never one person with a same-labelled voice elsewhere",
+    )
     credentials: dict[str, str] = Field(
         default_factory=dict, description="author name -> bio line found in the text"
     )

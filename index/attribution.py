@@ -52,6 +52,7 @@ class Segment:
 class Attribution:
     authors: list[str]
     speakers: list[str] = field(default_factory=list)
+    unnamed: list[str] = field(default_factory=list)  # speakers the text labels but never names
     credentials: dict[str, str] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)
 
@@ -173,7 +174,8 @@ def attribute(
         pieces = [Piece(i, 0, len(p), sole) for i, p in enumerate(paragraphs)]
     segments = _segments(paragraphs, pieces, bios, authors)
     speakers = dialogue.speakers if dialogue else []
-    return Attribution(authors=authors, speakers=speakers, credentials=credentials, segments=segments)
+    unnamed = [s for s in speakers if s in dialogue.unnamed] if dialogue else []
+    return Attribution(authors, speakers, unnamed, credentials, segments)
 
 
 def _authors_from_text(paragraphs: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 import chromadb
 import numpy as np
@@ -104,7 +104,8 @@ def _article_metadata(a: Article) -> dict[str, Any]:
     return {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in data.items()}
 
 
-_JSON_FIELDS = {"authors", "speakers", "credentials", "dropped", "flags"}
+# Chroma metadata holds scalars only: list and dict fields are stored as JSON text.
+_JSON_FIELDS = {name for name, f in Article.model_fields.items() if get_origin(f.annotation) in (list, dict)}
 
 
 def _article_from_record(aid: str, text: str, meta: dict[str, Any]) -> Article:

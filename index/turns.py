@@ -54,11 +54,16 @@ _CAPS_LABEL = (
     rf"(?:{_CAPS_TOKEN}(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}|[A-Z][A-Z'\u2019-]*[A-Z]\.?(?:{_NUMBER})?)"
 )
 _COLON = r"[^\S\n]*:"  # a blanked timestamp may stand between a label and its colon
+# A hearing or a legislature's record: a title in title case, the surname in capitals, a full
+# stop ("Mr. SMITH. Thank you.", "Senator WARNER. Yes.", "The CHAIRMAN. Order.").
+_HONORIFIC = "|".join(sorted({w.title() for w in _COURTESY | _TITLES} | {"The", "Chairman", "Chairwoman"}))
+HEARING_LABEL = rf"(?:{_HONORIFIC})\.?(?:[^\S\n]+[A-Z][A-Z'\u2019-]+)+"
+_HEARING = re.compile(HEARING_LABEL)
 # A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text", "A. text".
 _LINE_TURN = re.compile(
     rf"^[^\S\n]*(?:(?P<caps>{_CAPS_LABEL})(?:{_COLON}[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
     rf"|(?P<title>{_TITLE_LABEL}){_COLON}[^\S\n]+|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+)"
-    rf"|(?P<a>A)[:.][^\S\n]*)(?=\S)",
+    rf"|(?P<a>A)[:.][^\S\n]*|(?P<hearing>{HEARING_LABEL})\.[^\S\n]+)(?=\S)",
     re.M,
 )
 # An ALL-CAPS honorific label inside a line (unwrapped PDF text runs turns together).
@@ -202,7 +207,7 @@ def display(label: str) -> str:
     words = re.sub(r"\s+", " ", label.strip()).split()
     if len(words) > 1 and words[0].strip(".").upper() in _COURTESY and words[1].strip(".").upper() in _TITLES:
         words = words[1:]
-    return title_case(" ".join(words)) if label.isupper() else " ".join(words)
+    return " ".join(title_case(w) if w.isupper() else w for w in words)  # "Mr. HAINES" -> "Mr. Haines"
 
 
 def _is_participants(key: str, content: str) -> bool:
@@ -240,7 +245,7 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
         found.update({m.start("caps"): m for m in _INLINE_TURN.finditer(para)})
         for start in sorted(found):
             m = found[start]
-            label = next(m.group(g) for g in ("caps", "title", "a", "q") if m.groupdict().get(g))
+            label = next(m.group(g) for g in ("caps", "title", "hearing", "a", "q") if m.groupdict().get(g))
             marks.append(_Mark(i, start, m.end(), key_of(label), label))
     return marks
 
@@ -365,7 +370,7 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
         person = roles.get(key) or resolve(key, people)
         if key == _ANSWER or (_one_word_title(mark) and not person and key not in _ONE_WORD_ROLES):
             continue
-        titled = mark.label.split()[0].strip(".").upper() in _COURTESY | _TITLES
+        titled = mark.label.split()[0].strip(".").upper() in _COURTESY | _TITLES or _HEARING.fullmatch(mark.label)
         initials_seen = " " in key and initials(key) in keys
         speech_heading = mark.heading == "speech"
         caps_turn = mark.label.isupper() and mark.heading != "colon"
@@ -378,7 +383,7 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
 
 def _one_word_title(mark: _Mark) -> bool:
     """A one-word label in title case ("Note:", "Interviewer:"), not a speech heading."""
-    return " " not in mark.key and not mark.label.isupper() and mark.heading != "speech"
+    return " " not in mark.label.strip() and not mark.label.isupper() and mark.heading != "speech"
 
 
 def _pieces(

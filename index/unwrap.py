@@ -24,13 +24,13 @@ from collections import Counter, defaultdict
 
 from assistant.models import DroppedText
 
-from .turns import blank_furniture
+from .turns import HEARING_LABEL, blank_furniture
 
 # A line that starts a labelled turn: "MS. PSAKI:", "Emma Ashford:", "Speaker 2:", "Q:", a bare
-# "Q ", "A. ", "MR. LINCOLN---Yes, sir" (timestamps and Markdown emphasis blanked first).
+# "Q ", "A. ", "MR. LINCOLN---Yes, sir", "Mr. SMITH. " (timestamps and Markdown emphasis blanked first).
 _TURN_START = re.compile(
     r"^(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}(?:\s+\d{1,2})?\s*:(?:\s|$)|Q[.:]?(?:\s|$)|A[.:]\s"
-    r"|[A-Z][A-Z.'\u2019 ]+-{2,3}\S)"
+    rf"|[A-Z][A-Z.'\u2019 ]+-{{2,3}}\S|{HEARING_LABEL}\.\s)"
 )
 _FIELD = re.compile(r"^[a-z_][\w-]{0,24}:(?:\s|$)")  # "title: ...", "date: ..." in a header
 _LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa\u2013\u2014]\s|\d{1,3}[.)]\s|\([a-z0-9]{1,3}\)\s)")

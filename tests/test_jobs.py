@@ -11,7 +11,9 @@ import sys
 from functools import cache
 
 import pytest
+from conftest import make_settings
 
+from assistant import Assistant
 from assistant.citations import normalize, quote_in
 from assistant.cli import commands as cli
 from assistant.cli import common as cli_common
@@ -308,3 +310,33 @@ def test_a_corpus_summary_on_a_topic_hears_only_the_voices_on_it(general):
     voices = {c.passage.author for c in summary.citations}
     assert "Jen Psaki" in voices
     assert not voices & {"John Stuart Mill", "Abraham Lincoln", "Stephen A. Douglas", "Thomas Paine"}
+
+
+def test_unnamed_voices_of_two_transcripts_are_two_speakers(tmp_path):
+    """"Speaker 1" of one town hall is not "Speaker 1" of another: a voice the text never names
+    is a row of its own article, and each row cites only that article."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    turns = {
+        "schools.txt": ("Town hall on school funding", [
+            "The district cannot keep cutting teachers while it builds a new stadium for the team.",
+            "The stadium is paid for by a bond the voters approved, not by teachers' salaries.",
+            "Voters were never told that the bond would leave the schools short of teachers.",
+            "The ballot summary said so on page two, and the teachers' union endorsed the bond."]),
+        "parks.txt": ("Town hall on city parks", [
+            "The city should stop cutting park budgets while it builds a new stadium downtown.",
+            "Parks lose nothing to the stadium; it is paid for by a hotel tax, not the parks budget.",
+            "Every summer the pools close early because there is no money for lifeguards.",
+            "The pools close early because of a shortage of lifeguards, not of money."]),
+    }
+    for name, (title, lines) in turns.items():
+        body = "\n\n".join(f"SPEAKER {1 + n % 2}: {line}" for n, line in enumerate(lines))
+        (corpus / name).write_text(f"{title}\n\n{body}\n")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index()
+    report = assistant.positions_report("Should the city cut budgets to build a stadium?")
+    rows = {p.author: {c.passage.article_id for c in p.citations} for p in report.positions}
+    assert len(rows) == 4, rows
+    assert all(len(articles) == 1 for articles in rows.values())
+    assert {label.split(" (")[0] for label in rows} == {"Speaker 1", "Speaker 2"}
+    assert all(a.authors == [] and a.unnamed_speakers == ["Speaker 1", "Speaker 2"] for a in assistant.articles())

@@ -259,3 +259,19 @@ def test_question_and_answer_and_names_on_their_own_lines():
     essay = ["THE CASE FOR TALKS", "Diplomacy is not surrender, and the war will end at a table.",
              "THE RISKS", "A ceasefire may only freeze the conflict."]
     assert said_by(essay)[0].speakers == []  # headings that each head one section are no speakers
+
+
+def test_hearing_record_labels():
+    """A hearing's or a legislature's record: title, surname in capitals, full stop; the surname
+    resolves to the full name the header gives, and prose that merely begins "Mr. Smith" is no turn."""
+    hearing = ["HEARING BEFORE THE COMMITTEE ON INTELLIGENCE",
+               "Hon. Mark R. Warner, a U.S. Senator from Virginia, presiding",
+               "The CHAIRMAN. The committee will come to order.", "Senator WARNER. I have two questions.",
+               "Mr. HAINES. Thank you, Senator. The budget is adequate.", "It is not generous.",
+               "Senator WARNER. Is it adequate for cyber defence?", "Mr. HAINES. Yes.",
+               "Mr. Haines then left the room, and the hearing went on."]
+    attribution, said = said_by(hearing)
+    assert attribution.speakers == ["The Chairman", "Mark R. Warner", "Mr. Haines"]
+    assert said["Thank you, Senator. The budget is adequate.\n\nIt is not generous."] == "Mr. Haines"
+    assert said["Is it adequate for cyber defence?"] == "Mark R. Warner"
+    assert said["Mr. Haines then left the room, and the hearing went on."] is None  # a reporter's narration

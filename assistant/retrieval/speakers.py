@@ -29,16 +29,21 @@ class Speaker:
     key: str  # the person's name, or "article:<id>" for an unsigned article
     label: str  # how the row / card names them
     author: str | None  # the passage author to filter on (None: unsigned article)
-    article_id: str | None  # set for an unsigned article
+    article_id: str | None  # set for an unsigned article, and for a voice the text never names
 
 
 def speaker_of(passage: Passage, articles: dict[str, Article]) -> Speaker | None:
-    """The speaker of a body passage, or None for bio lines and shared text."""
+    """The speaker of a body passage, or None for bio lines and shared text. A voice the text
+    never names ("Unnamed questioner", "Speaker 2") is one per article: the same label in
+    another transcript is someone else."""
     if passage.kind != "body" or is_shared_text(passage, articles):
         return None
+    article = articles.get(passage.article_id)
+    if passage.author and article and passage.author in article.unnamed_speakers:
+        label = f"{passage.author} ({article.outlet or article.title or article.id})"
+        return Speaker(f"article:{article.id}:{passage.author}", label, passage.author, article.id)
     if passage.author:
         return Speaker(passage.author, passage.author, passage.author, None)
-    article = articles.get(passage.article_id)
     if article is None:
         return None
     return Speaker(f"article:{article.id}", unknown_label(article), None, article.id)
