@@ -63,3 +63,14 @@ def test_a_question_about_something_the_corpus_never_names_is_not_grounded(assis
     assert not general.ask(question).grounded
     assert general.ask("What does Mill say about punishing a man for drunkenness?").grounded
     assert assistant.ask("What does Kroenig want America's European allies to do?").grounded  # "America" unused
+
+
+def test_a_question_about_a_named_speaker_is_judged_by_their_own_passages(general):
+    """Douglas's jibe at Lincoln's grocery scores below the corpus-wide floor, but the question
+    names Douglas and the passage is his own: the lower bar the jobs use for a named person applies."""
+    question = "What did Douglas claim about Lincoln's early line of business, and how did Lincoln answer?"
+    plan = general.plan(question)
+    assert "Stephen A. Douglas" in plan.authors
+    hits = general.plan_search(plan, 5)
+    assert max(h.dense for h in hits) < general.grounding_calibration().floor  # the corpus-wide bar fails it
+    assert general.ask(question).grounded
