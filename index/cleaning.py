@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
-from .turns import is_speaker_line
+from .turns import is_speaker_line, title_case
 from .unwrap import drop_page_furniture, starts_turn, unwrap
 
 _I = re.IGNORECASE
@@ -49,7 +49,12 @@ _PROMPTS = [
     )
 ]
 _PROMO_HEADING = re.compile(r"^(more from|most popular|recommended|you might also like|related articles)\b", _I)
-_BYLINE = re.compile(r"^by\b\s*(?P<rest>[,\w].*)$", _I)  # \b: "BYRON R. WHITE" is no byline
+# "By X", "Opinion by X", "Posted by X on <date>", "Written by: X | <date>"; \b: "BYRON R. WHITE" is no byline.
+_BYLINE = re.compile(
+    r"^(?:(?:opinion|posted|written|words|story|commentary|analysis|essay)\s+)?by\b:?\s*(?P<rest>[,\w].*)$", _I
+)
+# What may follow the names on a byline line: a date, an outlet, a role after a separator.
+_BYLINE_TAIL = re.compile(r"\s+(?:\||\u2022|\u00b7|\u2014|\u2013|-|/)\s+.*$|\s+(?:on|updated|published)\s+.*$", _I)
 _NAME = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}$")
 _TURN_LABEL = re.compile(r"^(?:[A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){1,3}|[A-Z]{2,3}):\s+")
 
@@ -113,14 +118,14 @@ def parse_byline(line: str) -> list[str] | None:
     match = _BYLINE.match(line)
     if not match or len(line.split()) > 80:
         return None
-    rest = match.group("rest")
-    if not rest.startswith(",") and not _NAME.match(re.split(r",| and ", rest)[0].strip()):
+    rest = _BYLINE_TAIL.sub("", match.group("rest"))
+    if not rest.startswith(",") and not _NAME.match(re.split(r",|\s+and\s+|\s+&\s+", rest, flags=_I)[0].strip()):
         return None
     names = []
-    for chunk in re.split(r"\s+and\s+|,", rest):
+    for chunk in re.split(r"\s+and\s+|\s+&\s+|,", rest, flags=_I):
         chunk = chunk.strip()
         if _NAME.match(chunk) and not chunk.lower().startswith(("a ", "the ")):
-            names.append(chunk)
+            names.append(title_case(chunk))
     return names
 
 
@@ -284,7 +289,7 @@ def _find_title(lines: list[str]) -> int | None:
     """The article's own headline, with no metadata: a `Title:` field, else among the short
     lines above the first paragraph of prose, the first whose words recur in the body (a
     column name, a site's navigation or another article's headline mostly do not), else the
-    first line when it is the only short one."""
+    file's first line when it is short."""
     header = lines[:_HEADER_PARAGRAPHS]
     for i, line in enumerate(header):
         if _TITLE_FIELD.match(line):
@@ -299,9 +304,9 @@ def _find_title(lines: list[str]) -> int | None:
         words = set(_content_words(lines[i]))
         if words and len(words & body) >= 0.5 * len(words):
             return i
-    # One short line alone above the text (a transcript's "Town hall on school funding") is its
-    # title even if the talk never repeats its words: there is no other headline to prefer.
-    return candidates[0] if candidates == [0] else None
+    # The file's first line, short and alone (a transcript's "Town hall on school funding", a
+    # headline whose words the text does not repeat), when no line above the text passes.
+    return 0 if candidates[:1] == [0] else None
 
 
 def _is_title_like(line: str) -> bool:

@@ -42,7 +42,10 @@ _HEADER_WORDS = {
 _ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
 # A one-word title-case label ("Note:", "Update:") is mostly article furniture: it is a turn only
 # as one of these roles or when it names someone the text names in full ("Berg:").
-_ONE_WORD_ROLES = _ROLE_WORDS | {"INTERVIEWEE", "QUESTIONER", "PRESENTER", "ANCHOR", "CALLER", "WITNESS"}
+_ONE_WORD_ROLES = _ROLE_WORDS | {
+    "INTERVIEWEE", "QUESTIONER", "PRESENTER", "ANCHOR", "CALLER", "WITNESS", "OPERATOR", "NARRATOR",
+    "ANNOUNCER", "BAILIFF", "CLERK", "MARSHAL", "CRIER", "CHAIR", "CHAIRMAN", "CHAIRWOMAN",
+}
 
 _TOKEN = r"[A-Z][\w'\u2019-]*\.?"
 _CAPS_TOKEN = r"[A-Z](?:[A-Z'\u2019-]*[A-Z])?\.?"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import frontmatter
+import pytest
 from pypdf import PdfReader
 
 from index.attribution import Attribution, attribute
@@ -124,6 +125,7 @@ def test_oral_argument_speakers():
                 "William O. Douglas", "Hugo L. Black", "Byron R. White"}
     assert set(attribution.speakers) == justices | {"Herbert Wechsler", "M. Roland Nachman, Jr.", "Bailiff"}
     assert len(attribution.speakers) == len(set(attribution.speakers))
+    assert "Bailiff" not in attribution.authors and attribution.unnamed == ["Bailiff"]  # a role, no one's name
     segments = segment_texts(paragraphs, attribution)
     assert check_gold_spans("nyt-v-sullivan-oral-argument-1964.pdf", segments) == 5
     check_no_two_turns(segments)
@@ -169,6 +171,27 @@ def test_a_name_beginning_with_by_is_no_byline():
     assert parse_byline("BYRON R. WHITE, Associate Justice") is None
     assert parse_byline("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
     assert clean(pdf_text("nyt-v-sullivan-oral-argument-1964.pdf")).byline_names == []
+
+
+@pytest.mark.parametrize("line, names", [
+    ("Opinion by Jane Doe", ["Jane Doe"]),
+    ("Written by: Jane Doe", ["Jane Doe"]),
+    ("By Jane Doe | March 3, 2023", ["Jane Doe"]),
+    ("Posted by Jane Doe on March 3, 2023", ["Jane Doe"]),
+    ("BY JANE DOE AND JOHN ROE", ["Jane Doe", "John Roe"]),
+    ("By Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
+    ("By the time the talks began, nothing was left.", None),
+    ("By Monday, Russia had withdrawn.", None),
+])
+def test_bylines_in_the_forms_sites_print_them(line, names):
+    assert parse_byline(line) == names
+
+
+def test_a_headline_whose_words_the_text_does_not_repeat_is_still_the_title():
+    body = "The war will end at a table, as nearly every war does; the question is when and on whose terms."
+    cleaned = clean(f"Why talks must start now\n\nBy Jane Doe | March 3, 2023\n\n{body}\n\n{body} Soon.")
+    assert cleaned.title == "Why talks must start now" and cleaned.byline_names == ["Jane Doe"]
+    assert clean(f"{body}\n\n{body} Soon.").title is None  # prose first: no headline to take
 
 
 def test_header_lines_questioners_and_reactions():
