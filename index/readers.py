@@ -112,7 +112,7 @@ def decode_text(data: bytes) -> str:
 
 def read_markdown(path: Path) -> ReadResult:
     """YAML front matter (python-frontmatter) gives the metadata and is not article text; else a
-    leading `# Heading` gives the title. Heading markers are dropped from the text either way."""
+    leading `# Heading` gives the title. The text is what the rendered Markdown shows (markdown_text)."""
     import frontmatter
     import yaml
 
@@ -135,11 +135,35 @@ def read_markdown(path: Path) -> ReadResult:
         url=_first(fields, "url", "source_url", "canonical_url", "permalink", "link")
         or (source if "://" in source else None),
     )
-    return ReadResult(text=_ATX_HEADING.sub(r"\1", body), meta=meta)
+    return ReadResult(text=markdown_text(body), meta=meta)
+
+
+def markdown_text(body: str) -> str:
+    """The text a reader of the rendered Markdown sees, one block per paragraph, heading, list
+    item or code block: emphasis, link targets, heading and bullet markers are markup, not words
+    (`**Anna Berg:**`, `[the report](https://...)`); an ordered item keeps its number ("1776.").
+    Line breaks inside a paragraph stay, for unwrapping. markdown-it-py (CommonMark) parses it."""
+    from markdown_it import MarkdownIt
+
+    blocks: list[str] = []
+    number = ""
+    for token in MarkdownIt("commonmark").parse(body):
+        if token.type == "list_item_open":
+            number = f"{token.info}{token.markup} " if token.info else ""
+        elif token.type == "inline":
+            kept = [c for c in token.children or [] if c.type in _INLINE_KEPT]
+            blocks.append(number + "".join(c.content if c.type in _INLINE_TEXT else "\n" for c in kept))
+            number = ""
+        elif token.type in ("fence", "code_block", "html_block"):
+            blocks.append(token.content.rstrip("\n"))
+    return "\n\n".join(block for block in blocks if block.strip())
+
+
+_INLINE_TEXT = {"text", "code_inline", "html_inline"}
+_INLINE_KEPT = _INLINE_TEXT | {"softbreak", "hardbreak"}
 
 
 # An ATX heading ("## Section ##"): the markers are Markdown syntax, not words of the article.
-_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _ATX_LEVEL1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 
 

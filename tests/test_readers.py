@@ -200,6 +200,24 @@ def test_markdown_heading_gives_the_title_without_its_hash(tmp_path):
     assert _prepare(path)[0].title == "Why the Budget Vote Matters"
 
 
+def test_markdown_is_read_as_its_reader_sees_it(tmp_path):
+    """Emphasis, link targets and bullets are markup; the words and an ordered item's number stay,
+    so an italic byline is a byline and a bold speaker label a turn."""
+    path = tmp_path / "styled.md"
+    path.write_text(
+        "# Why the Budget Vote Matters\n\n*By Jane Roe*\n\n"
+        f"The **council** voted, as [the minutes](https://example.org/m) show. {LONG}\n\n"
+        "1776. The year the colonies broke away.\n\n- first point\n- second point\n\n"
+        "> A quoted _line_.\n"
+    )
+    text = read_document(path).text
+    assert "The council voted, as the minutes show." in text and "1776. The year" in text
+    assert not any(mark in text for mark in ("**", "*By", "](", "https://", "- first", "> A", "_line_"))
+    assert "first point\n\nsecond point" in text and "A quoted line." in text
+    article, _ = _prepare(path)
+    assert article.authors == ["Jane Roe"] and article.title == "Why the Budget Vote Matters"
+
+
 def test_markdown_with_broken_front_matter_loses_nothing(tmp_path):
     path = tmp_path / "broken.md"
     path.write_text(f"---\ntitle: [unclosed\n---\n\n{LONG}\n")
