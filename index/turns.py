@@ -5,8 +5,8 @@ WARREN:`, `Interviewer:`, `SPEAKER 2:`, a bare `Q` for an unnamed questioner and
 inline `MR. LINCOLN---Yes, sir`, or a heading line of its own before a speech (`MR. LINCOLN'S
 REPLY.`, `Maria Lopez (00:01:02):`). Timestamps and Markdown emphasis around a label are
 furniture (`[00:00:09] Rita Gomez:`, `**Anna Berg:**`). A text with none of these may name
-its speakers on lines of their own (`KAREN WU`, a recording tool's `Sam Patel  0:03`). Labels are normalised
-(whitespace, case, courtesy honorifics, possessives) into a key, and each key is resolved
+its speakers on lines of their own (`KAREN WU`, a recording tool's `Sam Patel  0:03`).
+Labels are normalised (whitespace, case, courtesy honorifics, possessives) into a key, and each key is resolved
 to a full name the text itself gives (a roster or participants line, a heading, a title,
 a bio or a known author); else the label is shown in title case. No library parses
 transcript conventions (NLP speaker diarisation works on audio), so the rules are here.
@@ -44,7 +44,7 @@ _ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
 # as one of these roles or when it names someone the text names in full ("Berg:").
 _ONE_WORD_ROLES = _ROLE_WORDS | {
     "INTERVIEWEE", "QUESTIONER", "PRESENTER", "ANCHOR", "CALLER", "WITNESS", "OPERATOR", "NARRATOR",
-    "ANNOUNCER", "BAILIFF", "CLERK", "MARSHAL", "CRIER", "CHAIR", "CHAIRMAN", "CHAIRWOMAN",
+    "ANNOUNCER", "BAILIFF", "CLERK", "MARSHAL", "CRIER", "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "PRESIDING OFFICER",
 }
 
 _TOKEN = r"[A-Z][\w'\u2019-]*\.?"
@@ -346,7 +346,11 @@ def _dialogue(
 def _is_unnamed(key: str) -> bool:
     """A label for someone the text does not name: "Q", "VOICE", a numbered "SPEAKER 2", or a
     role ("INTERVIEWER") that no header line gives a name."""
-    return key in _UNNAMED or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or key in _ONE_WORD_ROLES
+    return key in _UNNAMED or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or _is_role(key)
+
+
+def _is_role(key: str) -> bool:
+    return key.removeprefix("THE ") in _ONE_WORD_ROLES  # "THE CHAIRMAN" of a hearing's record
 
 
 def _numbered(key: str) -> bool:
@@ -367,11 +371,11 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
         if key in speaker_of:
             continue
         if _is_unnamed(key):
-            if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or key in _ONE_WORD_ROLES:
+            if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or _is_role(key):
                 speaker_of[key] = roles.get(key) or _UNNAMED.get(key) or display(mark.label)
             continue
         person = roles.get(key) or resolve(key, people)
-        if key == _ANSWER or (_one_word_title(mark) and not person and key not in _ONE_WORD_ROLES):
+        if key == _ANSWER or (_one_word_title(mark) and not person):
             continue
         titled = mark.label.split()[0].strip(".").upper() in _COURTESY | _TITLES or _HEARING.fullmatch(mark.label)
         initials_seen = " " in key and initials(key) in keys

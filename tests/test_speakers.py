@@ -295,6 +295,7 @@ def test_hearing_record_labels():
                "Mr. Haines then left the room, and the hearing went on."]
     attribution, said = said_by(hearing)
     assert attribution.speakers == ["The Chairman", "Mark R. Warner", "Mr. Haines"]
+    assert attribution.authors == ["Mark R. Warner", "Mr. Haines"]  # a chair's role names nobody
     assert said["Thank you, Senator. The budget is adequate.\n\nIt is not generous."] == "Mr. Haines"
     assert said["Is it adequate for cyber defence?"] == "Mark R. Warner"
     assert said["Mr. Haines then left the room, and the hearing went on."] is None  # a reporter's narration
