@@ -177,6 +177,8 @@ def _case_changes(run: list[str], word: str) -> bool:
 def _flush(run: list[str], names: list[str]) -> None:
     while run and run[-1].strip(".").upper() == "ESQ":
         run.pop()
+    if run and len(run[-1]) > 3 and run[-1].endswith(".") and run[-1].strip(".").upper() not in _SUFFIXES:
+        run[-1] = run[-1][:-1]  # the full stop of the sentence the name ends ("... with John Doe.")
     if 2 <= len([w for w in run if w.strip(".").upper() not in _SUFFIXES]) <= 5:
         names.append(re.sub(r" (Jr|Sr)\.", r", \1.", title_case(" ".join(run))))
 
@@ -334,6 +336,8 @@ def _dialogue(
     first = turn_marks[0] if turn_marks else None
     people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first)))
     speaker_of = _speakers(turn_marks, people, roles)
+    if _ANSWER in speaker_of:
+        speaker_of[_ANSWER] = _answerer(people, known)
     turn_marks = [m for m in turn_marks if m.key in speaker_of]
     speakers = list(dict.fromkeys(speaker_of[m.key] for m in turn_marks))
     headings = sum(bool(m.heading) for m in turn_marks)
@@ -363,8 +367,7 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
     keys = set(counts)
     speaker_of: dict[str, str] = {}
     if _ANSWER in keys and "Q" in keys:
-        named = set(people)
-        speaker_of[_ANSWER] = named.pop() if len(named) == 1 else UNNAMED_ANSWERER
+        speaker_of[_ANSWER] = UNNAMED_ANSWERER  # named by _answerer, once the people are known
     # Full-name labels first, so that initials ("EA") can resolve to them.
     for mark in sorted(marks, key=lambda m: -len(_name_words(m.key))):
         key = mark.key
@@ -386,6 +389,16 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
             if len(_name_words(key)) > 1:
                 people.append(speaker_of[key])
     return speaker_of
+
+
+def _answerer(people: list[str], byline: list[str]) -> str:
+    """Who answers "Q": the one person the text names, or the one who is not its byline (the
+    interviewer of a Q&A signs it); else nobody is guessed."""
+    named = list(dict.fromkeys(people))
+    others = [p for p in named if p not in byline]
+    if len(named) == 1:
+        return named[0]
+    return others[0] if len(others) == 1 else UNNAMED_ANSWERER
 
 
 def _one_word_title(mark: _Mark) -> bool:

@@ -272,6 +272,12 @@ def test_question_and_answer_and_names_on_their_own_lines():
     assert said["Yes. I saw the smoke."] == "John Miller" and said["Were you at the plant?"] == UNNAMED_QUESTIONER
     interview = ["Jane Roe talks to John Doe", "Q: Why now?", "A: Because it is time.", "Q: And then?", "A: We wait."]
     assert said_by(interview)[1]["We wait."] == "Unnamed answerer"  # two people named: no guess
+    signed = clean("Why cities must build up\n\nBy Jane Roe\n\nAn interview with the economist John Doe.\n\n"
+                   "Q: Why now?\n\nA: Because rents are rising.\n\nQ: And then?\n\nA: We build near transit.")
+    attribution = attribute(signed.paragraphs, signed.byline_names, None)
+    said = {text: who for text, who in segment_texts(signed.paragraphs, attribution)}
+    assert said["We build near transit."] == "John Doe" and said["And then?"] == UNNAMED_QUESTIONER
+    assert attribution.authors == ["Jane Roe"]  # the byline signs the Q&A; the questioner stays unnamed
     script = ("A debate on remote work\n\nKAREN WU\n\nOffices are where young workers learn.\n\nTOM ADAMS\n\n"
               "That is nostalgia.\n\nKAREN WU\n\nWait five years.")
     cleaned = clean(script)
