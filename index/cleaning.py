@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
-from .turns import is_speaker_line, title_case
+from .turns import speaker_line_name, title_case
 from .unwrap import drop_page_furniture, starts_turn, unwrap
 
 _I = re.IGNORECASE
@@ -238,7 +238,7 @@ def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
     out = []
     for line in lines:
         key = normalize(line)
-        repeat = len(line.split()) >= _MIN_REPEAT_WORDS or (_is_heading_like(line) and not is_speaker_line(line))
+        repeat = len(line.split()) >= _MIN_REPEAT_WORDS or (_is_heading_like(line) and not speaker_line_name(line))
         if key in seen and repeat:
             result.drop([line], "repeated paragraph")
         elif is_pull_quote(line):
@@ -295,10 +295,11 @@ def _find_title(lines: list[str]) -> int | None:
         if _TITLE_FIELD.match(line):
             return i
     prose = next((i for i, line in enumerate(header) if len(line.split()) >= _PROSE_WORDS), len(header))
-    # Names in capitals on lines of their own, one of them repeated, label a script's speeches.
-    names = Counter(normalize(line) for line in lines if is_speaker_line(line))
+    # Speaker label lines, one name of them repeated, label a transcript's speeches.
+    names = Counter(normalize(name) for name in map(speaker_line_name, lines) if name)
     labels = set(names) if any(n > 1 for n in names.values()) else set()
-    candidates = [i for i in range(prose) if _is_title_like(lines[i]) and normalize(lines[i]) not in labels]
+    candidates = [i for i in range(prose) if _is_title_like(lines[i])
+                  and normalize(speaker_line_name(lines[i]) or "") not in labels]
     body = set(_content_words(" ".join(lines[prose:])))
     for i in candidates:
         words = set(_content_words(lines[i]))

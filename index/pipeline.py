@@ -90,10 +90,14 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
 
 def _without_institutions(attribution: Attribution) -> Attribution:
     """An institution found as a byline or a turn label is the outlet, never a person: it is
-    nobody's author and no passage's speaker."""
+    nobody's author and no passage's speaker. A role's turn label ("THE COURT:", "The CHAIRMAN.")
+    is a voice of the transcript (an unnamed speaker), not an institution."""
+    def institution(name: str) -> bool:
+        return is_institution(name) and name not in attribution.unnamed
+
     for segment in attribution.segments:
-        if segment.author and is_institution(segment.author):
+        if segment.author and institution(segment.author):
             segment.author = None
     attribution.authors = [a for a in attribution.authors if not is_institution(a)]
-    attribution.speakers = [s for s in attribution.speakers if not is_institution(s)]
+    attribution.speakers = [s for s in attribution.speakers if not institution(s)]
     return attribution

@@ -45,6 +45,7 @@ _ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
 _ONE_WORD_ROLES = _ROLE_WORDS | {
     "INTERVIEWEE", "QUESTIONER", "PRESENTER", "ANCHOR", "CALLER", "WITNESS", "OPERATOR", "NARRATOR",
     "ANNOUNCER", "BAILIFF", "CLERK", "MARSHAL", "CRIER", "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "PRESIDING OFFICER",
+    "COURT", "DEFENDANT", "PLAINTIFF", "PROSECUTOR", "JUROR", "SPEAKER", "DEPUTY SPEAKER",
 }
 
 _TOKEN = r"[A-Z][\w'\u2019-]*\.?"
@@ -57,6 +58,9 @@ _CAPS_LABEL = (
     rf"(?:{_CAPS_TOKEN}(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}|[A-Z][A-Z'\u2019-]*[A-Z]\.?(?:{_NUMBER})?)"
 )
 _COLON = r"[^\S\n]*:"  # a blanked timestamp may stand between a label and its colon
+# What may follow a name before the colon and is not part of it: a role after a comma ("DANA
+# WHITFIELD, HOUSING COMMISSIONER:"), a constituency and party ("Mr David Holloway (Leeds North) (Lab):").
+_ATTACHED = r"(?:,[^\S\n]+[A-Z][^:,()\n]{1,60}|(?:[^\S\n]*\([^()\n]{1,60}\))+)?"
 # A hearing or a legislature's record: a title in title case, the surname in capitals, a full
 # stop ("Mr. SMITH. Thank you.", "Senator WARNER. Yes.", "The CHAIRMAN. Order.").
 _HONORIFIC = "|".join(sorted({w.title() for w in _COURTESY | _TITLES} | {"The", "Chairman", "Chairwoman"}))
@@ -64,8 +68,11 @@ HEARING_LABEL = rf"(?:{_HONORIFIC})\.?(?:[^\S\n]+[A-Z][A-Z'\u2019-]+)+"
 _HEARING = re.compile(HEARING_LABEL)
 # A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text", "A. text".
 _LINE_TURN = re.compile(
-    rf"^[^\S\n]*(?:(?P<caps>{_CAPS_LABEL})(?:{_COLON}[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
-    rf"|(?P<title>{_TITLE_LABEL}){_COLON}[^\S\n]+|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+)"
+    rf"^[^\S\n]*(?:(?P<caps>{_CAPS_LABEL}){_ATTACHED}(?:{_COLON}[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
+    rf"|(?P<title>{_TITLE_LABEL}){_ATTACHED}{_COLON}[^\S\n]+"
+    # An office, then its holder in brackets: "The Minister of State, Department for Transport (Ms Caroline Pryce):"
+    rf"|[A-Z][^:()\n]{{2,80}}\((?P<holder>{_TITLE_LABEL})\){_COLON}[^\S\n]+"
+    rf"|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+)"
     rf"|(?P<a>A)[:.][^\S\n]*|(?P<hearing>{HEARING_LABEL})\.[^\S\n]+)(?=\S)",
     re.M,
 )
@@ -145,6 +152,9 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
+_CONTRACTION = re.compile(r"['\u2019](?:m|ve|d|ll|re|t)$")  # "I'm Priya Raman": "I'm" is no part of her name
+
+
 def names_in(line: str) -> list[str]:
     """Full names (2-5 capitalised words, leading titles stripped) in a heading or roster line:
     "OPENING ARGUMENT OF HERBERT WECHSLER, ESQ." -> Herbert Wechsler."""
@@ -154,7 +164,7 @@ def names_in(line: str) -> list[str]:
     for word in line.split() + [""]:
         core = word.strip(",;:()[]\"")
         bare = core.strip(".").upper()
-        possessive = core.endswith(("'s", "\u2019s", "'", "\u2019"))
+        possessive = core.endswith(("'s", "\u2019s", "'", "\u2019")) or bool(_CONTRACTION.search(core))
         capital = bool(re.match(r"[A-Z]", core)) and bare not in _FUNCTION_WORDS and not possessive
         if capital and run and len(bare) > 1 and _case_changes(run, core):
             _flush(run, names)  # "the United States HUGO L. BLACK": two names
@@ -208,9 +218,11 @@ def initials(name: str) -> str:
 
 
 def display(label: str) -> str:
-    """An unresolved label as shown: title case, without "Mr." before a title ("Justice Stewart")."""
+    """An unresolved label as shown: title case, without "Mr." before a title or a full name
+    ("Justice Stewart", "David Holloway"); "Mr. Haines" keeps it."""
     words = re.sub(r"\s+", " ", label.strip()).split()
-    if len(words) > 1 and words[0].strip(".").upper() in _COURTESY and words[1].strip(".").upper() in _TITLES:
+    titled = len(words) > 1 and words[1].strip(".").upper() in _TITLES
+    if words[0].strip(".").upper() in _COURTESY and (titled or len(words) > 2):  # "Mr David Holloway"
         words = words[1:]
     return " ".join(title_case(w) if w.isupper() else w for w in words)  # "Mr. HAINES" -> "Mr. Haines"
 
@@ -229,11 +241,13 @@ def blank_furniture(para: str) -> str:
     return _FURNITURE.sub(lambda m: " " * len(m.group()), para)
 
 
-def is_speaker_line(line: str) -> bool:
-    """An ALL-CAPS name alone on its line ("KAREN WU"): in a script-style transcript it heads
-    each of that speaker's speeches, so a repeat of it is a label, not a repeated heading."""
+def speaker_line_name(line: str) -> str | None:
+    """The name of a speaker's label line: a name alone in capitals ("KAREN WU", a script) or
+    with a timestamp ("Priya Raman  0:03", a recording tool). It heads each of that speaker's
+    speeches: a repeat of it is a label, not a repeated heading, and it is never a headline."""
     label = blank_furniture(line).strip()
-    return label.isupper() and bool(_NAME_ALONE.match(label))
+    stamped = label != line.strip()
+    return label if (label.isupper() or stamped) and _NAME_ALONE.match(label) else None
 
 
 def _marks(paragraphs: list[str]) -> list[_Mark]:
@@ -250,7 +264,7 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
         found.update({m.start("caps"): m for m in _INLINE_TURN.finditer(para)})
         for start in sorted(found):
             m = found[start]
-            label = next(m.group(g) for g in ("caps", "title", "hearing", "a", "q") if m.groupdict().get(g))
+            label = next(m.group(g) for g in ("caps", "title", "holder", "hearing", "a", "q") if m.groupdict().get(g))
             marks.append(_Mark(i, start, m.end(), key_of(label), label))
     return marks
 

@@ -74,6 +74,8 @@ def _may_be_running_line(shape: str) -> bool:
     ("Official transcript, No. 39 ... Page 4") unless it is a bare page number ("Page 4", "- 4 -")."""
     if "#" not in shape or len(shape.split()) > _FOOTER_MAX_WORDS or shape.endswith(":") or starts_turn(shape):
         return False
+    if "#:#" in shape:  # a timestamp ("Priya Raman  0:03"): a recording tool's speaker line
+        return False
     return len(re.findall(r"[^\W\d_]{2,}", shape)) >= 2 or bool(_PAGE_NUMBER.match(shape))
 
 

@@ -305,3 +305,46 @@ def test_hearing_record_labels():
     assert said["Thank you, Senator. The budget is adequate.\n\nIt is not generous."] == "Mr. Haines"
     assert said["Is it adequate for cyber defence?"] == "Mark R. Warner"
     assert said["Mr. Haines then left the room, and the hearing went on."] is None  # a reporter's narration
+
+
+def test_broadcast_parliament_and_court_labels():
+    """A role after the name ("DANA WHITFIELD, HOUSING COMMISSIONER:"), a constituency and party
+    ("(Leeds North) (Lab)"), an office with its holder in brackets, and a court's roles ("THE COURT:")
+    are labels: the words after them are never left with the previous speaker."""
+    tv = ["ANCHOR: Rents rose eleven percent. Joining me is the housing commissioner.",
+          "DANA WHITFIELD, HOUSING COMMISSIONER: Thank you for having me.",
+          "ANCHOR: Who is to blame?", "DANA WHITFIELD, HOUSING COMMISSIONER: Blame is not the useful word."]
+    attribution, said = said_by(tv)
+    assert said["Thank you for having me."] == "Dana Whitfield" and said["Who is to blame?"] == "Anchor"
+    assert attribution.authors == ["Dana Whitfield"]
+    hansard = ["Mr David Holloway (Leeds North) (Lab): I beg to move.",
+               "The Minister of State, Department for Transport (Ms Caroline Pryce): I thank the hon. Member.",
+               "Mr Holloway: Will she publish the figures?",
+               "Mrs Angela Fairweather (Bradford West) (Con): Does my right hon. Friend agree?",
+               "Ms Pryce: My hon. Friend is right.", "Mr Speaker: Order."]
+    attribution, said = said_by(hansard)
+    assert attribution.authors == ["David Holloway", "Caroline Pryce", "Angela Fairweather"]
+    assert said["Does my right hon. Friend agree?"] == "Angela Fairweather"
+    assert said["Will she publish the figures?"] == "David Holloway" and said["Order."] == "Mr Speaker"
+    court = ["THE COURT: We're on the record.", "MS. JONES: Good morning, Your Honor.",
+             "THE COURT: Go ahead.", "THE WITNESS: I saw the crack myself.", "MS. JONES: Nothing further."]
+    attribution, said = said_by(court)
+    assert said["We're on the record."] == "The Court" and said["I saw the crack myself."] == "The Witness"
+    assert set(attribution.unnamed) == {"The Court", "The Witness"}  # roles: voices, not authors
+
+
+def test_a_recording_tools_speaker_lines_are_kept_and_never_a_title():
+    """"Priya Raman  0:03" lines repeat with only the time changing, like a page footer; they are
+    labels, so cleaning keeps them, the headline stays the title and "I'm" is no part of a name."""
+    turns = ["Welcome back. I'm Priya Raman, and today I'm joined by economist Tomás Ortega.",
+             "Thanks for having me.", "Do carbon taxes hurt the poor?", "Narrowly yes, but design matters.",
+             "So the rebate does the lifting?", "Exactly."]
+    times = ["0:03", "0:11", "0:15", "0:22", "0:30", "0:41"]
+    speakers = ["Priya Raman", "Tomás Ortega"] * 3
+    text = "The Fiscal Frontier, Episode 42\n\n" + "\n\n".join(
+        f"{who}  {time}\n{words}" for who, time, words in zip(speakers, times, turns))
+    cleaned = clean(text)
+    assert cleaned.title == "The Fiscal Frontier, Episode 42" and not [d for d in cleaned.dropped if d.reason != "title"]
+    attribution, said = said_by(cleaned.paragraphs)
+    assert attribution.speakers == ["Priya Raman", "Tomás Ortega"]
+    assert said["Narrowly yes, but design matters."] == "Tomás Ortega" and said["Exactly."] == "Tomás Ortega"
