@@ -15,8 +15,8 @@ from .turns import Piece, find_dialogue, key_of, names_in, title_case
 _NAME_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
 _FULL_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}"
 _NAME_LINE = re.compile(rf"^{_FULL_NAME}$")
-_BIO = re.compile(
-    rf"^(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})\s+"
+_BIO = re.compile(  # "Jane Roe is a ...", also after a dash ("— Jane Roe is a professor of ...")
+    rf"^(?:[\u2014\u2013-]+\s*)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})\s+"
     r"(?:is|was|holds|serves as|has been|teaches|directs|leads)\b(?P<rest>.*)$"
 )
 _CREDENTIAL = re.compile(
@@ -165,7 +165,7 @@ def attribute(
     for person, line in bios.values():
         full = match_person(person, authors) or person
         if not _NAME_LINE.match(line):
-            credentials[full] = line
+            credentials[full] = line.lstrip("\u2014\u2013- ")
 
     if dialogue:
         pieces = dialogue.pieces

@@ -344,7 +344,16 @@ def test_a_recording_tools_speaker_lines_are_kept_and_never_a_title():
     text = "The Fiscal Frontier, Episode 42\n\n" + "\n\n".join(
         f"{who}  {time}\n{words}" for who, time, words in zip(speakers, times, turns))
     cleaned = clean(text)
-    assert cleaned.title == "The Fiscal Frontier, Episode 42" and not [d for d in cleaned.dropped if d.reason != "title"]
+    assert cleaned.title == "The Fiscal Frontier, Episode 42"
+    assert [d.reason for d in cleaned.dropped] == ["title"]
     attribution, said = said_by(cleaned.paragraphs)
     assert attribution.speakers == ["Priya Raman", "Tomás Ortega"]
     assert said["Narrowly yes, but design matters."] == "Tomás Ortega" and said["Exactly."] == "Tomás Ortega"
+
+
+def test_a_bio_line_after_a_dash_is_a_bio():
+    paragraphs = ["Teachers are not vending machines, and scripted lessons drive the best of them out of schools.",
+                  "\u2014 Jane Doe is a professor of education at Marlow State University."]
+    attribution = attribute(paragraphs, ["Jane Doe"], None)
+    assert attribution.credentials == {"Jane Doe": "Jane Doe is a professor of education at Marlow State University."}
+    assert [s.kind for s in attribution.segments] == ["body", "bio"]
