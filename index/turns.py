@@ -30,6 +30,7 @@ _TITLES = {
     "DR", "SEN", "SENATOR", "REP", "REPRESENTATIVE", "GOV", "GOVERNOR", "JUDGE", "JUSTICE", "CHIEF",
     "ASSOCIATE", "PROF", "PROFESSOR", "HON", "PRESIDENT", "VICE", "SECRETARY", "PRESS", "GEN",
     "GENERAL", "COL", "CAPT", "REV", "AMBASSADOR", "MAYOR", "SIR", "LORD", "LADY", "ADM", "LT",
+    "CHAIRMAN", "CHAIRWOMAN", "CHAIR", "DEAN",
 }
 _SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ"}
 _FUNCTION_WORDS = {"OF", "BY", "AND", "THE", "ON", "FOR", "IN", "AT", "TO", "WITH", "VS", "V", "A", "AN", "FROM"}
@@ -60,7 +61,11 @@ _CAPS_LABEL = (
 _COLON = r"[^\S\n]*:"  # a blanked timestamp may stand between a label and its colon
 # What may follow a name before the colon and is not part of it: a role after a comma ("DANA
 # WHITFIELD, HOUSING COMMISSIONER:"), a constituency and party ("Mr David Holloway (Leeds North) (Lab):").
-_ATTACHED = r"(?:,[^\S\n]+[A-Z][^:,()\n]{1,60}|(?:[^\S\n]*\([^()\n]{1,60}\))+)?"
+def _attached(group: str) -> str:
+    return rf"(?P<{group}>,[^\S\n]+[A-Z][^:,()\n]{{1,60}}|(?:[^\S\n]*\([^()\n]{{1,60}}\))+)?"
+
+
+_BRACKETED = re.compile(r"\(([^()\n]+)\)")
 # A hearing or a legislature's record: a title in title case, the surname in capitals, a full
 # stop ("Mr. SMITH. Thank you.", "Senator WARNER. Yes.", "The CHAIRMAN. Order.").
 _HONORIFIC = "|".join(sorted({w.title() for w in _COURTESY | _TITLES} | {"The", "Chairman", "Chairwoman"}))
@@ -68,8 +73,9 @@ HEARING_LABEL = rf"(?:{_HONORIFIC})\.?(?:[^\S\n]+[A-Z][A-Z'\u2019-]+)+"
 _HEARING = re.compile(HEARING_LABEL)
 # A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text", "A. text".
 _LINE_TURN = re.compile(
-    rf"^[^\S\n]*(?:(?P<caps>{_CAPS_LABEL}){_ATTACHED}(?:{_COLON}[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
-    rf"|(?P<title>{_TITLE_LABEL}){_ATTACHED}{_COLON}[^\S\n]+"
+    rf"^[^\S\n]*(?:(?P<caps>{_CAPS_LABEL}){_attached('caps_more')}"
+    rf"(?:{_COLON}[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
+    rf"|(?P<title>{_TITLE_LABEL}){_attached('title_more')}{_COLON}[^\S\n]+"
     # An office, then its holder in brackets: "The Minister of State, Department for Transport (Ms Caroline Pryce):"
     rf"|[A-Z][^:()\n]{{2,80}}\((?P<holder>{_TITLE_LABEL})\){_COLON}[^\S\n]+"
     rf"|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+)"
@@ -87,10 +93,12 @@ _HEADING = re.compile(
 )
 # A name alone on a line, no colon ("KAREN WU", "Sam Patel" once its timestamp is blanked).
 _NAME_ALONE = re.compile(rf"^(?:{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}})$")
-# Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03") or Markdown emphasis.
+# Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03", "10:03 AM") or Markdown emphasis.
 # Labels are matched on a copy with these blanked to spaces of the same length, so every
 # offset found still points into the paragraph itself.
-_FURNITURE = re.compile(r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b[\])]?|\*\*|__")
+_FURNITURE = re.compile(
+    r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b(?:[^\S\n]*[AaPp]\.?[Mm]\b\.?)?[\])]?|\*\*|__"
+)
 # What a possessive heading announces, so that a subhead such as "Putin's Gamble." is no speaker.
 _SPEECHES = {
     "SPEECH", "REPLY", "REJOINDER", "REMARKS", "ADDRESS", "STATEMENT", "TESTIMONY", "RESPONSE",
@@ -152,6 +160,7 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
+_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al"}
 _CONTRACTION = re.compile(r"['\u2019](?:m|ve|d|ll|re|t)$")  # "I'm Priya Raman": "I'm" is no part of her name
 
 
@@ -166,10 +175,13 @@ def names_in(line: str) -> list[str]:
         bare = core.strip(".").upper()
         possessive = core.endswith(("'s", "\u2019s", "'", "\u2019")) or bool(_CONTRACTION.search(core))
         capital = bool(re.match(r"[A-Z]", core)) and bare not in _FUNCTION_WORDS and not possessive
+        if run and word == core and core in _PARTICLES:  # "Luis de la Cruz"
+            run.append(core)
+            continue
         if capital and run and len(bare) > 1 and _case_changes(run, core):
             _flush(run, names)  # "the United States HUGO L. BLACK": two names
             run = []
-        if capital and (run or bare not in _TITLES | _COURTESY):
+        if capital and (run or bare not in _TITLES | _COURTESY | _ONE_WORD_ROLES):  # "Moderator Ana Ferreira"
             run.append(core)
         sentence_end = core.endswith(".") and len(bare) > 2 and bare not in _SUFFIXES | _TITLES
         if not capital or word != core or sentence_end:  # a lower-case word or punctuation ends a name
@@ -185,7 +197,7 @@ def _case_changes(run: list[str], word: str) -> bool:
 
 
 def _flush(run: list[str], names: list[str]) -> None:
-    while run and run[-1].strip(".").upper() == "ESQ":
+    while run and (run[-1].strip(".").upper() == "ESQ" or run[-1] in _PARTICLES):
         run.pop()
     if run and len(run[-1]) > 3 and run[-1].endswith(".") and run[-1].strip(".").upper() not in _SUFFIXES:
         run[-1] = run[-1][:-1]  # the full stop of the sentence the name ends ("... with John Doe.")
@@ -194,7 +206,7 @@ def _flush(run: list[str], names: list[str]) -> None:
 
 
 def resolve(key: str, people: list[str]) -> str | None:
-    """The one person of `people` a label key names (by surname, first names or initials)."""
+    """The one person of `people` a label key names (by surname, first names, initials or first name)."""
     words = _name_words(key)
     if not words:
         return None
@@ -203,6 +215,8 @@ def resolve(key: str, people: list[str]) -> str | None:
         matches = [p for p in matches if all(w in key_of(p).split() for w in words[:-1])]
     if not matches and len(words) == 1 and 2 <= len(words[0]) <= 3:
         matches = [p for p in people if initials(p) == words[0]]
+    if not matches and len(words) == 1:  # a panel's first names ("Ana:") given in full in its intro
+        matches = [p for p in people if _name_words(key_of(p))[:1] == words]
     distinct = list(dict.fromkeys(matches))
     longest = max(distinct, key=len, default=None)
     # "Roland Nachman, Jr." and "M. Roland Nachman, Jr." are one person: the fuller name wins.
@@ -265,8 +279,19 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
         for start in sorted(found):
             m = found[start]
             label = next(m.group(g) for g in ("caps", "title", "holder", "hearing", "a", "q") if m.groupdict().get(g))
+            label = _with_holder(label, m.groupdict().get("caps_more") or m.groupdict().get("title_more") or "")
             marks.append(_Mark(i, start, m.end(), key_of(label), label))
     return marks
+
+
+def _with_holder(label: str, attached: str) -> str:
+    """A role's label with the bracket that says who holds it: "HOST (Maria Lopez)" is Maria Lopez,
+    "CALLER (Dave, Ohio)" a caller of their own; brackets after a name (a constituency) add nothing."""
+    bracket = _BRACKETED.search(attached)
+    if not bracket or not _is_role(key_of(label)) or bracket.group(1).strip()[:1].islower():
+        return label  # no bracket, no role, or a note ("(spoke in Spanish)")
+    holder = bracket.group(1).strip()
+    return holder if names_in(holder) == [title_case(holder)] else f"{label} ({holder})"
 
 
 def _name_line_marks(paragraphs: list[str]) -> list[_Mark]:
@@ -331,7 +356,8 @@ def _dialogue(
     turn_marks: list[_Mark] = []
     for mark in marks:
         content = paragraphs[mark.paragraph][mark.speech_start :].split("\n")[0]
-        header = not turn_marks and (mark.key in _HEADER_WORDS or not mark.heading)
+        # A one-word label ("Transcript: ...") does not end the header unless it is a role.
+        header = not any(_opens_talk(m) for m in turn_marks) and (mark.key in _HEADER_WORDS or not mark.heading)
         if header and (mark.heading or _is_participants(mark.key, content)):
             names = names_in(content)
             participants.extend(names)
@@ -347,7 +373,9 @@ def _dialogue(
             participants.extend(names)
             if key_of(header.group("role")) in _ROLE_WORDS and len(names) == 1:
                 roles[key_of(header.group("role"))] = names[0]
-    first = turn_marks[0] if turn_marks else None
+    # The talk starts at its first label that is a turn for sure (not a "Panel: ..." line).
+    counts = Counter(m.key for m in turn_marks)
+    first = next((m for m in turn_marks if _opens_talk(m) or counts[m.key] > 1), turn_marks[0] if turn_marks else None)
     people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first)))
     speaker_of = _speakers(turn_marks, people, roles)
     if _ANSWER in speaker_of:
@@ -368,7 +396,9 @@ def _is_unnamed(key: str) -> bool:
 
 
 def _is_role(key: str) -> bool:
-    return key.removeprefix("THE ") in _ONE_WORD_ROLES  # "THE CHAIRMAN" of a hearing's record
+    """"INTERVIEWER", "THE PRESIDENT", "THE SECRETARY-GENERAL", "CALLER (DAVE OHIO)": an office or
+    a part in the talk, not a name (a "THE ..." label is a role, never an institution)."""
+    return key.startswith("THE ") or key.split(" (")[0] in _ONE_WORD_ROLES
 
 
 def _numbered(key: str) -> bool:
@@ -380,6 +410,7 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
     counts = Counter(m.key for m in marks)
     keys = set(counts)
     speaker_of: dict[str, str] = {}
+    once: dict[str, str] = {}  # multi-word labels seen once, with nothing else to vouch for them
     if _ANSWER in keys and "Q" in keys:
         speaker_of[_ANSWER] = UNNAMED_ANSWERER  # named by _answerer, once the people are known
     # Full-name labels first, so that initials ("EA") can resolve to them.
@@ -391,7 +422,7 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
             if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or _is_role(key):
                 speaker_of[key] = roles.get(key) or _UNNAMED.get(key) or display(mark.label)
             continue
-        person = roles.get(key) or resolve(key, people)
+        person = roles.get(key) or resolve(key, people) or _same_name(key, speaker_of)
         if key == _ANSWER or (_one_word_title(mark) and not person):
             continue
         titled = mark.label.split()[0].strip(".").upper() in _COURTESY | _TITLES or _HEARING.fullmatch(mark.label)
@@ -402,6 +433,12 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
             speaker_of[key] = person or display(mark.label)
             if len(_name_words(key)) > 1:
                 people.append(speaker_of[key])
+        else:
+            once.setdefault(key, mark.label)
+    # A name used once ("Ann Park:", an audience question) is a turn of a talk that has others:
+    # left out, its words would run on as the previous speaker's.
+    if len(set(speaker_of.values())) >= 2:
+        speaker_of.update((key, display(label)) for key, label in once.items())
     return speaker_of
 
 
@@ -413,6 +450,16 @@ def _answerer(people: list[str], byline: list[str]) -> str:
     if len(named) == 1:
         return named[0]
     return others[0] if len(others) == 1 else UNNAMED_ANSWERER
+
+
+def _opens_talk(mark: _Mark) -> bool:
+    return not _one_word_title(mark) or _is_role(mark.key)
+
+
+def _same_name(key: str, speaker_of: dict[str, str]) -> str | None:
+    """The speaker already found under the same name with another title ("SMITH", "CHAIRMAN SMITH")."""
+    words = _name_words(key)
+    return next((who for k, who in speaker_of.items() if words and _name_words(k) == words), None)
 
 
 def _one_word_title(mark: _Mark) -> bool:

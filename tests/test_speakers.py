@@ -357,3 +357,34 @@ def test_a_bio_line_after_a_dash_is_a_bio():
     attribution = attribute(paragraphs, ["Jane Doe"], None)
     assert attribution.credentials == {"Jane Doe": "Jane Doe is a professor of education at Marlow State University."}
     assert [s.kind for s in attribution.segments] == ["body", "bio"]
+
+
+def test_walk_on_speakers_roles_and_first_names():
+    """Found in a second blind check: a name heard once in a talk that has other speakers is a turn
+    (not the previous speaker's words); "The President" is a role; a role's bracket names its holder
+    or tells callers apart; a chat log's "AM" is no part of a name; first-name labels resolve to the
+    intro's full names; "Chairman Smith" is the "SMITH" already speaking."""
+    town_hall = ["Jane Doe: Welcome to the town hall.", "Tom Lee: My first point is the budget.",
+                 "Jane Doe: Go ahead.", "Tom Lee: The library budget was cut.",
+                 "Ann Park: As a librarian, I can confirm we lost two staff.", "Jane Doe: Thank you, Ann."]
+    assert said_by(town_hall)[1]["As a librarian, I can confirm we lost two staff."] == "Ann Park"
+    press = ["The PRESIDENT: Thank you all for coming.", "Q: Will you sign the bill?",
+             "The PRESIDENT: If it reaches my desk, yes.", "Q: And the tariffs?",
+             "The President (spoke in Spanish): No."]
+    attribution, said = said_by(press)
+    assert said["If it reaches my desk, yes."] == said["No."] == "The President" and attribution.authors == []
+    radio = ["HOST (Maria Lopez): Welcome back.", "CALLER (Dave, Ohio): Ban the cars and my shop dies.",
+             "HOST (Maria Lopez): Thanks, Dave.", "CALLER (Priya, Columbus): The pilot made me feel safe."]
+    attribution, said = said_by(radio)
+    assert said["Thanks, Dave."] == "Maria Lopez"
+    assert said["The pilot made me feel safe."] == "Caller (Priya, Columbus)" != said["Ban the cars and my shop dies."]
+    chat = ["10:03 AM  Helen Park: Welcome everyone.", "10:04 AM  Marcus Bell: Will the slides be shared?",
+            "10:05 AM  Helen Park: Yes.", "12:12 PM  Marcus Bell: Thanks."]
+    assert said_by(chat)[0].speakers == ["Helen Park", "Marcus Bell"]
+    panel = ["Panel: The Future of Local News", "Moderator Ana Ferreira was joined by Ben Adler and Chloe Nakamura.",
+             "Ana: Is the local newspaper dead?", "Ben: Not dead.", "Chloe: The data backs that up.", "Ana: So?"]
+    assert said_by(panel)[0].speakers == ["Ana Ferreira", "Ben Adler", "Chloe Nakamura"]
+    hearing = ["Present: Rep. Luis de la Cruz; Dr. Fiona McCarthy", "SMITH: Let's begin.", "MCCARTHY: Thank you.",
+               "DE LA CRUZ: A follow-up.", "Chairman Smith: Noted.", "MCCARTHY: We will."]
+    attribution, said = said_by(hearing)
+    assert said["Noted."] == "Smith" and "Luis de la Cruz" in attribution.speakers
