@@ -90,14 +90,28 @@ class Article(BaseModel):
         return self.model_dump(exclude={"text"})
 
 
+# Text that several people wrote together (a co-signed op-ed) is theirs jointly: "A & B" (no
+# name holds " & ", while commas and "and" occur in names such as "M. Roland Nachman, Jr.").
+JOINT = " & "
+
+
+def joint_label(names: list[str]) -> str:
+    return JOINT.join(names)
+
+
+def voices_of(author: str | None) -> list[str]:
+    """The people an author label stands for: one person, or each co-author of a joint label."""
+    return author.split(JOINT) if author else []
+
+
 class Passage(BaseModel):
-    """A quote-sized span of one article, spoken or written by one person."""
+    """A quote-sized span of one article, spoken or written by one person (or jointly by its co-authors)."""
 
     id: str
     article_id: str
     title: str = ""
     author: str | None = Field(
-        None, description="whose words these are: the speaker, the sole author, or null"
+        None, description="whose words these are: the speaker, the sole author, the co-authors ('A & B'), or null"
     )
     authors: list[str] = Field(default_factory=list, description="the article's byline")
     outlet: str = ""
@@ -114,6 +128,11 @@ class Passage(BaseModel):
     @property
     def speaker_label(self) -> str:
         return self.author or "unknown author"
+
+    @property
+    def voices(self) -> list[str]:
+        """The people whose words these are (each co-author of a jointly written article)."""
+        return voices_of(self.author)
 
     def flagged(self, start: int, end: int) -> bool:
         """True when `self.text[start:end]` overlaps a flagged span."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.models import joint_label
+
+from .people import CREDENTIAL
 from .turns import Piece, find_dialogue, key_of, names_in, title_case
 
 _NAME_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
@@ -18,12 +21,6 @@ _NAME_LINE = re.compile(rf"^{_FULL_NAME}$")
 _BIO = re.compile(  # "Jane Roe is a ...", also after a dash ("— Jane Roe is a professor of ...")
     rf"^(?:[\u2014\u2013-]+\s*)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})\s+"
     r"(?:is|was|holds|serves as|has been|teaches|directs|leads)\b(?P<rest>.*)$"
-)
-_CREDENTIAL = re.compile(
-    r"\b(fellow|director|columnist|professor|editor|author of|chair|president|senior|analyst|"
-    r"researcher|journalist|correspondent|ambassador|advis[eo]r|scholar|lecturer|contributor|"
-    r"writer|founder|reporter|officer|secretary|head of|co-director|partner)\b",
-    re.IGNORECASE,
 )
 _HEADER_PARAGRAPHS = 12
 _AUTHOR_LINE = re.compile(r"(?:^|\s)(?:Authors?|Written by)\s*:\s*(?P<names>[^\n]+)", re.IGNORECASE)
@@ -75,7 +72,7 @@ def _find_bios(paragraphs: list[str], people: list[str]) -> dict[int, tuple[str,
     bios: dict[int, tuple[str, str]] = {}
     for i, para in enumerate(paragraphs):
         match = _BIO.match(para)
-        if not match or len(para.split()) > 90 or not _CREDENTIAL.search(match.group("rest")):
+        if not match or len(para.split()) > 90 or not CREDENTIAL.search(match.group("rest")):
             continue
         name = match.group("name")
         above = paragraphs[i - 1] if i else ""
@@ -170,7 +167,7 @@ def attribute(
     if dialogue:
         pieces = dialogue.pieces
     else:
-        sole = authors[0] if len(authors) == 1 else None
+        sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
         pieces = [Piece(i, 0, len(p), sole) for i, p in enumerate(paragraphs)]
     segments = _segments(paragraphs, pieces, bios, authors)
     speakers = dialogue.speakers if dialogue else []

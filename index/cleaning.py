@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
+from .people import CREDENTIAL
 from .turns import speaker_line_name, title_case
 from .unwrap import drop_page_furniture, starts_turn, unwrap
 
@@ -124,7 +125,8 @@ def parse_byline(line: str) -> list[str] | None:
     names = []
     for chunk in re.split(r"\s+and\s+|\s+&\s+|,", rest, flags=_I):
         chunk = chunk.strip()
-        if _NAME.match(chunk) and not chunk.lower().startswith(("a ", "the ")):
+        role = chunk.lower().startswith(("a ", "the ")) or CREDENTIAL.search(chunk)  # ", OPINION CONTRIBUTOR"
+        if _NAME.match(chunk) and not role:
             names.append(title_case(chunk))
     return names
 

@@ -25,6 +25,13 @@ _ORGANISATION_WORDS = {
     "publications", "states", "nations", "republic", "kingdom", "city", "county", "church",
     "project", "team", "program", "programme", "organization", "organisation", "secretariat",
 }
+# Words that say what a person does (a bio line's or a byline's role): "columnist", "fellow".
+CREDENTIAL = re.compile(
+    r"\b(fellow|director|columnist|professor|editor|author of|chair|president|senior|analyst|"
+    r"researcher|journalist|correspondent|ambassador|advis[eo]r|scholar|lecturer|contributor|"
+    r"writer|founder|reporter|officer|secretary|head of|co-director|partner)\b",
+    re.IGNORECASE,
+)
 # Words that name a software account or a placeholder, never an author.
 _ACCOUNT_WORDS = {"user", "admin", "administrator", "owner", "unknown", "anonymous", "author", "guest", "root"}
 _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al"}

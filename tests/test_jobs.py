@@ -340,3 +340,29 @@ def test_unnamed_voices_of_two_transcripts_are_two_speakers(tmp_path):
     assert all(len(articles) == 1 for articles in rows.values())
     assert {label.split(" (")[0] for label in rows} == {"Speaker 1", "Speaker 2"}
     assert all(a.authors == [] and a.unnamed_speakers == ["Speaker 1", "Speaker 2"] for a in assistant.articles())
+
+
+def test_a_co_signed_article_is_its_authors_words_jointly(tmp_path):
+    """Two bylined authors and no turns: every body passage is theirs jointly ("A & B"), found by
+    either name, a positions row of its own, and in each co-author's summary (it used to be nobody's)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = [
+        "The Colorado River no longer reaches the sea, and the states that draw on it argue over cuts the river "
+        "has already made for them.",
+        "Farmers use four fifths of the river, and paying them to fallow their least productive fields is cheaper "
+        "than any desalination plant yet proposed.",
+        "Cities can help by pricing water at its real cost: tiered rates that charge more for lawns than for "
+        "drinking water have cut use by a fifth wherever they were tried.",
+    ]
+    (corpus / "joint.txt").write_text("A water plan for the Southwest\n\nBy Daniel Reyes and Priya Natarajan\n\n"
+                                      + "\n\n".join(body) + "\n")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index()
+    joint = "Daniel Reyes & Priya Natarajan"
+    assert {p.author for p in assistant.retriever.snapshot().passages} == {joint}
+    assert [h.author for h in assistant.search("What does Natarajan say about paying farmers?", 3)] == [joint]
+    rows = assistant.positions_report("Should farmers be paid to fallow fields?").positions
+    assert [p.author for p in rows] == [joint]
+    summary = assistant.summarize(author="Priya Natarajan")
+    assert summary.citations and all(c.passage.author == joint for c in summary.citations)

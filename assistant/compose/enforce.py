@@ -314,7 +314,7 @@ class _Checker:
         if self.check is None:
             return numbers, "" if numbers else NO_CITATION
         named = set(named_people(words, self.people))  # re-cited only to the people it names
-        candidates = [n for n, p in enumerate(self.passages, 1) if not named or p.author in named]
+        candidates = [n for n, p in enumerate(self.passages, 1) if not named or named & set(p.voices)]
         backed, why = self.check.cite(words, numbers, quoted, candidates)
         return (backed, why) if not why else (numbers, why)
 

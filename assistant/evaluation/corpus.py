@@ -112,7 +112,7 @@ def reciprocal_rank(gold: Sequence[str], texts: Sequence[str]) -> float:
 def attributed(gold: Sequence[str], passages: Sequence[Passage], person: str) -> bool:
     """Whether the first passage covering a gold span is `person`'s words."""
     rank = first_covering(gold, [p.text for p in passages])
-    return rank is not None and passages[rank].author == person
+    return rank is not None and person in passages[rank].voices
 
 
 def citation_valid(citation: Citation, article_texts: dict[str, str]) -> bool:

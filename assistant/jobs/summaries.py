@@ -224,7 +224,7 @@ def article_scope(assistant: JobContext, article_id: str) -> tuple[str, list[Pas
 
 def author_scope(assistant: JobContext, name: str) -> tuple[str, list[Passage], int]:
     person = assistant.resolve_author(name)
-    passages = _body([p for p in assistant.retriever.snapshot().passages if p.author == person])
+    passages = _body([p for p in assistant.retriever.snapshot().passages if person in p.voices])
     return f"author:{person}", passages, len({p.article_id for p in passages}) or 1
 
 

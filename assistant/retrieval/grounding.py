@@ -149,7 +149,7 @@ def is_grounded(
         return True
     # A question about a person is on topic from the lower bar the jobs use for a named person's
     # passages, when the best of that person's own passages clears it.
-    named_best = max((h.dense for h in hits if h.passage.author in names), default=0.0)
+    named_best = max((h.dense for h in hits if set(h.passage.voices) & set(names)), default=0.0)
     on_topic = best >= bounds.floor or named_best >= bounds.probe_mean + NAMED_SD * bounds.probe_sd
     return (on_topic and unknown_share(question, vocabulary, names) < MAX_UNKNOWN_SHARE
             and not unknown_names(question, vocabulary))

@@ -73,9 +73,10 @@ class Snapshot:
         self.passages = passages
         self.position = {p.id: i for i, p in enumerate(passages)}
         self.kinds = np.array([p.kind for p in passages])
-        self.by_author: dict[str, np.ndarray] = _group(passages, lambda p: p.author)
-        self.by_article: dict[str, np.ndarray] = _group(passages, lambda p: p.article_id)
-        self.people = sorted({p.author for p in passages if p.author} | {n for a in articles for n in a.authors})
+        # A jointly written passage is found under its label and under each co-author's name.
+        self.by_author: dict[str, np.ndarray] = _group(passages, lambda p: {p.author, *p.voices} - {None})
+        self.by_article: dict[str, np.ndarray] = _group(passages, lambda p: {p.article_id})
+        self.people = sorted({v for p in passages for v in p.voices} | {n for a in articles for n in a.authors})
         self._sentence_spans: dict[str, dict[int, tuple[int, int]]] = {}
         self.scope_vectors: dict[bytes, dict[str, tuple]] = {}  # filtered scope -> its vectors (oldest first)
         self.grounding: GroundingCalibration | None = None  # set by `grounding.calibration` on first use
@@ -123,11 +124,11 @@ def _lexical_text(p: Passage) -> str:
     return f"{p.text}\n{p.author or ''} {p.title}"
 
 
-def _group(passages: list[Passage], key) -> dict[str, np.ndarray]:
+def _group(passages: list[Passage], keys) -> dict[str, np.ndarray]:
     groups: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(passages):
-        if key(p):
-            groups[key(p)].append(i)
+        for key in keys(p):
+            groups[key].append(i)
     return {k: np.array(v) for k, v in groups.items()}
 
 
@@ -259,8 +260,9 @@ class HybridRetriever:
         if allowed is not None and allowed.sum() <= EXACT_SCOPE:
             return self._dense_exact(snap, vector, np.flatnonzero(allowed))
         clauses = []
-        if authors:
-            clauses.append({"author": {"$in": list(authors)}})
+        if authors:  # a co-author's name also stands for the joint labels that include it
+            labels = {snap.passages[i].author for name in authors for i in snap.by_author.get(name, [])}
+            clauses.append({"author": {"$in": sorted(labels | set(authors))}})
         if article_ids:
             clauses.append({"article_id": {"$in": list(article_ids)}})
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
