@@ -240,7 +240,7 @@ def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
     out = []
     for line in lines:
         key = normalize(line)
-        repeat = len(line.split()) >= _MIN_REPEAT_WORDS or (_is_heading_like(line) and not speaker_line_name(line))
+        repeat = (len(line.split()) >= _MIN_REPEAT_WORDS or _is_heading_like(line)) and not speaker_line_name(line)
         if key in seen and repeat:
             result.drop([line], "repeated paragraph")
         elif is_pull_quote(line):

@@ -110,11 +110,15 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_PROSE_WORDS = 20  # a paragraph this long is the article's text, no longer its header
+
+
 def read_markdown(path: Path) -> ReadResult:
     """YAML front matter (python-frontmatter) gives the metadata and is not article text; else a
-    leading `# Heading` gives the title. The text is what the rendered Markdown shows (markdown_text)."""
+    first `# Heading` above the prose gives the title. The text is what the rendered Markdown shows (markdown_text)."""
     import frontmatter
     import yaml
+    from markdown_it import MarkdownIt
 
     raw = read_text_file(path)
     try:
@@ -122,12 +126,11 @@ def read_markdown(path: Path) -> ReadResult:
         fields, body = {str(k).lower(): v for k, v in post.metadata.items()}, post.content
     except (yaml.YAMLError, ValueError, TypeError, AttributeError):
         fields, body = {}, raw  # unparsable front matter: keep every line as text, lose nothing
-    first_line = next((line for line in body.splitlines() if line.strip()), "")
-    heading = _ATX_LEVEL1.match(first_line)
+    tokens = MarkdownIt("commonmark").parse(body)
     source = _plain(_first(fields, "source"))
     meta = file_meta(
         path,
-        title=_first(fields, "title", "headline") or (heading.group(1) if heading else None),
+        title=_first(fields, "title", "headline") or _headline(tokens),
         authors=_as_list(_first(fields, "authors", "author", "creator", "by")),
         outlet=_first(fields, "outlet", "publisher", "publication", "site_name", "sitename", "site")
         or (source if "://" not in source else None),
@@ -135,19 +138,28 @@ def read_markdown(path: Path) -> ReadResult:
         url=_first(fields, "url", "source_url", "canonical_url", "permalink", "link")
         or (source if "://" in source else None),
     )
-    return ReadResult(text=markdown_text(body), meta=meta)
+    return ReadResult(text=markdown_text(tokens), meta=meta)
 
 
-def markdown_text(body: str) -> str:
+def _headline(tokens: list) -> str | None:
+    """The first `# Heading` above the text's first paragraph of prose (a section label such as
+    "Opinion" may stand above it)."""
+    for n, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1":
+            return tokens[n + 1].content.strip() or None
+        if token.type == "inline" and len(token.content.split()) >= _PROSE_WORDS:
+            return None
+    return None
+
+
+def markdown_text(tokens: list) -> str:
     """The text a reader of the rendered Markdown sees, one block per paragraph, heading, list
     item or code block: emphasis, link targets, heading and bullet markers are markup, not words
     (`**Anna Berg:**`, `[the report](https://...)`); an ordered item keeps its number ("1776.").
-    Line breaks inside a paragraph stay, for unwrapping. markdown-it-py (CommonMark) parses it."""
-    from markdown_it import MarkdownIt
-
+    Line breaks inside a paragraph stay, for unwrapping. `tokens`: markdown-it-py's (CommonMark) parse."""
     blocks: list[str] = []
     number = ""
-    for token in MarkdownIt("commonmark").parse(body):
+    for token in tokens:
         if token.type == "list_item_open":
             number = f"{token.info}{token.markup} " if token.info else ""
         elif token.type == "inline":
@@ -164,7 +176,6 @@ _INLINE_KEPT = _INLINE_TEXT | {"softbreak", "hardbreak"}
 
 
 # An ATX heading ("## Section ##"): the markers are Markdown syntax, not words of the article.
-_ATX_LEVEL1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 
 
 def _first(fields: dict[str, Any], *keys: str) -> Any:

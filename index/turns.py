@@ -92,7 +92,11 @@ _HEADING = re.compile(
     rf"(?:[^\S\n]+\w+)?[^\S\n]+(?P<what>\w+)\.?|{_COLON})$"
 )
 # A name alone on a line, no colon ("KAREN WU", "Sam Patel" once its timestamp is blanked).
-_NAME_ALONE = re.compile(rf"^(?:{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}})$")
+# An earnings call's "Jane Smith -- Acme Corp -- Chief Executive Officer": firm and role after dashes.
+_AFFILIATION = r"(?:[^\S\n]+(?:--|\u2014|\u2013)[^\S\n]+[^\n]{1,60}?){1,2}"
+_NAME_ALONE = re.compile(
+    rf"^(?P<name>{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,3}})(?P<affiliation>{_AFFILIATION})?$"
+)
 # Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03", "10:03 AM") or Markdown emphasis.
 # Labels are matched on a copy with these blanked to spaces of the same length, so every
 # offset found still points into the paragraph itself.
@@ -256,12 +260,25 @@ def blank_furniture(para: str) -> str:
 
 
 def speaker_line_name(line: str) -> str | None:
-    """The name of a speaker's label line: a name alone in capitals ("KAREN WU", a script) or
-    with a timestamp ("Priya Raman  0:03", a recording tool). It heads each of that speaker's
+    """The name of a speaker's label line: a name alone in capitals ("KAREN WU", a script), with
+    a timestamp ("Priya Raman  0:03", a recording tool) or with firm and role ("Jane Smith -- Acme
+    Corp -- CEO", an earnings call), or a role ("Operator"). It heads each of that speaker's
     speeches: a repeat of it is a label, not a repeated heading, and it is never a headline."""
     label = blank_furniture(line).strip()
+    match = _name_alone(label)
+    if match is None:
+        return None
     stamped = label != line.strip()
-    return label if (label.isupper() or stamped) and _NAME_ALONE.match(label) else None
+    role = key_of(match.group("name")) in _ONE_WORD_ROLES
+    return match.group("name") if label.isupper() or stamped or match.group("affiliation") or role else None
+
+
+def _name_alone(text: str) -> re.Match | None:
+    """A name alone on a line; one word in title case only if it is a role ("Operator")."""
+    match = _NAME_ALONE.match(text)
+    name = match.group("name") if match else ""
+    one_word = " " not in name and not name.isupper()
+    return match if match and (not one_word or key_of(name) in _ONE_WORD_ROLES) else None
 
 
 def _marks(paragraphs: list[str]) -> list[_Mark]:
@@ -301,16 +318,17 @@ def _name_line_marks(paragraphs: list[str]) -> list[_Mark]:
     marks = []
     for i, para in enumerate(paragraphs):
         first, newline, rest = blank_furniture(para).partition("\n")
-        label = first.strip()
-        if not _NAME_ALONE.match(label):
+        match = _name_alone(first.strip())
+        if match is None:
             continue
+        label = match.group("name")
         if rest.strip():  # the speech follows on the next line of the same paragraph
             speech = len(first) + len(newline) + len(rest) - len(rest.lstrip())
             marks.append(_Mark(i, 0, speech, key_of(label), label, named=True))
         else:
             marks.append(_Mark(i, 0, len(para), key_of(label), label, heading="colon", named=True))
     counts = Counter(m.key for m in marks)
-    marks = [m for m in marks if counts[m.key] >= 2 or names_in(m.label) == [title_case(m.label)]]
+    marks = [m for m in marks if counts[m.key] >= 2 or names_in(m.label) == [title_case(m.label)] or _is_role(m.key)]
     counts = Counter(m.key for m in marks)
     return marks if len(counts) >= 2 and max(counts.values()) >= 2 else []
 

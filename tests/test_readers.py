@@ -218,6 +218,14 @@ def test_markdown_is_read_as_its_reader_sees_it(tmp_path):
     assert article.authors == ["Jane Roe"] and article.title == "Why the Budget Vote Matters"
 
 
+def test_a_markdown_headline_under_a_section_label_is_the_title(tmp_path):
+    path = tmp_path / "label.md"
+    path.write_text(f"Opinion\n\n# Chatbots Didn't Break the Essay. They Exposed It.\n\n{LONG}\n\n# Later part\n")
+    assert read_document(path).meta.title == "Chatbots Didn't Break the Essay. They Exposed It."
+    path.write_text(f"{LONG}\n\n# A heading after the prose\n")
+    assert read_document(path).meta.title is None
+
+
 def test_markdown_with_broken_front_matter_loses_nothing(tmp_path):
     path = tmp_path / "broken.md"
     path.write_text(f"---\ntitle: [unclosed\n---\n\n{LONG}\n")

@@ -388,3 +388,22 @@ def test_walk_on_speakers_roles_and_first_names():
                "DE LA CRUZ: A follow-up.", "Chairman Smith: Noted.", "MCCARTHY: We will."]
     attribution, said = said_by(hearing)
     assert said["Noted."] == "Smith" and "Luis de la Cruz" in attribution.speakers
+
+
+def test_an_earnings_calls_name_lines_with_firm_and_role():
+    """"Jane Smith -- Acme Corp -- Chief Executive Officer" alone on a line heads a speech, and so
+    does "Operator"; repeated, they are labels, not repeated paragraphs (dropping one would run
+    the next answer on as the analyst's)."""
+    cfo = "Rahul Mehta -- Acme Corp -- Chief Financial Officer"
+    text = "\n\n".join([
+        "Acme Corp Q3 2024 Earnings Call Transcript", "Operator", "Welcome to the call.",
+        "Jane Smith -- Acme Corp -- Chief Executive Officer", "Revenue rose nine percent.",
+        cfo, "Gross margin expanded.", "Operator", "Our next question comes from Lisa Okafor.",
+        "Lisa Okafor -- Goldman Sachs -- Analyst", "How much of the raise is currency?",
+        cfo, "Very little, Lisa.",
+    ])
+    cleaned = clean(text)
+    assert [d.reason for d in cleaned.dropped] == ["title"]
+    attribution, said = said_by(cleaned.paragraphs)
+    assert said["Very little, Lisa."] == "Rahul Mehta" and said["How much of the raise is currency?"] == "Lisa Okafor"
+    assert said["Our next question comes from Lisa Okafor."] == "Operator" and "Operator" in attribution.unnamed
