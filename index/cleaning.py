@@ -66,6 +66,7 @@ class CleanedText:
     title: str | None = None
     byline_names: list[str] = field(default_factory=list)
     dropped: list[DroppedText] = field(default_factory=list)
+    above_byline: str | None = None  # the line just above the first byline: where a headline stands
 
     @property
     def text(self) -> str:
@@ -189,6 +190,8 @@ def _drop_furniture(lines: list[str], latin: float, result: CleanedText) -> list
             continue
         byline = parse_byline(line)
         if byline is not None:
+            if not result.byline_names and result.above_byline is None and kept:
+                result.above_byline = kept[-1]
             result.byline_names.extend(byline)
             result.drop([line], "byline")
             continue
@@ -254,6 +257,7 @@ def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
 # The title is looked for among the first paragraphs, before the first one of prose.
 _HEADER_PARAGRAPHS = 12
 _PROSE_WORDS = 20
+_LABEL_WORDS = 8  # a menu item, site name or section label above a headline is this short
 _TITLE_FIELD = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", _I)
 _FIELD_LINE = re.compile(r"^[\w ]{1,25}:(\s|$)")
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -266,7 +270,7 @@ def _drop_header(lines: list[str], title: str | None, result: CleanedText) -> li
         wanted = normalize(title)
         at = next((i for i, line in enumerate(header) if normalize(line) == wanted), None)
     else:
-        at = _find_title(lines)
+        at = _find_title(lines, result.above_byline)
     if at is None:
         return lines
     result.title = _bare_title(lines[at])
@@ -287,15 +291,23 @@ def _bare_title(line: str) -> str:
     return text.lstrip("#").strip().rstrip(";,:").strip().strip('"\'')
 
 
-def _find_title(lines: list[str]) -> int | None:
+def _find_title(lines: list[str], above_byline: str | None = None) -> int | None:
     """The article's own headline, with no metadata: a `Title:` field, else among the short
     lines above the first paragraph of prose, the first whose words recur in the body (a
     column name, a site's navigation or another article's headline mostly do not), else the
-    file's first line when it is short."""
+    file's first line when it is short. The line right above a byline comes first."""
     header = lines[:_HEADER_PARAGRAPHS]
     for i, line in enumerate(header):
         if _TITLE_FIELD.match(line):
             return i
+    # A headline stands right above its byline, even one that ends in a full stop; menus, site
+    # names and section labels stand above the headline (and are dropped as its header, so a
+    # line above it that could be a sentence of prose rules it out).
+    for i, line in enumerate(lines):
+        if line and line == above_byline and _is_title_like(line.rstrip(".")):
+            return i
+        if len(line.split()) > _LABEL_WORDS or line.rstrip().endswith(_SENTENCE_END):
+            break
     prose = next((i for i, line in enumerate(header) if len(line.split()) >= _PROSE_WORDS), len(header))
     # Speaker label lines, one name of them repeated, label a transcript's speeches.
     names = Counter(normalize(name) for name in map(speaker_line_name, lines) if name)

@@ -407,3 +407,19 @@ def test_an_earnings_calls_name_lines_with_firm_and_role():
     attribution, said = said_by(cleaned.paragraphs)
     assert said["Very little, Lisa."] == "Rahul Mehta" and said["How much of the raise is currency?"] == "Lisa Okafor"
     assert said["Our next question comes from Lisa Okafor."] == "Operator" and "Operator" in attribution.unnamed
+
+
+def test_the_headline_is_the_line_above_the_byline():
+    """A pasted page: menu items and a section label above the headline, a headline that ends in a
+    full stop; the line above the byline is the title and the labels above it go as its header.
+    A byline at the end of short lines takes nothing with it."""
+    body = "Every weekday morning I ride four miles to my office, and for the first two of them I am safe."
+    page = ("Home\nNews\nBusiness\nOPINION CONTRIBUTORS\n"
+            "Congress has forgotten how to pass a budget. Here's how to make it remember.\n"
+            f"BY ROBERT VANCE, OPINION CONTRIBUTOR - 01/22/24 11:00 AM ET\n\n{body}\n\n{body} Business is slow.")
+    cleaned = clean(page)
+    assert cleaned.title == "Congress has forgotten how to pass a budget. Here's how to make it remember."
+    assert cleaned.byline_names == ["Robert Vance"]
+    assert {d.text: d.reason for d in cleaned.dropped}["Business"] == "header"
+    short = "Short line one.\n\nShort line two.\n\nA third short line.\n\nBy Jane Doe"
+    assert [d.reason for d in clean(short).dropped] == ["byline"]
