@@ -6,6 +6,7 @@ with `--json` and the Gradio API returns.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -102,6 +103,11 @@ def joint_label(names: list[str]) -> str:
 def voices_of(author: str | None) -> list[str]:
     """The people an author label stands for: one person, or each co-author of a joint label."""
     return author.split(JOINT) if author else []
+
+
+def voiced_by(author: str | None, people: Collection[str]) -> bool:
+    """Whether the words of `author` (a person or a joint label) are any of `people`'s."""
+    return any(voice in people for voice in voices_of(author))
 
 
 class Passage(BaseModel):

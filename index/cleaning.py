@@ -256,7 +256,7 @@ def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
 
 # The title is looked for among the first paragraphs, before the first one of prose.
 _HEADER_PARAGRAPHS = 12
-_PROSE_WORDS = 20
+PROSE_WORDS = 20  # a paragraph this long is the article's text, no longer its header
 _LABEL_WORDS = 8  # a menu item, site name or section label above a headline is this short
 _TITLE_FIELD = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", _I)
 _FIELD_LINE = re.compile(r"^[\w ]{1,25}:(\s|$)")
@@ -308,7 +308,7 @@ def _find_title(lines: list[str], above_byline: str | None = None) -> int | None
             return i
         if len(line.split()) > _LABEL_WORDS or line.rstrip().endswith(_SENTENCE_END):
             break
-    prose = next((i for i, line in enumerate(header) if len(line.split()) >= _PROSE_WORDS), len(header))
+    prose = next((i for i, line in enumerate(header) if len(line.split()) >= PROSE_WORDS), len(header))
     # Speaker label lines, one name of them repeated, label a transcript's speeches.
     names = Counter(normalize(name) for name in map(speaker_line_name, lines) if name)
     labels = set(names) if any(n > 1 for n in names.values()) else set()
@@ -328,7 +328,7 @@ def _is_title_like(line: str) -> bool:
     text = line.lstrip("#").strip().rstrip(";,")
     return (
         any(ch.isalpha() for ch in text)
-        and len(text.split()) <= _PROSE_WORDS
+        and len(text.split()) <= PROSE_WORDS
         and not text.endswith((".", '"', "\u201d", ":"))
         and not text.startswith(("[", "("))
         and not _FIELD_LINE.match(text)

@@ -34,7 +34,7 @@ CREDENTIAL = re.compile(
 )
 # Words that name a software account or a placeholder, never an author.
 _ACCOUNT_WORDS = {"user", "admin", "administrator", "owner", "unknown", "anonymous", "author", "guest", "root"}
-_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al"}
+PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al"}
 _NAME_PART = re.compile(r"^[A-Z][\w'\u2019.-]*,?$")
 # Several names in one field: "A; B", "A | B"; and, within a part that is not an institution
 # ("Office of Management and Budget"), "A and B", "A & B".
@@ -64,7 +64,7 @@ def is_person_name(name: str) -> bool:
     parts = name.split()
     if not 2 <= len(parts) <= 6 or re.search(r"[\d@/\\_]", name) or is_institution(name):
         return False
-    return not _is_account(name) and all(_NAME_PART.match(p) or p.lower() in _PARTICLES for p in parts)
+    return not _is_account(name) and all(_NAME_PART.match(p) or p.lower() in PARTICLES for p in parts)
 
 
 def split_people(values: list[str]) -> tuple[list[str], list[str]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .cleaning import PROSE_WORDS
 from .metadata import ArticleMeta
 from .people import split_people
 
@@ -110,9 +111,6 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_PROSE_WORDS = 20  # a paragraph this long is the article's text, no longer its header
-
-
 def read_markdown(path: Path) -> ReadResult:
     """YAML front matter (python-frontmatter) gives the metadata and is not article text; else a
     first `# Heading` above the prose gives the title. The text is what the rendered Markdown shows (markdown_text)."""
@@ -147,7 +145,7 @@ def _headline(tokens: list) -> str | None:
     for n, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
             return tokens[n + 1].content.strip() or None
-        if token.type == "inline" and len(token.content.split()) >= _PROSE_WORDS:
+        if token.type == "inline" and len(token.content.split()) >= PROSE_WORDS:
             return None
     return None
 

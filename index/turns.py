@@ -18,6 +18,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .people import PARTICLES
+
 UNNAMED_QUESTIONER = "Unnamed questioner"
 UNNAMED_ANSWERER = "Unnamed answerer"
 # Labels that stand for someone the text does not name: a speaker of their own, never a person.
@@ -41,9 +43,10 @@ _HEADER_WORDS = {
     "ATTENDEES", "CAST",
 }
 _ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
-# A one-word title-case label ("Note:", "Update:") is mostly article furniture: it is a turn only
-# as one of these roles or when it names someone the text names in full ("Berg:").
-_ONE_WORD_ROLES = _ROLE_WORDS | {
+# Parts a speaker plays, not names: voices of their transcript, never authors or institutions. A
+# one-word title-case label ("Note:", "Update:") is mostly article furniture: it is a turn only as
+# one of these roles or when it names someone the text names in full ("Berg:").
+_ROLE_LABELS = _ROLE_WORDS | {
     "INTERVIEWEE", "QUESTIONER", "PRESENTER", "ANCHOR", "CALLER", "WITNESS", "OPERATOR", "NARRATOR",
     "ANNOUNCER", "BAILIFF", "CLERK", "MARSHAL", "CRIER", "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "PRESIDING OFFICER",
     "COURT", "DEFENDANT", "PLAINTIFF", "PROSECUTOR", "JUROR", "SPEAKER", "DEPUTY SPEAKER",
@@ -164,7 +167,6 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
-_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al"}
 _CONTRACTION = re.compile(r"['\u2019](?:m|ve|d|ll|re|t)$")  # "I'm Priya Raman": "I'm" is no part of her name
 
 
@@ -179,13 +181,13 @@ def names_in(line: str) -> list[str]:
         bare = core.strip(".").upper()
         possessive = core.endswith(("'s", "\u2019s", "'", "\u2019")) or bool(_CONTRACTION.search(core))
         capital = bool(re.match(r"[A-Z]", core)) and bare not in _FUNCTION_WORDS and not possessive
-        if run and word == core and core in _PARTICLES:  # "Luis de la Cruz"
+        if run and word == core and core in PARTICLES:  # "Luis de la Cruz"
             run.append(core)
             continue
         if capital and run and len(bare) > 1 and _case_changes(run, core):
             _flush(run, names)  # "the United States HUGO L. BLACK": two names
             run = []
-        if capital and (run or bare not in _TITLES | _COURTESY | _ONE_WORD_ROLES):  # "Moderator Ana Ferreira"
+        if capital and (run or bare not in _TITLES | _COURTESY | _ROLE_LABELS):  # "Moderator Ana Ferreira"
             run.append(core)
         sentence_end = core.endswith(".") and len(bare) > 2 and bare not in _SUFFIXES | _TITLES
         if not capital or word != core or sentence_end:  # a lower-case word or punctuation ends a name
@@ -201,7 +203,7 @@ def _case_changes(run: list[str], word: str) -> bool:
 
 
 def _flush(run: list[str], names: list[str]) -> None:
-    while run and (run[-1].strip(".").upper() == "ESQ" or run[-1] in _PARTICLES):
+    while run and (run[-1].strip(".").upper() == "ESQ" or run[-1] in PARTICLES):
         run.pop()
     if run and len(run[-1]) > 3 and run[-1].endswith(".") and run[-1].strip(".").upper() not in _SUFFIXES:
         run[-1] = run[-1][:-1]  # the full stop of the sentence the name ends ("... with John Doe.")
@@ -269,7 +271,7 @@ def speaker_line_name(line: str) -> str | None:
     if match is None:
         return None
     stamped = label != line.strip()
-    role = key_of(match.group("name")) in _ONE_WORD_ROLES
+    role = key_of(match.group("name")) in _ROLE_LABELS
     return match.group("name") if label.isupper() or stamped or match.group("affiliation") or role else None
 
 
@@ -278,7 +280,7 @@ def _name_alone(text: str) -> re.Match | None:
     match = _NAME_ALONE.match(text)
     name = match.group("name") if match else ""
     one_word = " " not in name and not name.isupper()
-    return match if match and (not one_word or key_of(name) in _ONE_WORD_ROLES) else None
+    return match if match and (not one_word or key_of(name) in _ROLE_LABELS) else None
 
 
 def _marks(paragraphs: list[str]) -> list[_Mark]:
@@ -372,10 +374,10 @@ def _dialogue(
     participants: list[str] = names_in(title or "")
     roles: dict[str, str] = {}
     turn_marks: list[_Mark] = []
+    talking = False  # a turn that ends the header has come (a one-word "Transcript: ..." does not)
     for mark in marks:
         content = paragraphs[mark.paragraph][mark.speech_start :].split("\n")[0]
-        # A one-word label ("Transcript: ...") does not end the header unless it is a role.
-        header = not any(_opens_talk(m) for m in turn_marks) and (mark.key in _HEADER_WORDS or not mark.heading)
+        header = not talking and (mark.key in _HEADER_WORDS or not mark.heading)
         if header and (mark.heading or _is_participants(mark.key, content)):
             names = names_in(content)
             participants.extend(names)
@@ -383,6 +385,7 @@ def _dialogue(
                 roles[mark.key] = names[0]
             continue
         turn_marks.append(mark)
+        talking = talking or _opens_talk(mark)
     first_turn = turn_marks[0].paragraph if turn_marks else len(paragraphs)
     for line in "\n".join(paragraphs[:first_turn]).split("\n"):
         header = _HEADER_LINE.match(line.strip())  # "Moderator: Ann Lee" in title case
@@ -416,7 +419,7 @@ def _is_unnamed(key: str) -> bool:
 def _is_role(key: str) -> bool:
     """"INTERVIEWER", "THE PRESIDENT", "THE SECRETARY-GENERAL", "CALLER (DAVE OHIO)": an office or
     a part in the talk, not a name (a "THE ..." label is a role, never an institution)."""
-    return key.startswith("THE ") or key.split(" (")[0] in _ONE_WORD_ROLES
+    return key.startswith("THE ") or key.split(" (")[0] in _ROLE_LABELS
 
 
 def _numbered(key: str) -> bool:

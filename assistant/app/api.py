@@ -13,7 +13,7 @@ from typing import Any
 from assistant.app.render import article_label, render_answer, renumber_positions
 from assistant.compose.local_model import display_name
 from assistant.core import Assistant, UsageError
-from assistant.models import Answer, Citation, Counterpoints, Passage, Position, Positions, Sources, Summary, voices_of
+from assistant.models import Answer, Citation, Counterpoints, Passage, Position, Positions, Sources, Summary, voiced_by
 from assistant.retrieval.conversation import History
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def _call(assistant: Assistant, method: str, *args, **kwargs):
 def _within_scope(assistant: Assistant, positions: list[Position]) -> list[Position]:
     """Positions kept within the assistant's filters, whoever computed them."""
     if assistant.scope_authors:
-        positions = [p for p in positions if set(voices_of(p.author)) & set(assistant.scope_authors)]
+        positions = [p for p in positions if voiced_by(p.author, assistant.scope_authors)]
     if assistant.scope_articles:
         for p in positions:
             p.citations = [c for c in p.citations if c.passage.article_id in assistant.scope_articles]
@@ -165,6 +165,6 @@ def _within_scope(assistant: Assistant, positions: list[Position]) -> list[Posit
 
 def _passage_filter(authors: list[str] | None, articles: list[str] | None):
     def keep(p: Passage) -> bool:
-        return (not authors or bool(set(p.voices) & set(authors))) and (not articles or p.article_id in articles)
+        return (not authors or voiced_by(p.author, authors)) and (not articles or p.article_id in articles)
 
     return keep

@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.citations import ABBREVIATION, make_citation, normalize, quotable_sentences, quote_in
 from assistant.compose.support import NO_CITATION, REASONS, Encode, SupportCheck
-from assistant.models import Citation, Passage
+from assistant.models import Citation, Passage, voiced_by
 from assistant.retrieval.query import named_people
 
 log = logging.getLogger(__name__)
@@ -314,7 +314,7 @@ class _Checker:
         if self.check is None:
             return numbers, "" if numbers else NO_CITATION
         named = set(named_people(words, self.people))  # re-cited only to the people it names
-        candidates = [n for n, p in enumerate(self.passages, 1) if not named or named & set(p.voices)]
+        candidates = [n for n, p in enumerate(self.passages, 1) if not named or voiced_by(p.author, named)]
         backed, why = self.check.cite(words, numbers, quoted, candidates)
         return (backed, why) if not why else (numbers, why)
 

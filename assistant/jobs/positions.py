@@ -24,7 +24,7 @@ import numpy as np
 from assistant.citations import make_citation
 from assistant.compose.extractive import Encode, best_quotes
 from assistant.jobs import llm_common, stance
-from assistant.models import Citation, PairStance, Passage, Position, Positions, Stance, voices_of
+from assistant.models import Citation, PairStance, Passage, Position, Positions, Stance, voiced_by
 from assistant.retrieval import grounding
 from assistant.retrieval.hybrid import Hit, plan_search
 from assistant.retrieval.speakers import Speaker, cached_encoder, speaker_hits, speakers
@@ -97,7 +97,7 @@ def gather(assistant: JobContext, question: str) -> tuple[str, list[Row], np.nda
         return plan.text, [], vector
     pool = speakers(retriever)
     if plan.authors:
-        pool = [s for s in pool if set(voices_of(s.author)) & set(plan.authors)]  # co-authors too
+        pool = [s for s in pool if voiced_by(s.author, plan.authors)]  # co-authors too
     rows = []
     floor = grounding.topic_floor(retriever, named=bool(plan.authors))
     for speaker in pool:

@@ -19,7 +19,7 @@ import re
 from statistics import mean, pstdev
 from typing import TYPE_CHECKING
 
-from assistant.models import GroundingCalibration
+from assistant.models import GroundingCalibration, voiced_by
 from assistant.retrieval.lexical import tokenize
 
 if TYPE_CHECKING:
@@ -114,7 +114,11 @@ def topic_floor(retriever: HybridRetriever, named: bool = False) -> float:
     bounds = calibration(retriever)
     if bounds is None:
         return 1.0
-    return bounds.probe_mean + NAMED_SD * bounds.probe_sd if named else bounds.floor
+    return named_floor(bounds) if named else bounds.floor
+
+
+def named_floor(bounds: GroundingCalibration) -> float:
+    return bounds.probe_mean + NAMED_SD * bounds.probe_sd
 
 
 def unknown_share(question: str, vocabulary: dict, names: list[str]) -> float:
@@ -149,7 +153,7 @@ def is_grounded(
         return True
     # A question about a person is on topic from the lower bar the jobs use for a named person's
     # passages, when the best of that person's own passages clears it.
-    named_best = max((h.dense for h in hits if set(h.passage.voices) & set(names)), default=0.0)
-    on_topic = best >= bounds.floor or named_best >= bounds.probe_mean + NAMED_SD * bounds.probe_sd
+    named_best = max((h.dense for h in hits if voiced_by(h.passage.author, names)), default=0.0)
+    on_topic = best >= bounds.floor or named_best >= named_floor(bounds)
     return (on_topic and unknown_share(question, vocabulary, names) < MAX_UNKNOWN_SHARE
             and not unknown_names(question, vocabulary))
