@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.citations import make_citation
-from assistant.compose.extractive import Encode, best_quotes
+from assistant.compose.extractive import ANSWER_QUOTE_WORDS, MIN_QUOTE_WORDS, Encode, best_quotes
 from assistant.jobs import llm_common, stance
 from assistant.models import Citation, PairStance, Passage, Position, Positions, Stance, voiced_by
 from assistant.retrieval import grounding
@@ -108,7 +108,9 @@ def gather(assistant: JobContext, question: str) -> tuple[str, list[Row], np.nda
     return plan.text, rows, vector
 
 
-def strongest(hits: list[Hit], vector: np.ndarray, encode: Encode) -> list[tuple[Passage, str]]:
+def strongest(
+    hits: list[Hit], vector: np.ndarray, encode: Encode, min_words: int = MIN_QUOTE_WORDS
+) -> list[tuple[Passage, str]]:
     """The 1-3 strongest passages, each with its sentence closest to the question.
 
     Strength is the passage's similarity plus its best sentence's: a passage vector
@@ -116,17 +118,19 @@ def strongest(hits: list[Hit], vector: np.ndarray, encode: Encode) -> list[tuple
     ("Russia is already the second-most sanctioned country") can rank below a vaguer one.
     """
     passages = [h.passage for h in hits]
-    quotes = best_quotes(passages, vector, encode)
+    quotes = best_quotes(passages, vector, encode, min_words=min_words)
     scores = [h.dense + float(s) for h, s in zip(hits, encode(quotes) @ vector, strict=True)] if quotes else []
     ranked = sorted(zip(passages, quotes, scores, strict=True), key=lambda t: -t[2])
     return [(p, q) for p, q, _ in ranked[:MAX_EVIDENCE]]
 
 
-def cite_rows(rows: list[Row], vector: np.ndarray, encode: Encode, texts: dict[str, str]) -> None:
+def cite_rows(
+    rows: list[Row], vector: np.ndarray, encode: Encode, texts: dict[str, str], min_words: int = MIN_QUOTE_WORDS
+) -> None:
     """Number every row's citations in one sequence (rows are shown together)."""
     n = 0
     for row in rows:
-        for passage, quote in strongest(row.hits, vector, encode):
+        for passage, quote in strongest(row.hits, vector, encode, min_words):
             citation = make_citation(n + 1, quote, passage, texts.get(passage.article_id, ""))
             if citation:
                 row.citations.append(citation)
@@ -150,7 +154,7 @@ def speaker_view(assistant: JobContext, speaker: Speaker, text: str, vector: np.
     row = Row(speaker, evidence(hits, grounding.topic_floor(assistant.retriever)))
     if not row.hits:
         return None
-    cite_rows([row], vector, encode, assistant.article_texts())
+    cite_rows([row], vector, encode, assistant.article_texts(), ANSWER_QUOTE_WORDS)
     return representative(row.citations, vector, encode) if row.citations else None
 
 
