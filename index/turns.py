@@ -238,11 +238,17 @@ def initials(name: str) -> str:
 
 
 def display(label: str) -> str:
-    """An unresolved label as shown: title case, without "Mr." before a title or a full name
-    ("Justice Stewart", "David Holloway"); "Mr. Haines" keeps it."""
+    """An unresolved label as shown: title case, and a person's name without the honorific or title
+    before it when the rest is a full name ("Sen. Marcus Hale" -> "Marcus Hale", "Mr David Holloway"
+    -> "David Holloway": the person is the name, whatever office they hold); a surname keeps them
+    ("Justice Stewart", "Mr. Haines")."""
     words = re.sub(r"\s+", " ", label.strip()).split()
-    titled = len(words) > 1 and words[1].strip(".").upper() in _TITLES
-    if words[0].strip(".").upper() in _COURTESY and (titled or len(words) > 2):  # "Mr David Holloway"
+    lead = 0
+    while lead < len(words) and words[lead].strip(".").upper() in _TITLES | _COURTESY:
+        lead += 1
+    if 0 < lead and len(_name_words(key_of(" ".join(words[lead:])))) >= 2:
+        words = words[lead:]
+    elif len(words) > 1 and words[0].strip(".").upper() in _COURTESY and lead > 1:  # "Mr. Justice Stewart"
         words = words[1:]
     return " ".join(title_case(w) if w.isupper() else w for w in words)  # "Mr. HAINES" -> "Mr. Haines"
 

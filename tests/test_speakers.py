@@ -333,6 +333,19 @@ def test_broadcast_parliament_and_court_labels():
     assert set(attribution.unnamed) == {"The Court", "The Witness"}  # roles: voices, not authors
 
 
+def test_an_office_or_degree_before_a_full_name_is_no_part_of_the_name():
+    """"Sen. Marcus Hale" and "Hale" are Marcus Hale (a question naming him finds his words); a
+    title before a surname alone stays ("Justice Stewart")."""
+    debate = ["**MODERATOR (Joanna Whitley):** Senator, your objection?",
+              "**Sen. Marcus Hale:** Ratepayers carry the overrun risk.",
+              "**Dr. Imani Okonkwo:** The risk is priced in.", "**Hale:** Then cap it.",
+              "**Okonkwo:** I would support a cap.", "MR. JUSTICE STEWART: Is that all?"]
+    attribution, said = said_by(debate)
+    assert said["Ratepayers carry the overrun risk."] == said["Then cap it."] == "Marcus Hale"
+    assert said["I would support a cap."] == "Imani Okonkwo" and said["Is that all?"] == "Justice Stewart"
+    assert {"Marcus Hale", "Imani Okonkwo"} <= set(attribution.authors)
+
+
 def test_a_recording_tools_speaker_lines_are_kept_and_never_a_title():
     """"Priya Raman  0:03" lines repeat with only the time changing, like a page footer; they are
     labels, so cleaning keeps them, the headline stays the title and "I'm" is no part of a name."""
