@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.models import joint_label
 
+from .interview import find_interview
 from .people import CREDENTIAL
 from .turns import Piece, find_dialogue, key_of, names_in, title_case
 
@@ -141,7 +142,8 @@ def attribute(
     known = list(metadata_authors or []) + [b for b in byline if b not in (metadata_authors or [])]
     first_bios = _find_bios(paragraphs, known)
     bio_people = [person for person, _ in first_bios.values()]
-    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title)
+    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title) or find_interview(
+        paragraphs, known, title)
     named_speakers = [s for s in dialogue.speakers if s not in dialogue.unnamed] if dialogue else []
     people = list(dict.fromkeys(known + named_speakers))
     bios = _find_bios(paragraphs, people)
