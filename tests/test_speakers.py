@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from index.attribution import Attribution, attribute
 from index.cleaning import clean, parse_byline
+from index.pipeline import prepare_article
 from index.readers import read_html
 from index.turns import UNNAMED_QUESTIONER
 
@@ -436,3 +437,67 @@ def test_the_headline_is_the_line_above_the_byline():
     assert {d.text: d.reason for d in cleaned.dropped}["Business"] == "header"
     short = "Short line one.\n\nShort line two.\n\nA third short line.\n\nBy Jane Doe"
     assert [d.reason for d in clean(short).dropped] == ["byline"]
+
+
+INTERVIEW_ANSWERS = [
+    "Honestly, no. I started out sympathetic, but the trial reports kept overclaiming.",
+    "Selection. The firms that signed up were the ones that were always going to succeed.",
+    "In knowledge work, perhaps. A nurse cannot compress a patient's needs into four days.",
+    "A legal right to request shorter hours, and a randomised trial in the public sector.",
+]
+
+
+def interview_page(questions: list[str], intro: str) -> str:
+    turns = [f"**{q}**\n\n{a}" for q, a in zip(questions, INTERVIEW_ANSWERS, strict=True)]
+    return "\n\n".join(["# The Four-Day Week, Reconsidered", "By Miriam Castellanos", intro, *turns]) + "\n"
+
+
+def test_an_interview_without_labels_gives_the_answers_to_the_interviewee(tmp_path):
+    """Bold questions with no names, answers under them: the questions are the byline's, the answers
+    the person the introduction presents (never the writer's); the introduction stays the writer's."""
+    intro = ("The economist Tobias Reinholt is not persuaded by the pilots. A professor at the Hallam School "
+             "of Economics, Reinholt spent three years reanalysing the trial data. We spoke in January.")
+    questions = ["Your book lands as governments fund pilots. Was the timing deliberate?", "What's the gap?",
+                 "Supporters say productivity held steady. Isn't that the point?", "What would you do instead?"]
+    path = tmp_path / "interview.md"
+    path.write_text(interview_page(questions, intro), encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {p.text: p.author for p in passages}
+    assert article.authors == ["Miriam Castellanos"] and "Tobias Reinholt" in article.speakers
+    assert all(said[a] == "Tobias Reinholt" for a in INTERVIEW_ANSWERS)
+    assert said["What's the gap?"] == "Miriam Castellanos" and said[intro] == "Miriam Castellanos"
+
+
+@pytest.mark.parametrize("questions, intro", [
+    # An op-ed asking itself rhetorical questions ("we", not "you"): all the writer's.
+    (["So why do we keep funding pilots?", "What does the evidence say?", "Who pays for the extra staff?",
+      "What should we do instead?"],
+     "The economist Tobias Reinholt has made the sceptic's case well. Reinholt is right, and here is why."),
+    # Questions put to "you" but nobody presented: a writer's FAQ, all the writer's.
+    (["Will you lose pay?", "Can your employer refuse?", "What if you work shifts?", "Where do you apply?"],
+     "Here is what the new rules mean for workers."),
+])
+def test_questions_in_an_article_are_no_interview_without_one(tmp_path, questions, intro):
+    path = tmp_path / "oped.md"
+    path.write_text(interview_page(questions, intro), encoding="utf-8")
+    _, passages = prepare_article(path, None, "0" * 64)
+    assert {p.author for p in passages} == {"Miriam Castellanos"}
+
+
+def test_an_answer_is_found_before_the_question_it_answers(tmp_path):
+    """Searching an interview's topic finds the interviewee's answer before the question that repeats
+    the topic's words (a question asks; it is no evidence)."""
+    from conftest import make_settings
+
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    intro = "The economist Tobias Reinholt doubts the pilots. Reinholt spent three years on the trial data."
+    questions = ["Was the timing of your book about four-day-week pilots deliberate?", "What's the gap?",
+                 "Supporters say productivity held steady. Isn't that the point?", "What would you do instead?"]
+    (corpus / "interview.md").write_text(interview_page(questions, intro), encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index([corpus])
+    found = [p.text for p in assistant.search("Was the timing of the book about four-day-week pilots deliberate?", 10)]
+    assert found.index(INTERVIEW_ANSWERS[0]) < found.index(questions[0])

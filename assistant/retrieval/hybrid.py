@@ -27,12 +27,17 @@ from assistant.retrieval.lexical import common_words, tokenize
 from assistant.retrieval.query import QueryPlan, Roster, negate, roles_in
 from index.attribution import pen_names
 from index.embeddings import Embedder
+from index.interview import is_question
 from index.store import Store
 
 CANDIDATES = 40
 SENTENCE_CANDIDATES = 120
 PASSAGE_WEIGHT = 0.3  # dense score = 0.3 passage similarity + 0.7 best-sentence similarity
 RRF_K = 60
+# A passage that is one question (a reporter's, an interviewer's) asks; it does not answer: in both
+# rankings it counts as if 5 places lower, so an answer on the same topic comes first. Measured on
+# the six dev and check sets: MRR@5 up on two (0.690 -> 0.695, 0.680 -> 0.704), the others unchanged.
+QUESTION_SHIFT = 5
 # BM25 votes at 0.3 of the dense ranking: on this corpus it mostly breaks ties between
 # near-equal dense matches; at equal weight its noise outvotes clearly better dense hits.
 LEXICAL_WEIGHT = 0.3
@@ -73,6 +78,7 @@ class Snapshot:
         self.passages = passages
         self.position = {p.id: i for i, p in enumerate(passages)}
         self.kinds = np.array([p.kind for p in passages])
+        self.asks = np.array([is_question(p.text) for p in passages], dtype=bool)
         # A jointly written passage is found under its label and under each co-author's name.
         self.by_author: dict[str, np.ndarray] = _group(passages, lambda p: {p.author, *p.voices} - {None})
         self.by_article: dict[str, np.ndarray] = _group(passages, lambda p: {p.article_id})
@@ -327,7 +333,7 @@ class HybridRetriever:
         fused: dict[int, float] = defaultdict(float)
         for weight, ranking in ((1.0, dense), (LEXICAL_WEIGHT, lexical)):
             for rank, i in enumerate(sorted(ranking, key=ranking.get, reverse=True)):
-                fused[i] += weight / (RRF_K + rank + 1)
+                fused[i] += weight / (RRF_K + rank + 1 + QUESTION_SHIFT * snap.asks[i])
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         return [
             Hit(
