@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from assistant.models import joint_label
 
 from .interview import find_interview
-from .people import CREDENTIAL
+from .people import CREDENTIAL, is_institution
 from .turns import Piece, find_dialogue, key_of, names_in, title_case
+from .unwrap import is_block_quote
 
 _NAME_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
 _FULL_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}"
@@ -170,11 +171,35 @@ def attribute(
         pieces = dialogue.pieces
     else:
         sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
-        pieces = [Piece(i, 0, len(p), sole) for i, p in enumerate(paragraphs)]
+        quoted = _block_quotes(paragraphs, authors)
+        pieces = [Piece(i, 0, len(p), quoted.get(i, sole), i in quoted or i - 1 in quoted)
+                  for i, p in enumerate(paragraphs)]
     segments = _segments(paragraphs, pieces, bios, authors)
     speakers = dialogue.speakers if dialogue else []
     unnamed = [s for s in speakers if s in dialogue.unnamed] if dialogue else []
     return Attribution(authors, speakers, unnamed, credentials, segments)
+
+
+def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:
+    """Block quotations introduced by a line naming whose words they are ("As Harold Finch wrote in
+    his 2019 column:"): paragraph index -> that person. An essay quoting its opponent at length
+    must not put the opponent's words in the writer's mouth. The lead-in must end with a colon and
+    name one person who is not a writer (in full, or by a surname the text gave in full before);
+    a quotation it does not name anyone for stays the writer's."""
+    quoted: dict[int, str] = {}
+    named: list[str] = []
+    writer_names = {key_of(w).split()[-1] for w in writers}
+    for i, para in enumerate(paragraphs):
+        lead = paragraphs[i - 1].rstrip() if i else ""
+        if is_block_quote(para) and lead.endswith(":") and not is_block_quote(lead):
+            sentence = re.split(r"(?<=[.!?])\s+", lead)[-1]
+            people = [n for n in names_in(sentence) if not is_institution(n)]
+            people = people or [n for n in named if re.search(rf"\b{re.escape(n.split()[-1])}\b", sentence)]
+            people = [n for n in dict.fromkeys(people) if key_of(n).split()[-1] not in writer_names]
+            if len(people) == 1:
+                quoted[i] = people[0]
+        named.extend(n for n in names_in(para) if not is_institution(n))
+    return quoted
 
 
 def _authors_from_text(paragraphs: list[str]) -> list[str]:

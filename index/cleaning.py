@@ -22,7 +22,7 @@ from assistant.models import DroppedText, DropReason
 
 from .people import CREDENTIAL
 from .turns import speaker_line_name, title_case
-from .unwrap import drop_page_furniture, starts_turn, unwrap
+from .unwrap import drop_page_furniture, paragraph_lines, starts_turn, unwrap
 
 _I = re.IGNORECASE
 _LABELLED_CAPTION = re.compile(r"^(image|images|photo|photograph|picture|credit|credits|illustration)\s*:", _I)
@@ -162,7 +162,7 @@ def clean(raw: str, title: str | None = None) -> CleanedText:
     else:
         # Caption pairs are consecutive lines with no blank line between them; blank
         # lines stay in `lines` as "" so that adjacency can be judged.
-        lines = [line.strip() for line in raw_lines]
+        lines = paragraph_lines(raw_lines)
     kept = _drop_furniture(lines, _latin_share(raw), result)
     kept = _drop_repeats(kept, result)
     result.paragraphs = _drop_header(kept, title, result)

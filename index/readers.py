@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from .cleaning import PROSE_WORDS
 from .metadata import ArticleMeta
 from .people import split_people
+from .unwrap import BLOCK_INDENT
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -157,12 +158,15 @@ def markdown_text(tokens: list) -> str:
     Line breaks inside a paragraph stay, for unwrapping. `tokens`: markdown-it-py's (CommonMark) parse."""
     blocks: list[str] = []
     number = ""
+    quoted = 0  # the depth of `>` block quotations: their lines keep unwrap.BLOCK_INDENT
     for token in tokens:
+        quoted += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
         if token.type == "list_item_open":
             number = f"{token.info}{token.markup} " if token.info else ""
         elif token.type == "inline":
             kept = [c for c in token.children or [] if c.type in _INLINE_KEPT]
-            blocks.append(number + "".join(c.content if c.type in _INLINE_TEXT else "\n" for c in kept))
+            text = number + "".join(c.content if c.type in _INLINE_TEXT else "\n" for c in kept)
+            blocks.append(BLOCK_INDENT + text.replace("\n", "\n" + BLOCK_INDENT) if quoted else text)
             number = ""
         elif token.type in ("fence", "code_block", "html_block"):
             blocks.append(token.content.rstrip("\n"))
@@ -204,8 +208,33 @@ def read_html(path: Path) -> ReadResult:
         path, title=found.title, authors=[found.author] if found.author else [],
         outlet=found.sitename, date=found.date, url=found.url,
     )
-    paragraphs = [text.replace("\n", "\n\n"), *author_boxes(html, text)]
+    quoted = block_quotations(html)
+    paragraphs = [BLOCK_INDENT + line if " ".join(line.split()) in quoted else line for line in text.split("\n")]
+    paragraphs += author_boxes(html, text)
     return ReadResult(text="\n\n".join(paragraphs), meta=meta)
+
+
+def _page_tree(html: str) -> Any | None:
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def block_quotations(html: str) -> set[str]:
+    """The paragraphs of the page's `<blockquote>` elements, whitespace collapsed. trafilatura's
+    text keeps their words but not that they are quoted, which attribution needs (an essay quoting
+    its opponent at length); they are marked in the text with unwrap.BLOCK_INDENT."""
+    tree = _page_tree(html)
+    if tree is None:
+        return set()
+    quoted = set()
+    for block in tree.iter("blockquote"):
+        parts = block.findall(".//p") or [block]
+        quoted.update(" ".join(part.text_content().split()) for part in parts)
+    return quoted - {""}
 
 
 # An element whose class or id names it an author box: `<aside class="bio">`, `<div class="author-bio">`.
@@ -219,11 +248,8 @@ def author_boxes(html: str, extracted: str) -> list[str]:
     buttons but loses the one line that says who wrote the piece ("'The Forester' was a pen
     name of Thomas Paine"). Attribution reads such bio lines, so they are kept as paragraphs.
     """
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    tree = _page_tree(html)
+    if tree is None:
         return []
     seen = " ".join(extracted.split())
     boxes = []
@@ -289,7 +315,7 @@ def read_docx(path: Path) -> ReadResult:
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = [
-            _table_text(block) if isinstance(block, Table) else block.text
+            _table_text(block) if isinstance(block, Table) else _docx_paragraph(block)
             for block in document.iter_inner_content()
         ]
         props = document.core_properties
@@ -297,7 +323,16 @@ def read_docx(path: Path) -> ReadResult:
         meta = file_meta(path, title=props.title, authors=[props.author or ""], date=created)
     except Exception as exc:  # a parser of untrusted input fails in many ways
         raise ReadError(f"broken .docx: {type(exc).__name__}: {exc}"[:200]) from exc
-    return ReadResult(text="\n\n".join(b.strip() for b in blocks if b.strip()), meta=meta)
+    return ReadResult(text="\n\n".join(b.rstrip() for b in blocks if b.strip()), meta=meta)
+
+
+def _docx_paragraph(paragraph: Any) -> str:
+    """A paragraph's text; one in Word's quotation styles ("Quote", "Intense Quote") or indented on
+    the left keeps unwrap.BLOCK_INDENT: a block quotation, as indentation marks one in plain text."""
+    text = paragraph.text.strip()
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    indent = paragraph.paragraph_format.left_indent
+    return BLOCK_INDENT + text if "quote" in style.lower() or (indent is not None and indent > 0) else text
 
 
 def _table_text(table: Any) -> str:

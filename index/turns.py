@@ -35,7 +35,10 @@ _TITLES = {
     "CHAIRMAN", "CHAIRWOMAN", "CHAIR", "DEAN",
 }
 _SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ"}
-_FUNCTION_WORDS = {"OF", "BY", "AND", "THE", "ON", "FOR", "IN", "AT", "TO", "WITH", "VS", "V", "A", "AN", "FROM"}
+_FUNCTION_WORDS = {
+    "OF", "BY", "AND", "THE", "ON", "FOR", "IN", "AT", "TO", "WITH", "VS", "V", "A", "AN", "FROM",
+    "AS", "BUT", "WHEN", "WHILE", "IF", "SO",  # sentence openers: "As Harold Finch wrote:"
+}
 # Header labels that introduce a list of people, not a turn ("Participants: A, B").
 _HEADER_WORDS = {
     "PARTICIPANTS", "PARTICIPANT", "MODERATOR", "MODERATORS", "PANELISTS", "PANEL", "GUESTS", "GUEST",

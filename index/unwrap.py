@@ -45,6 +45,11 @@ _MAX_WIDTH = 130  # wider "lines" are whole paragraphs of pasted web text
 _MAX_BLOCK_LINES = 20  # more non-blank lines per blank line: blank lines are page breaks
 _FOOTER_MIN_REPEATS = 3
 _FOOTER_MAX_WORDS = 25
+# A block quotation (lines indented together, Markdown's `>`) stays one paragraph of the cleaned
+# text, marked by this indentation, so that attribution can tell quoted words from the writer's.
+BLOCK_INDENT = "    "
+_BLOCK_MIN_INDENT = 2
+_BLOCK_MAX_SHARE = 0.5
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-\u2013\u2014\s]*#[-\u2013\u2014\s]*(?:(?:of|/)\s*#)?$", re.IGNORECASE)
 
 
@@ -107,6 +112,34 @@ def _is_heading(line: str) -> bool:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
+
+
+def is_block_quote(paragraph: str) -> bool:
+    """A paragraph of the cleaned text set off as a block quotation (see BLOCK_INDENT)."""
+    return paragraph.startswith(BLOCK_INDENT) and bool(paragraph.strip())
+
+
+def paragraph_lines(lines: list[str]) -> list[str]:
+    """The lines of text that is not hard-wrapped, stripped; where indentation is the exception (at
+    most _BLOCK_MAX_SHARE of the paragraphs: not a text indenting every paragraph), a run of lines
+    indented together is one block quotation, one line marked with BLOCK_INDENT."""
+    indented = [bool(line.strip()) and _indent(line.expandtabs(4)) >= _BLOCK_MIN_INDENT for line in lines]
+    # Units: a run of indented lines counts once, any other non-blank line once.
+    runs = sum(1 for i, inside in enumerate(indented) if inside and not (i and indented[i - 1]))
+    units = runs + sum(1 for line, inside in zip(lines, indented, strict=True) if line.strip() and not inside)
+    if runs > _BLOCK_MAX_SHARE * units:
+        return [line.strip() for line in lines]
+    out: list[str] = []
+    run: list[str] = []
+    for line, inside in zip([*lines, ""], [*indented, False], strict=True):
+        if inside:
+            run.append(line.strip())
+            continue
+        if run:
+            out.append(BLOCK_INDENT + " ".join(run))
+        run = []
+        out.append(line.strip())
+    return out[:-1]
 
 
 def starts_turn(line: str) -> bool:

@@ -501,3 +501,54 @@ def test_an_answer_is_found_before_the_question_it_answers(tmp_path):
     assistant.index([corpus])
     found = [p.text for p in assistant.search("Was the timing of the book about four-day-week pilots deliberate?", 10)]
     assert found.index(INTERVIEW_ANSWERS[0]) < found.index(questions[0])
+
+
+LEAD_IN = "The case for closing libraries is easy to state, and many have stated it. As Harold Finch wrote in 2019:"
+FINCH = ["Nobody under forty has set foot in a public library in years, and", "nobody needs to. Nostalgia is not",
+         "a public service."]
+REPLY = "There is a lot in that paragraph that sounds like realism. Almost none of it survives a visit."
+
+
+def write_block_quote(path: Path) -> None:
+    """LEAD_IN, FINCH as a block quotation in `path`'s format, REPLY, by Priya Nandakumar."""
+    if path.suffix == ".docx":
+        document = docx.Document()
+        document.core_properties.author = "Priya Nandakumar"
+        for text, style in ((LEAD_IN, None), (" ".join(FINCH), "Quote"), (REPLY, None), (REPLY + " Twice.", None)):
+            document.add_paragraph(text, style=style)
+        document.save(path)
+        return
+    quote = {".txt": "\n".join("    " + line for line in FINCH), ".md": "\n".join("> " + line for line in FINCH),
+             ".html": f"<blockquote><p>{' '.join(FINCH)}</p></blockquote>"}[path.suffix]
+    if path.suffix == ".html":
+        body = f"<p>{LEAD_IN}</p>{quote}<p>{REPLY}</p><p>{REPLY} Twice.</p>"
+        path.write_text(f'<html><head><meta name="author" content="Priya Nandakumar"></head><body><article>'
+                        f"<h1>Libraries Matter</h1>{body}</article></body></html>", encoding="utf-8")
+        return
+    path.write_text(f"Libraries Matter\n\nBy Priya Nandakumar\n\n{LEAD_IN}\n\n{quote}\n\n{REPLY}\n\n{REPLY} Twice.\n",
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".docx"])
+def test_a_block_quotation_is_the_words_of_the_person_its_lead_in_names(tmp_path, suffix):
+    """Indented lines, Markdown's `>`, `<blockquote>`, Word's Quote style: an essay quoting its opponent
+    at length gives the quotation to the opponent, never to the writer, and goes on in the writer's name."""
+    path = tmp_path / f"essay{suffix}"
+    write_block_quote(path)
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {" ".join(p.text.split()): p.author for p in passages}
+    assert article.authors == ["Priya Nandakumar"]
+    assert said[" ".join(FINCH)] == "Harold Finch" and said[LEAD_IN] == "Priya Nandakumar"
+    assert said[f"{REPLY}\n\n{REPLY} Twice.".replace("\n\n", " ")] == "Priya Nandakumar"
+
+
+def test_a_block_quotation_naming_nobody_stays_the_writers_and_indented_paragraphs_are_no_quotations(tmp_path):
+    path = tmp_path / "essay.txt"
+    write_block_quote(path)
+    path.write_text(path.read_text().replace("As Harold Finch wrote in 2019:", "One column put it this way:"))
+    _, passages = prepare_article(path, None, "0" * 64)
+    assert {p.author for p in passages} == {"Priya Nandakumar"}
+    indented = "\n\n".join("    " + p for p in [LEAD_IN, " ".join(FINCH), REPLY, REPLY + " Twice."])
+    path.write_text(f"Libraries Matter\n\nBy Priya Nandakumar\n\n{indented}\n")  # every paragraph indented
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert {p.author for p in passages} == {"Priya Nandakumar"} and "\n    " not in article.text
