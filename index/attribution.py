@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from assistant.models import joint_label
 
 from .interview import find_interview
+from .letters import signed_letters
 from .people import CREDENTIAL, is_institution
 from .turns import Piece, find_dialogue, key_of, names_in, title_case
 from .unwrap import is_block_quote
@@ -146,6 +147,8 @@ def attribute(
     dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title) or find_interview(
         paragraphs, known, title)
     named_speakers = [s for s in dialogue.speakers if s not in dialogue.unnamed] if dialogue else []
+    letters = None if dialogue else signed_letters(paragraphs)
+    writers = list(dict.fromkeys(w for w in (letters or {}).values() if w))
     people = list(dict.fromkeys(known + named_speakers))
     bios = _find_bios(paragraphs, people)
     for person, _ in bios.values():
@@ -158,7 +161,7 @@ def attribute(
         stated = _authors_from_text(paragraphs)
         if dialogue and set(stated) <= set(dialogue.speakers):  # the last turn's label, not a signature
             stated = []
-        authors = list(dict.fromkeys(byline or stated or named_speakers))
+        authors = list(dict.fromkeys(byline or stated or named_speakers or writers))
         authors = authors or list(dict.fromkeys(p for p, _ in bios.values()))
     # A bio that names only a first name ("George is ...") belongs to the full author name.
     credentials: dict[str, str] = {}
@@ -169,13 +172,16 @@ def attribute(
 
     if dialogue:
         pieces = dialogue.pieces
+    elif letters:
+        pieces = [Piece(i, 0, len(p), who, not i or letters[i - 1] != who)
+                  for i, (p, who) in enumerate(zip(paragraphs, letters.values(), strict=True))]
     else:
         sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
         quoted = _block_quotes(paragraphs, authors)
         pieces = [Piece(i, 0, len(p), quoted.get(i, sole), i in quoted or i - 1 in quoted)
                   for i, p in enumerate(paragraphs)]
     segments = _segments(paragraphs, pieces, bios, authors)
-    speakers = dialogue.speakers if dialogue else []
+    speakers = dialogue.speakers if dialogue else writers
     unnamed = [s for s in speakers if s in dialogue.unnamed] if dialogue else []
     return Attribution(authors, speakers, unnamed, credentials, segments)
 

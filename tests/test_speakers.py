@@ -552,3 +552,36 @@ def test_a_block_quotation_naming_nobody_stays_the_writers_and_indented_paragrap
     path.write_text(f"Libraries Matter\n\nBy Priya Nandakumar\n\n{indented}\n")  # every paragraph indented
     article, passages = prepare_article(path, None, "0" * 64)
     assert {p.author for p in passages} == {"Priya Nandakumar"} and "\n    " not in article.text
+
+
+LETTER = ("{opening} I have taught for twenty years, and a ban is the precondition for teaching anything at all,"
+          " whatever the research on exam results may say about it.")
+
+
+def test_each_signed_letter_on_a_page_is_its_signers(tmp_path):
+    """A letters page: each letter is the words of the name signed under it (after its place); the
+    editors' headlines and the page's closing note are nobody's; no letter runs into the next."""
+    letters = [("Phones are away, and pupils are talking again", "Deborah Kimani, Sheffield"),
+               ("The conflict just moved to our kitchen", "\u2014 Owen Pritchard, Cardiff"),
+               ("Ask the pupils, and ask by age", "Ella Brennan")]
+    page = ["LETTERS TO THE EDITOR", ""]
+    for n, (headline, signature) in enumerate(letters):
+        page += [headline, "", LETTER.format(opening=f"Letter {n}."), "", signature, "", ""]
+    page.append("Letters may be edited for length and clarity, and must include a full postal address.")
+    path = tmp_path / "letters.txt"
+    path.write_text("\n".join(page), encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {p.text.split(" I have")[0]: p.author for p in passages}
+    assert article.authors == ["Deborah Kimani", "Owen Pritchard", "Ella Brennan"]
+    assert [said[f"Letter {n}."] for n in range(3)] == article.authors
+    assert said.get("The conflict just moved to our kitchen") is None
+
+
+def test_an_open_letters_list_of_signatories_is_one_letter(tmp_path):
+    """Co-signatories listed under one letter sign it together: it is not split into letters."""
+    body = "\n\n".join(LETTER.format(opening=f"Point {n}.") for n in range(3))
+    path = tmp_path / "open-letter.txt"
+    path.write_text(f"An Open Letter on Phones\n\n{body}\n\nDeborah Kimani, Sheffield\nOwen Pritchard, Cardiff\n"
+                    "\nElla Brennan, York\n", encoding="utf-8")
+    _, passages = prepare_article(path, None, "0" * 64)
+    assert len({p.author for p in passages if p.text.startswith("Point")}) == 1

@@ -1,0 +1,57 @@
+"""Signed letters on one page: each letter is the words of the name signed under it.
+
+A letters-to-the-editor page, a set of readers' responses or an exchange of letters prints several
+short texts one after the other, each closed by its writer's name on a line of its own ("Deborah
+Kimani, Sheffield", "— Owen Pritchard"), often under a headline the editors wrote. Read as one
+article, every letter would be nobody's or the first writer's. No library splits such pages, so
+the test is their shape: at least two signature lines, each right after a paragraph of prose (a
+list of co-signatories under one open letter is one signature block, not several letters).
+"""
+
+from __future__ import annotations
+
+from .people import is_institution
+from .turns import names_in
+
+MIN_LETTERS = 2
+SIGNATURE_MAX_WORDS = 10
+HEADLINE_MAX_WORDS = 14
+_SENTENCE_END = (".", "?", "!", '"', "\u201d", "\u2019", ")")
+_DASHES = "\u2014\u2013- "
+
+
+def signer(paragraph: str) -> str | None:
+    """The person a signature line names ("Deborah Kimani, Sheffield" -> Deborah Kimani), else None."""
+    line = paragraph.strip().lstrip(_DASHES)
+    if "\n" in line or len(line.split()) > SIGNATURE_MAX_WORDS or line.endswith(_SENTENCE_END[:3] + (":",)):
+        return None
+    name = line.split(",")[0].strip()
+    found = names_in(name)
+    return found[0] if found == [name] and not is_institution(name) else None
+
+
+def _is_prose(paragraph: str) -> bool:
+    return len(paragraph.split()) > HEADLINE_MAX_WORDS and paragraph.rstrip().endswith(_SENTENCE_END)
+
+
+def _is_headline(paragraph: str) -> bool:
+    """A short line that is no sentence ("Phones are away, and pupils are talking again", "A BAN?")."""
+    return len(paragraph.split()) <= HEADLINE_MAX_WORDS and not paragraph.rstrip().endswith((".", "!", ":", ","))
+
+
+def signed_letters(paragraphs: list[str]) -> dict[int, str | None] | None:
+    """Paragraph index -> the writer of the letter it belongs to (None: a headline or a note of the
+    page's, not a letter's words), or None when the text is not a page of signed letters."""
+    signatures = {i: who for i, p in enumerate(paragraphs) if i and _is_prose(paragraphs[i - 1]) and (who := signer(p))}
+    if len(signatures) < MIN_LETTERS:
+        return None
+    owners: dict[int, str | None] = {}
+    start = 0
+    for end, who in signatures.items():
+        heading = True  # the short lines opening a letter are its headline, the editors' words
+        for i in range(start, end + 1):
+            heading = heading and _is_headline(paragraphs[i]) and i != end
+            owners[i] = None if heading else who
+        start = end + 1
+    owners.update((i, None) for i in range(start, len(paragraphs)))  # the page's closing notes
+    return owners
