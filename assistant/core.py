@@ -158,9 +158,9 @@ class Assistant:
                 art.id for art in snap.articles.values() if set(art.authors) & set(bylined)]
         if plan.summary and plan.article_ids and not plan.authors:
             # What an article says is its authors' words, not the questions put to them (a briefing's
-            # reporters) nor other voices it carries; a dialogue's speakers are all its authors.
+            # reporters, an interviewer) nor other voices it carries; a dialogue's speakers are all its authors.
             scope = [snap.articles[i] for i in plan.article_ids if i in snap.articles]
-            own = [p for a in scope for p in a.authors if p in snap.by_author]
+            own = [p for a in scope for p in a.principals if p in snap.by_author]
             if own and {s for a in scope for s in a.speakers} - set(own):
                 plan.authors = own
         if self.scope_authors:

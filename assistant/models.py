@@ -50,6 +50,11 @@ class InjectionFlag(BaseModel):
         return self.start < end and start < self.end
 
 
+# How a text is laid out, as attribution read it: one writer's (or co-writers') article, a transcript
+# of labelled speaker turns, an interview printed without labels, a page of signed letters.
+ArticleForm = Literal["article", "transcript", "interview", "letters"]
+
+
 class Article(BaseModel):
     """One source document after cleaning and attribution."""
 
@@ -65,6 +70,7 @@ class Article(BaseModel):
     speakers: list[str] = Field(
         default_factory=list, description="people with speaker turns, for dialogues"
     )
+    form: ArticleForm = Field("article", description="how the text is laid out (ArticleForm)")
     unnamed_speakers: list[str] = Field(
         default_factory=list,
         description="speakers the text labels but never names (a questioner, 'Speaker 2', 'Interviewer'):"
@@ -86,6 +92,14 @@ class Article(BaseModel):
     def author_label(self) -> str:
         """How the byline is shown: names, or 'unknown author' (never a guess)."""
         return " and ".join(self.authors) if self.authors else "unknown author"
+
+    @property
+    def principals(self) -> list[str]:
+        """Whose words the article is for: an interview's interviewee (its byline asked the
+        questions), else its authors."""
+        if self.form == "interview":
+            return [s for s in self.speakers if s not in self.authors + self.unnamed_speakers] or self.authors
+        return self.authors
 
     def without_text(self) -> dict:
         return self.model_dump(exclude={"text"})

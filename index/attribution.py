@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.models import joint_label
+from assistant.models import ArticleForm, joint_label
 
 from .interview import find_interview
 from .letters import signed_letters
@@ -55,6 +55,7 @@ class Attribution:
     unnamed: list[str] = field(default_factory=list)  # speakers the text labels but never names
     credentials: dict[str, str] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)
+    form: ArticleForm = "article"
 
 
 def match_person(fragment: str, people: list[str]) -> str | None:
@@ -144,10 +145,13 @@ def attribute(
     known = list(metadata_authors or []) + [b for b in byline if b not in (metadata_authors or [])]
     first_bios = _find_bios(paragraphs, known)
     bio_people = [person for person, _ in first_bios.values()]
-    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title) or find_interview(
-        paragraphs, known, title)
+    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title)
+    form: ArticleForm = "transcript" if dialogue else "article"
+    if dialogue is None and (dialogue := find_interview(paragraphs, known, title)):
+        form = "interview"
     named_speakers = [s for s in dialogue.speakers if s not in dialogue.unnamed] if dialogue else []
     letters = None if dialogue else signed_letters(paragraphs)
+    form = "letters" if letters else form
     writers = list(dict.fromkeys(w for w in (letters or {}).values() if w))
     people = list(dict.fromkeys(known + named_speakers))
     bios = _find_bios(paragraphs, people)
@@ -183,7 +187,7 @@ def attribute(
     segments = _segments(paragraphs, pieces, bios, authors)
     speakers = dialogue.speakers if dialogue else writers
     unnamed = [s for s in speakers if s in dialogue.unnamed] if dialogue else []
-    return Attribution(authors, speakers, unnamed, credentials, segments)
+    return Attribution(authors, speakers, unnamed, credentials, segments, form)
 
 
 def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:

@@ -16,7 +16,7 @@ from .people import is_institution
 from .readers import ReadError, read_document
 
 # Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "13"
+PIPELINE_VERSION = "14"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -58,6 +58,7 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
         text=cleaned.text,
         content_hash=digest,
         speakers=attribution.speakers,
+        form=attribution.form,
         unnamed_speakers=attribution.unnamed,
         credentials=attribution.credentials,
         dropped=cleaned.dropped,

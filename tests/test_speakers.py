@@ -464,6 +464,7 @@ def test_an_interview_without_labels_gives_the_answers_to_the_interviewee(tmp_pa
     article, passages = prepare_article(path, None, "0" * 64)
     said = {p.text: p.author for p in passages}
     assert article.authors == ["Miriam Castellanos"] and "Tobias Reinholt" in article.speakers
+    assert article.form == "interview" and article.principals == ["Tobias Reinholt"]
     assert all(said[a] == "Tobias Reinholt" for a in INTERVIEW_ANSWERS)
     assert said["What's the gap?"] == "Miriam Castellanos" and said[intro] == "Miriam Castellanos"
 
@@ -484,9 +485,10 @@ def test_questions_in_an_article_are_no_interview_without_one(tmp_path, question
     assert {p.author for p in passages} == {"Miriam Castellanos"}
 
 
-def test_an_answer_is_found_before_the_question_it_answers(tmp_path):
+def test_an_interview_is_searched_as_one(tmp_path):
     """Searching an interview's topic finds the interviewee's answer before the question that repeats
-    the topic's words (a question asks; it is no evidence)."""
+    the topic's words (a question asks; it is no evidence); "the interview" names the article, and
+    what it says is the interviewee's words, not the interviewer's questions."""
     from conftest import make_settings
 
     from assistant import Assistant
@@ -501,6 +503,12 @@ def test_an_answer_is_found_before_the_question_it_answers(tmp_path):
     assistant.index([corpus])
     found = [p.text for p in assistant.search("Was the timing of the book about four-day-week pilots deliberate?", 10)]
     assert found.index(INTERVIEW_ANSWERS[0]) < found.index(questions[0])
+    (corpus / "oped.txt").write_text("Give Us Fridays\n\nBy Helen Strand\n\nThe five-day week is a historical "
+                                     "accident, not a law of nature, and the pilots show that staff are happier.\n")
+    assistant.index([corpus])
+    interview = next(a for a in assistant.articles() if a.form == "interview")
+    plan = assistant.plan("Summarize what the economist in the magazine interview would do instead.")
+    assert plan.article_ids == [interview.id] and plan.authors == ["Tobias Reinholt"]
 
 
 LEAD_IN = "The case for closing libraries is easy to state, and many have stated it. As Harold Finch wrote in 2019:"
@@ -572,7 +580,7 @@ def test_each_signed_letter_on_a_page_is_its_signers(tmp_path):
     path.write_text("\n".join(page), encoding="utf-8")
     article, passages = prepare_article(path, None, "0" * 64)
     said = {p.text.split(" I have")[0]: p.author for p in passages}
-    assert article.authors == ["Deborah Kimani", "Owen Pritchard", "Ella Brennan"]
+    assert article.authors == ["Deborah Kimani", "Owen Pritchard", "Ella Brennan"] and article.form == "letters"
     assert [said[f"Letter {n}."] for n in range(3)] == article.authors
     assert said.get("The conflict just moved to our kitchen") is None
 

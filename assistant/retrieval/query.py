@@ -17,7 +17,15 @@ _COMPARE = re.compile(
     r"positions?|debate prep|counter|counterpoints?|rebut|opposing)\b",
     re.IGNORECASE,
 )
-_DIALOGUE_WORDS = re.compile(r"\b(the debate|the dialogue|the exchange|the conversation)\b", re.IGNORECASE)
+# A question may name an article by its layout ("the debate", "the magazine interview", "the letters
+# page"): each pattern, and the forms (models.ArticleForm) it names, the first form found deciding.
+_THE_FEW_WORDS = r"\bthe\s+(?:[\w-]+\s+){0,2}?"  # "the debate", "the radio panel", "the magazine interview"
+_LAYOUT_WORDS = [
+    (re.compile(rf"{_THE_FEW_WORDS}(?:debate|dialogue|transcript|panel|discussion)\b", re.I), ("transcript",)),
+    (re.compile(rf"{_THE_FEW_WORDS}(?:exchange|conversation)\b", re.I), ("transcript", "interview")),
+    (re.compile(rf"{_THE_FEW_WORDS}interview\b", re.I), ("interview", "transcript")),
+    (re.compile(r"\bletters\s+(?:page|to\s+the\s+editor)\b|\bthe\s+letters\b", re.I), ("letters",)),
+]
 _INSTRUCTION = re.compile(
     r"^\s*(give|find|list|provide|show)?\s*(me\s+)?(some\s+)?(counterpoints?|counter-?arguments?|rebuttals?)"
     r"\s+(to|against|for)\s+(the\s+)?(claim|argument|idea|view)?\s*(that)?\s*:?\s*"
@@ -259,6 +267,7 @@ def _named_by(question: str, label: str) -> bool:
 def named_articles(question: str, articles: list[Article]) -> list[str]:
     """Articles the question points at: "the National Interest piece", "the debate", a title, a file name."""
     hits = []
+    by_form = _by_form(question, articles)
     for article in articles:
         outlet = _bare(article.outlet)
         # An issuing body's name in parts ("The White House, Office of the Press Secretary") is
@@ -273,16 +282,27 @@ def named_articles(question: str, articles: list[Article]) -> list[str]:
         # from the top 5 to nothing (the article's centroid outranks the topic asked about).
         by_title = bool(article.title) and article.title.lower() in question.lower()
         by_file = bool(article.source) and _named_by(question, Path(article.source).stem)
-        by_form = len(article.speakers) >= 2 and _DIALOGUE_WORDS.search(question) is not None
-        if by_outlet or by_title or by_file or by_form:
+        if by_outlet or by_title or by_file or article.id in by_form:
             hits.append(article.id)
     # An outlet that published several articles does not single one out.
     return hits if len(hits) < len(articles) else []
 
 
+def _by_form(question: str, articles: list[Article]) -> set[str]:
+    """The articles of the form the question names ("the interview": the interviews, else the
+    transcripts); none when it names no form."""
+    for pattern, forms in _LAYOUT_WORDS:
+        if pattern.search(question):
+            for form in forms:
+                found = {a.id for a in articles if a.form == form}
+                if found:
+                    return found
+    return set()
+
+
 _SOURCE_PHRASE = re.compile(
     r",?\s*\b(according to|in|from|says?|said)\s+(the\s+)?(?P<src>(?:(?!\b(?:according to|in|from)\b)[^,?.]){0,60}?)\s*"
-    r"\b(article|piece|essay|debate|dialogue|op-ed|column)\b",
+    r"\b(article|piece|essay|debate|dialogue|op-ed|column|interview|transcript|letters page)\b",
     re.IGNORECASE,
 )
 
