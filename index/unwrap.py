@@ -84,6 +84,12 @@ def _may_be_running_line(shape: str) -> bool:
     return len(re.findall(r"[^\W\d_]{2,}", shape)) >= 2 or bool(_PAGE_NUMBER.match(shape))
 
 
+def _one_number_changes(lines: set[str]) -> bool:
+    """Whether the lines (of one shape) differ in one of their numbers only."""
+    numbers = [re.findall(r"\d+", line) for line in lines]
+    return sum(len(set(column)) > 1 for column in zip(*numbers, strict=True)) == 1
+
+
 def drop_page_furniture(lines: list[str], dropped: list[DroppedText]) -> list[str]:
     """Remove running headers/footers: short lines repeated on several pages with only a number changing."""
     shape = [re.sub(r"\d+", "#", _collapsed(line)) for line in lines]
@@ -93,8 +99,10 @@ def drop_page_furniture(lines: list[str], dropped: list[DroppedText]) -> list[st
         if _may_be_running_line(s):
             counts[s] += 1
             variants[s].add(_collapsed(line))
-    # The same line every time is a repeat, judged later; a changing number makes it a page's.
-    furniture = {s for s, n in counts.items() if n >= _FOOTER_MIN_REPEATS and len(variants[s]) > 1}
+    # The same line every time is a repeat, judged later; a changing number makes it a page's, and
+    # only one (the page number: a forum's "Post #3 — @jo (Jo Brandt), 14 May" changes two).
+    furniture = {s for s, n in counts.items()
+                 if n >= _FOOTER_MIN_REPEATS and len(variants[s]) > 1 and _one_number_changes(variants[s])}
     kept = []
     for line, s in zip(lines, shape):
         if s in furniture:

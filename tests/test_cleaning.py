@@ -16,6 +16,7 @@ from conftest import CORPUS, ROOT, make_settings
 from assistant import Assistant
 from assistant.citations import normalize
 from index.builder import SKIPPED_NAMES
+from index.cleaning import clean
 from index.metadata import METADATA_FILE, load_metadata
 from index.pipeline import content_hash, prepare_article
 from index.readers import SUPPORTED_SUFFIXES, read_file
@@ -285,3 +286,16 @@ def test_index_report_and_articles_carry_words_and_dropped_lines(tmp_path: Path)
         ("U.S.-Russia Talks Must Continue", "title"),
     ]
     assert "dropped" in stored["002_ff27677d5adae973.txt"].without_text()
+
+
+def test_lines_differing_in_more_than_a_page_number_are_no_running_header():
+    """A forum's post headings repeat a shape with several numbers changing (post number, date): they
+    are the posts' headings, kept; a footer whose page number alone changes goes."""
+    posts = ["Should the county allow solar on prime farmland?", ""]
+    for n, day in ((1, 12), (3, 14), (6, 17)):
+        posts += [f"Post #{n} — @grainfarmer_jo (Jo Brandt), {day} May 2024", "",
+                  f"Prime farmland is finite, and post {n} says so at length for the whole county to read.", "",
+                  f"Annual report of the county forum, page {n + 1}", ""]
+    cleaned = clean("\n".join(posts))
+    assert sum("Jo Brandt" in p for p in cleaned.paragraphs) == 3
+    assert {d.reason for d in cleaned.dropped if "Annual report" in d.text} == {"page furniture"}
