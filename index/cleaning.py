@@ -21,7 +21,7 @@ from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
 from .people import CREDENTIAL
-from .turns import speaker_line_name, title_case
+from .turns import display, speaker_line_name
 from .unwrap import drop_page_furniture, paragraph_lines, starts_turn, unwrap
 
 _I = re.IGNORECASE
@@ -128,7 +128,7 @@ def parse_byline(line: str) -> list[str] | None:
         chunk = chunk.strip()
         role = chunk.lower().startswith(("a ", "the ")) or CREDENTIAL.search(chunk)  # ", OPINION CONTRIBUTOR"
         if _NAME.match(chunk) and not role:
-            names.append(title_case(chunk))
+            names.append(display(chunk))  # "Dr. Laura Chen" is Laura Chen, as a speaker label is
     return names
 
 

@@ -190,7 +190,7 @@ def names_in(line: str) -> list[str]:
         if capital and run and len(bare) > 1 and _case_changes(run, core):
             _flush(run, names)  # "the United States HUGO L. BLACK": two names
             run = []
-        if capital and (run or bare not in _TITLES | _COURTESY | _ROLE_LABELS):  # "Moderator Ana Ferreira"
+        if capital and (run or bare not in _TITLES | _COURTESY | _ROLE_LABELS | _HEADER_WORDS):  # "Hosts Ana Ferreira"
             run.append(core)
         sentence_end = core.endswith(".") and len(bare) > 2 and bare not in _SUFFIXES | _TITLES
         if not capital or word != core or sentence_end:  # a lower-case word or punctuation ends a name

@@ -20,7 +20,7 @@ from index.attribution import Attribution, attribute
 from index.cleaning import clean, parse_byline
 from index.pipeline import prepare_article
 from index.readers import read_html
-from index.turns import UNNAMED_QUESTIONER
+from index.turns import UNNAMED_QUESTIONER, names_in
 
 GENERAL = Path(__file__).resolve().parents[1] / "eval" / "corpus-general"
 QUESTIONS = [json.loads(line) for line in (GENERAL.parent / "general.jsonl").read_text().splitlines() if line]
@@ -181,11 +181,17 @@ def test_a_name_beginning_with_by_is_no_byline():
     ("Posted by Jane Doe on March 3, 2023", ["Jane Doe"]),
     ("BY JANE DOE AND JOHN ROE", ["Jane Doe", "John Roe"]),
     ("By Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
+    ("By Dr. Laura Chen and Sen. Marcus Hale", ["Laura Chen", "Marcus Hale"]),  # a degree or office is no name
     ("By the time the talks began, nothing was left.", None),
     ("By Monday, Russia had withdrawn.", None),
 ])
 def test_bylines_in_the_forms_sites_print_them(line, names):
     assert parse_byline(line) == names
+
+
+def test_a_header_word_before_names_is_no_part_of_them():
+    assert names_in("Hosts Nadia Osei and Ben Whitlock talk with Prof. Samuel Achterberg") == [
+        "Nadia Osei", "Ben Whitlock", "Samuel Achterberg"]
 
 
 def test_a_headline_whose_words_the_text_does_not_repeat_is_still_the_title():
