@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from assistant.models import ArticleForm, joint_label
 
+from .cleaning import PROSE_WORDS
 from .interview import find_interview
 from .letters import signed_letters
 from .people import CREDENTIAL, is_institution
-from .turns import Piece, find_dialogue, key_of, names_in, title_case
+from .turns import Piece, find_dialogue, find_monologue, key_of, names_in, title_case
 from .unwrap import is_block_quote
 
 _NAME_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
@@ -145,7 +146,9 @@ def attribute(
     known = list(metadata_authors or []) + [b for b in byline if b not in (metadata_authors or [])]
     first_bios = _find_bios(paragraphs, known)
     bio_people = [person for person, _ in first_bios.values()]
-    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title)
+    opening = next((i for i, p in enumerate(paragraphs) if len(p.split()) >= PROSE_WORDS), len(paragraphs))
+    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title) or find_monologue(
+        paragraphs, known + bio_people, set(first_bios), title, opening)
     form: ArticleForm = "transcript" if dialogue else "article"
     if dialogue is None and (dialogue := find_interview(paragraphs, known, title)):
         form = "interview"

@@ -377,6 +377,24 @@ def find_dialogue(
             or _dialogue(paragraphs, _name_line_marks(paragraphs), known, stops, title))
 
 
+def find_monologue(
+    paragraphs: list[str], known: list[str], stops: set[int], title: str | None, opening: int
+) -> Dialogue | None:
+    """A speech or statement with one speaker label, at its start ("GOVERNOR VASQUEZ: Thank you."
+    under "Remarks by Governor Elena Vasquez"): everything from the label on is that person's, once
+    the label resolves to a full name the header, title or byline gives. `opening` is the first
+    paragraph of prose: a label further down (an op-ed quoting "Kissinger: ...") opens nothing."""
+    marks = _marks(paragraphs)
+    if len(marks) != 1 or marks[0].paragraph > opening:
+        return None
+    mark = marks[0]
+    people = list(dict.fromkeys(known + names_in(title or "") + _header_people(paragraphs, mark)))
+    speaker = resolve(mark.key, people)
+    if speaker is None:
+        return None
+    return Dialogue([speaker], _pieces(paragraphs, [mark], {mark.key: speaker}, stops), set())
+
+
 def _dialogue(
     paragraphs: list[str], marks: list[_Mark], known: list[str], stops: set[int], title: str | None
 ) -> Dialogue | None:

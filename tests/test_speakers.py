@@ -599,3 +599,19 @@ def test_an_open_letters_list_of_signatories_is_one_letter(tmp_path):
                     "\nElla Brennan, York\n", encoding="utf-8")
     _, passages = prepare_article(path, None, "0" * 64)
     assert len({p.author for p in passages if p.text.startswith("Point")}) == 1
+
+
+def test_a_speech_with_one_label_at_its_start_is_the_speakers():
+    """'GOVERNOR VASQUEZ:' once, under 'Remarks by Governor Elena Vasquez': the whole speech is hers
+    (the header nobody's); one label further down an article opens no speech."""
+    speech = "We must capture the storms, recycle what we treat, and waste less of what we have left to us."
+    paragraphs = ["FOR IMMEDIATE RELEASE", "Remarks by Governor Elena Vasquez at the State Water Summit",
+                  "January 18, 2024", f"GOVERNOR VASQUEZ: Thank you. {speech}", speech + " (Applause.)", speech]
+    attribution, said = said_by(paragraphs)
+    assert attribution.authors == ["Elena Vasquez"]
+    assert [who for text, who in said.items() if "January 18, 2024" in text] == [None]
+    assert {who for text, who in said.items() if "capture the storms" in text} == {"Elena Vasquez"}
+    oped = ["By Jane Roe", speech + " " + speech, "Henry Kissinger made the case decades ago.",
+            "KISSINGER: Diplomacy is the art of restraining power.", speech]
+    attribution = attribute(oped[1:], ["Jane Roe"], None)
+    assert {s.author for s in attribution.segments} == {"Jane Roe"}
