@@ -51,8 +51,9 @@ class InjectionFlag(BaseModel):
 
 
 # How a text is laid out, as attribution read it: one writer's (or co-writers') article, a transcript
-# of labelled speaker turns, an interview printed without labels, a page of signed letters.
-ArticleForm = Literal["article", "transcript", "interview", "letters"]
+# of labelled speaker turns, an interview printed without labels, a page of signed letters, a page of
+# pieces each under its own byline or author heading (a point/counterpoint, a forum thread).
+ArticleForm = Literal["article", "transcript", "interview", "letters", "collection"]
 
 
 class Article(BaseModel):

@@ -8,6 +8,7 @@ unknown: nothing here guesses.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.models import ArticleForm, joint_label
@@ -16,6 +17,7 @@ from .cleaning import PROSE_WORDS
 from .interview import find_interview
 from .letters import signed_letters
 from .people import CREDENTIAL, is_institution
+from .sections import author_sections
 from .turns import Piece, find_dialogue, find_monologue, key_of, names_in, title_case
 from .unwrap import is_block_quote
 
@@ -135,13 +137,15 @@ def _pen_name_owner(paragraphs: list[str], signature: str) -> str | None:
 
 
 def attribute(
-    paragraphs: list[str], byline: list[str], metadata_authors: list[str] | None, title: str | None = None
+    paragraphs: list[str], byline: list[str], metadata_authors: list[str] | None, title: str | None = None,
+    bylines: Sequence[tuple[int, list[str]]] = (),
 ) -> Attribution:
     """Attribute each paragraph of a cleaned article.
 
     `metadata_authors` is None when the metadata file says nothing about authors,
     and a (possibly empty) list when it does: then it overrides the text. `title`, when
-    given, may name a speaker ("Press Briefing by Press Secretary Jen Psaki").
+    given, may name a speaker ("Press Briefing by Press Secretary Jen Psaki"). `bylines` are where
+    bylines stood (`CleanedText.bylines`): several mark a page of several pieces.
     """
     known = list(metadata_authors or []) + [b for b in byline if b not in (metadata_authors or [])]
     first_bios = _find_bios(paragraphs, known)
@@ -153,9 +157,12 @@ def attribute(
     if dialogue is None and (dialogue := find_interview(paragraphs, known, title)):
         form = "interview"
     named_speakers = [s for s in dialogue.speakers if s not in dialogue.unnamed] if dialogue else []
-    letters = None if dialogue else signed_letters(paragraphs)
-    form = "letters" if letters else form
-    writers = list(dict.fromkeys(w for w in (letters or {}).values() if w))
+    # A page of several pieces (signed letters, pieces under their own bylines): paragraph -> writer.
+    owners = None if dialogue else signed_letters(paragraphs)
+    form = "letters" if owners else form
+    if not dialogue and not owners and (owners := author_sections(paragraphs, list(bylines))):
+        form = "collection"
+    writers = list(dict.fromkeys(w for w in (owners or {}).values() if w))
     people = list(dict.fromkeys(known + named_speakers))
     bios = _find_bios(paragraphs, people)
     for person, _ in bios.values():
@@ -179,9 +186,9 @@ def attribute(
 
     if dialogue:
         pieces = dialogue.pieces
-    elif letters:
-        pieces = [Piece(i, 0, len(p), who, not i or letters[i - 1] != who)
-                  for i, (p, who) in enumerate(zip(paragraphs, letters.values(), strict=True))]
+    elif owners:
+        pieces = [Piece(i, 0, len(p), who, not i or owners[i - 1] != who)
+                  for i, (p, who) in enumerate(zip(paragraphs, owners.values(), strict=True))]
     else:
         sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
         quoted = _block_quotes(paragraphs, authors)

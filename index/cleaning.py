@@ -67,6 +67,9 @@ class CleanedText:
     byline_names: list[str] = field(default_factory=list)
     dropped: list[DroppedText] = field(default_factory=list)
     above_byline: str | None = None  # the line just above the first byline: where a headline stands
+    # Each byline's names and the paragraph it stood above (an index into `paragraphs`; a byline
+    # above nothing that survived cleaning is left out): a page with several articles has several.
+    bylines: list[tuple[int, list[str]]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -163,9 +166,12 @@ def clean(raw: str, title: str | None = None) -> CleanedText:
         # Caption pairs are consecutive lines with no blank line between them; blank
         # lines stay in `lines` as "" so that adjacency can be judged.
         lines = paragraph_lines(raw_lines)
-    kept = _drop_furniture(lines, _latin_share(raw), result)
+    kept, under_bylines = _drop_furniture(lines, _latin_share(raw), result)
     kept = _drop_repeats(kept, result)
     result.paragraphs = _drop_header(kept, title, result)
+    # The later steps only filter `kept`, so a line under a byline is found again as the same object.
+    where = {id(line): i for i, line in reversed(list(enumerate(result.paragraphs)))}
+    result.bylines = [(where[id(line)], names) for line, names in under_bylines if id(line) in where]
     return result
 
 
@@ -173,9 +179,13 @@ def clean(raw: str, title: str | None = None) -> CleanedText:
 _PROMO_ITEM_MAX_WORDS = 50
 
 
-def _drop_furniture(lines: list[str], latin: float, result: CleanedText) -> list[str]:
-    """Drop bylines (keeping their names), captions, credits, prompts and promo lists."""
+def _drop_furniture(
+    lines: list[str], latin: float, result: CleanedText
+) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Drop bylines (keeping their names), captions, credits, prompts and promo lists; also the
+    kept line each byline stands above, with its names."""
     kept: list[str] = []
+    bylines: list[tuple[int, list[str]]] = []
     in_promo = False
     for i, line in enumerate(lines):
         if not line:
@@ -194,13 +204,14 @@ def _drop_furniture(lines: list[str], latin: float, result: CleanedText) -> list
                 result.above_byline = kept[-1]
             result.byline_names.extend(byline)
             result.drop([line], "byline")
+            bylines.append((len(kept), byline))
             continue
         reason = furniture_reason(line, latin) or ("caption" if words >= 4 and _doubled(lines, i) else None)
         if reason:
             result.drop([line], reason)
             continue
         kept.append(line)
-    return kept
+    return kept, [(kept[at], names) for at, names in bylines if at < len(kept)]
 
 
 # Pull quotes are searched for as substrings of longer paragraphs only in texts up to

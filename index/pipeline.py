@@ -16,7 +16,7 @@ from .people import is_institution
 from .readers import ReadError, read_document
 
 # Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "16"
+PIPELINE_VERSION = "17"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -45,7 +45,8 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
         raise ReadError("no article text left after removing page furniture")
     title = known.title or cleaned.title or ""
     attribution = _without_institutions(
-        attribute(cleaned.paragraphs, cleaned.byline_names, known.authors, title=title or None)
+        attribute(cleaned.paragraphs, cleaned.byline_names, known.authors, title=title or None,
+                  bylines=cleaned.bylines)
     )
     article = Article(
         id=article_id_for(path, meta, title),

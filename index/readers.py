@@ -8,6 +8,7 @@ import functools
 import io
 import re
 import zipfile
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,13 @@ def read_html(path: Path) -> ReadResult:
     )
     quoted = block_quotations(html)
     paragraphs = [BLOCK_INDENT + line if " ".join(line.split()) in quoted else line for line in text.split("\n")]
-    paragraphs += author_boxes(html, text)
+    at = {" ".join(line.split()): i for i, line in reversed(list(enumerate(paragraphs)))}
+    placed: dict[int, list[str]] = defaultdict(list)
+    for box, following in author_boxes(html, text):
+        # A byline goes back above the text it heads (a page of several articles has one per article);
+        # a box heading nothing trafilatura kept (a bio after the article) goes at the end.
+        placed[at.get(following or "", len(paragraphs))].append(box)
+    paragraphs = [p for i, line in enumerate([*paragraphs, ""]) for p in [*placed.get(i, []), line] if p]
     return ReadResult(text="\n\n".join(paragraphs), meta=meta)
 
 
@@ -241,17 +248,20 @@ def block_quotations(html: str) -> set[str]:
 _AUTHOR_BOX = re.compile(r"(?<![a-z])(bio|biography|author|byline|contributor|about-the-author)(?![a-z])", re.I)
 
 
-def author_boxes(html: str, extracted: str) -> list[str]:
-    """The text of author boxes that trafilatura left out.
+def author_boxes(html: str, extracted: str) -> list[tuple[str, str | None]]:
+    """The text of author boxes that trafilatura left out, each with the text of the first paragraph
+    after it that trafilatura kept (None when there is none).
 
     trafilatura drops `<aside>` and similar blocks as boilerplate, which is right for share
     buttons but loses the one line that says who wrote the piece ("'The Forester' was a pen
-    name of Thomas Paine"). Attribution reads such bio lines, so they are kept as paragraphs.
+    name of Thomas Paine", "By Marcus Webb" over the second half of a point/counterpoint page).
+    Attribution reads such bio lines and bylines, so they are kept as paragraphs.
     """
     tree = _page_tree(html)
     if tree is None:
         return []
     seen = " ".join(extracted.split())
+    lines = {" ".join(line.split()) for line in extracted.split("\n")} - {""}
     boxes = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in {"script", "style", "a", "meta", "img"}:
@@ -262,7 +272,8 @@ def author_boxes(html: str, extracted: str) -> list[str]:
             continue
         box = " ".join(element.text_content().split())
         if 3 <= len(box.split()) <= 120 and box not in seen:
-            boxes.append(box)
+            after = (" ".join(e.text_content().split()) for e in element.itersiblings() if isinstance(e.tag, str))
+            boxes.append((box, next((t for t in after if t in lines), None)))
     return boxes
 
 

@@ -615,3 +615,48 @@ def test_a_speech_with_one_label_at_its_start_is_the_speakers():
             "KISSINGER: Diplomacy is the art of restraining power.", speech]
     attribution = attribute(oped[1:], ["Jane Roe"], None)
     assert {s.author for s in attribution.segments} == {"Jane Roe"}
+
+
+PROSE = "Every winter my clinic fills with children who cannot catch their breath, and the council can change that."
+OTHER_PROSE = ["Prime farmland is a finite resource and nobody is making more of it, so keep the panels off it.",
+               "Panels sit on driven steel piles, and after the lease the ground can be farmed again as before.",
+               "That is the promise, and I would like to see the contract that guarantees it to the county."]
+
+
+def test_pieces_under_their_own_bylines_are_their_writers(tmp_path):
+    """A point/counterpoint page (each half under its own byline, in the page's byline element): each
+    half is its writer's, the editors' intro and the second half's headline nobody's."""
+    half = "".join(f"<p>{PROSE} {text}</p>" for text in OTHER_PROSE)
+    page = ('<html><head><title>Point/Counterpoint</title><meta name="author" content="Editorial Board"></head>'
+            "<body><article><h1>Point/Counterpoint: Should cities ban gas stoves?</h1>"
+            "<p>The council votes in March on the ordinance, and we asked two local voices to make their case.</p>"
+            f'<h2>Point: Yes</h2><p class="byline">By Dr. Laura Chen</p>{half.replace("breath", "breath (Chen)")}'
+            f'<h2>Counterpoint: No. Let cooks decide</h2><p class="byline">By Marcus Webb</p>{half}'
+            "</article></body></html>")
+    path = tmp_path / "point.html"
+    path.write_text(page, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.form == "collection" and article.authors == ["Laura Chen", "Marcus Webb"]
+    assert {p.author for p in passages if "(Chen)" in p.text} == {"Laura Chen"}
+    assert {p.author for p in passages if PROSE in p.text and "(Chen)" not in p.text} == {"Marcus Webb"}
+    assert {p.author for p in passages if "Let cooks decide" in p.text} == {None}
+
+
+def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
+    """A forum thread: '### Post #3 — @jo (Jo Brandt), 14 May 2024' over each post; title-case
+    subheadings of one writer's article are no such headings."""
+    posts = [(1, "grainfarmer_jo", "Jo Brandt"), (2, "volts", "Priya Raman"), (3, "grainfarmer_jo", "Jo Brandt")]
+    thread = "# Solar on prime farmland?\n\n" + "\n\n".join(
+        f"### Post #{n} — @{handle} ({name}), {11 + n} May 2024\n\nPost {n}. {OTHER_PROSE[n - 1]}"
+        for n, handle, name in posts)
+    path = tmp_path / "thread.md"
+    path.write_text(thread, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {n: p.author for p in passages for n in (1, 2, 3) if f"Post {n}." in p.text}
+    assert article.form == "collection" and said == {1: "Jo Brandt", 2: "Priya Raman", 3: "Jo Brandt"}
+    heads = ("Putin Gambit", "Xi Jinping")
+    essay = "# Why Sanctions Fail\n\nBy Jane Roe\n\n" + "\n\n".join(
+        f"## The {name} Problem\n\n{text}" for name, text in zip(heads, OTHER_PROSE, strict=False))
+    path.write_text(essay, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.form == "article" and {p.author for p in passages} == {"Jane Roe"}

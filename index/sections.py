@@ -1,0 +1,69 @@
+"""Several pieces on one page, each under its own byline or author heading.
+
+A point/counterpoint page prints two op-eds, each under its own byline; a forum thread or a
+comment section prints posts, each under a heading naming its writer ("Post #3 — @jo (Jo
+Brandt), 14 May 2024"). Read as one article, the page would be everyone's jointly. No library
+splits such pages, so the test is their shape: two or more bylines, or two or more headings cut
+from one template (the same words and punctuation around a different name, with a number or a
+date), naming at least two different people, with prose between them. Each section runs to the
+next one; the short headline lines right above a byline, and whatever comes before the first
+section, are the editors'.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import joint_label
+
+from .people import is_institution
+from .turns import names_in
+
+HEADING_MAX_WORDS = 20
+_SENTENCE_END = (".", "!", ":", ",")
+_PARENTHESES = re.compile(r"\(([^()]+)\)")
+_TOKEN = re.compile(r"[\w@#.'\u2019-]+")
+
+
+def _is_prose(paragraph: str) -> bool:
+    return len(paragraph.split()) > HEADING_MAX_WORDS or paragraph.rstrip().endswith(_SENTENCE_END)
+
+
+def heading_person(line: str) -> str | None:
+    """The one person a post's heading names, in it or in parentheses ("@jo (Jo Brandt)"). A post's
+    heading carries a number or a date besides the name; a subheading ("The Xi Jinping Problem") none."""
+    if _is_prose(line) or "\n" in line or not re.search(r"\d", line):
+        return None
+    found = names_in(line) + [n for inner in _PARENTHESES.findall(line) for n in names_in(inner)]
+    people = list(dict.fromkeys(n for n in found if not is_institution(n)))
+    return people[0] if len(people) == 1 else None
+
+
+def _template(line: str, person: str) -> str:
+    """The heading with its name taken out and every other word reduced to a placeholder."""
+    return _TOKEN.sub("w", line.replace(person, "N"))
+
+
+def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]]) -> dict[int, str | None] | None:
+    """Paragraph index -> the writer of the section it belongs to (None: the editors'), or None
+    when the page is not several pieces by different people."""
+    starts = {i: joint_label(names) for i, names in bylines if names}
+    if len(set(starts.values())) < 2:
+        heads = {i: who for i, p in enumerate(paragraphs) if (who := heading_person(p))}
+        templates: dict[str, list[int]] = {}
+        for i, who in heads.items():
+            template = _template(paragraphs[i], who)
+            if "w" in template:  # a name alone on its line is a speaker heading (turns.py), not this
+                templates.setdefault(template, []).append(i)
+        shared = max(templates.values(), key=len, default=[])
+        starts = {i: heads[i] for i in shared} if len({heads[i] for i in shared}) >= 2 else {}
+    order = sorted(starts)
+    if len(order) < 2 or any(not any(_is_prose(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
+        return None
+    owners: dict[int, str | None] = dict.fromkeys(range(len(paragraphs)))
+    for n, start in enumerate(order):
+        end = order[n + 1] if n + 1 < len(order) else len(paragraphs)
+        while end > start + 1 and not _is_prose(paragraphs[end - 1]) and n + 1 < len(order):
+            end -= 1  # the next piece's headline, above its byline
+        owners.update(dict.fromkeys(range(start, end), starts[start]))
+    return owners
