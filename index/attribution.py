@@ -15,7 +15,7 @@ from assistant.models import ArticleForm, joint_label
 
 from .cleaning import PROSE_WORDS
 from .interview import find_interview
-from .letters import signed_letters
+from .letters import reader_letters, signed_letters
 from .people import CREDENTIAL, is_institution
 from .sections import author_sections
 from .turns import Piece, find_dialogue, find_monologue, key_of, names_in, title_case
@@ -191,9 +191,9 @@ def attribute(
                   for i, (p, who) in enumerate(zip(paragraphs, owners.values(), strict=True))]
     else:
         sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
-        quoted = _block_quotes(paragraphs, authors)
-        pieces = [Piece(i, 0, len(p), quoted.get(i, sole), i in quoted or i - 1 in quoted)
-                  for i, p in enumerate(paragraphs)]
+        quoted = _block_quotes(paragraphs, authors) | reader_letters(paragraphs)
+        owner = [quoted.get(i, sole) for i in range(len(paragraphs))]
+        pieces = [Piece(i, 0, len(p), owner[i], i > 0 and owner[i] != owner[i - 1]) for i, p in enumerate(paragraphs)]
     segments = _segments(paragraphs, pieces, bios, authors)
     speakers = dialogue.speakers if dialogue else writers
     unnamed = [s for s in speakers if s in dialogue.unnamed] if dialogue else []

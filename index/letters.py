@@ -10,10 +10,15 @@ list of co-signatories under one open letter is one signature block, not several
 
 from __future__ import annotations
 
+import re
+
 from .people import is_institution
 from .turns import names_in
 
 MIN_LETTERS = 2
+LETTER_MAX_PARAGRAPHS = 12  # a reader's letter to a columnist runs a few paragraphs
+_SALUTATION = re.compile(r"^\W{0,3}Dear\s+[^\n,]{1,40},")
+_DASH_SIGNATURE = re.compile(r"^[\u2014\u2013-]{1,2}\s*(?P<who>[A-Z][^\n.!?]{1,60})$")
 SIGNATURE_MAX_WORDS = 10
 HEADLINE_MAX_WORDS = 14
 _SENTENCE_END = (".", "?", "!", '"', "\u201d", "\u2019", ")")
@@ -55,3 +60,19 @@ def signed_letters(paragraphs: list[str]) -> dict[int, str | None] | None:
         start = end + 1
     owners.update((i, None) for i in range(start, len(paragraphs)))  # the page's closing notes
     return owners
+
+
+def reader_letters(paragraphs: list[str]) -> dict[int, str]:
+    """A reader's letter inside a column ("Dear Rosalind, ..." down to "— Torn in Toledo"), whose
+    words are the signer's, as signed (a pen name stays one), not the columnist's: paragraph index
+    -> the signature. The columnist's reply around it keeps the byline."""
+    letters: dict[int, str] = {}
+    for end, para in enumerate(paragraphs):
+        signature = _DASH_SIGNATURE.match(para.strip())
+        if not signature or len(signature.group("who").split()) > SIGNATURE_MAX_WORDS or not end:
+            continue
+        window = range(end - 1, max(-1, end - 1 - LETTER_MAX_PARAGRAPHS), -1)
+        start = next((i for i in window if _SALUTATION.match(paragraphs[i])), None)
+        if start is not None and not any(i in letters for i in range(start, end)):
+            letters.update(dict.fromkeys(range(start, end + 1), signature.group("who").strip()))
+    return letters

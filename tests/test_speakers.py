@@ -660,3 +660,18 @@ def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
     path.write_text(essay, encoding="utf-8")
     article, passages = prepare_article(path, None, "0" * 64)
     assert article.form == "article" and {p.author for p in passages} == {"Jane Roe"}
+
+
+def test_a_readers_letter_in_a_column_is_its_signers(tmp_path):
+    """'Dear Rosalind, ...' down to '— Torn in Toledo': the reader's words, under the signature as
+    signed (a pen name stays one); the columnist's reply around it keeps the byline."""
+    column = ("# Ask Rosalind: Should I sign the petition?\n\nBy Rosalind Park\n\n**Dear Rosalind,**\n\n"
+              f"{OTHER_PROSE[0]}\n\n{OTHER_PROSE[1]}\n\n\u2014 Torn in Toledo\n\n---\n\n**Dear Torn,**\n\n"
+              f"{OTHER_PROSE[2]}\n\n{PROSE}\n")
+    path = tmp_path / "column.md"
+    path.write_text(column, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {text: p.author for p in passages for text in [*OTHER_PROSE, PROSE] if text in p.text}
+    assert article.authors == ["Rosalind Park"]
+    assert said == {OTHER_PROSE[0]: "Torn in Toledo", OTHER_PROSE[1]: "Torn in Toledo",
+                    OTHER_PROSE[2]: "Rosalind Park", PROSE: "Rosalind Park"}
