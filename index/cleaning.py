@@ -270,7 +270,15 @@ _HEADER_PARAGRAPHS = 12
 PROSE_WORDS = 20  # a paragraph this long is the article's text, no longer its header
 _LABEL_WORDS = 8  # a menu item, site name or section label above a headline is this short
 _TITLE_FIELD = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", _I)
-_FIELD_LINE = re.compile(r"^[\w ]{1,25}:(\s|$)")
+# A header's field ("Date: March 3, 2024", "Location: Sacramento"): a one-word key, or a short value;
+# a headline with a colon ("Pricing the Rush Hour: Why Mid-Sized Cities Should Try ...") is none.
+_FIELD_LINE = re.compile(r"^(?P<key>[\w ]{1,25}):(?:\s+(?P<value>.*))?$")
+_FIELD_VALUE_WORDS = 6
+
+
+def _is_field(line: str) -> bool:
+    field = _FIELD_LINE.match(line)
+    return bool(field) and (len(field["key"].split()) == 1 or len((field["value"] or "").split()) <= _FIELD_VALUE_WORDS)
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -342,7 +350,7 @@ def _is_title_like(line: str) -> bool:
         and len(text.split()) <= PROSE_WORDS
         and not text.endswith((".", '"', "\u201d", ":"))
         and not text.startswith(("[", "("))
-        and not _FIELD_LINE.match(text)
+        and not _is_field(text)
         and not starts_turn(text)
     )
 

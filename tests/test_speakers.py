@@ -441,6 +441,9 @@ def test_the_headline_is_the_line_above_the_byline():
     assert cleaned.title == "Congress has forgotten how to pass a budget. Here's how to make it remember."
     assert cleaned.byline_names == ["Robert Vance"]
     assert {d.text: d.reason for d in cleaned.dropped}["Business"] == "header"
+    colon = ("MERIDIAN INSTITUTE FOR URBAN POLICY | COMMENTARY\n\nPricing the Rush Hour: Why Mid-Sized Cities "
+             "Should Try Congestion Charges\n\nCommentary by Ahmed Rashidi and Claire Dubois\n\n" + body)
+    assert clean(colon).title == "Pricing the Rush Hour: Why Mid-Sized Cities Should Try Congestion Charges"
     short = "Short line one.\n\nShort line two.\n\nA third short line.\n\nBy Jane Doe"
     assert [d.reason for d in clean(short).dropped] == ["byline"]
 
