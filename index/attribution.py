@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.citations import normalize
 from assistant.models import ArticleForm, joint_label
 
 from .cleaning import PROSE_WORDS
@@ -31,6 +32,7 @@ _BIO = re.compile(  # "Jane Roe is a ...", also after a dash ("— Jane Roe is a
 _HEADER_PARAGRAPHS = 12
 _AUTHOR_LINE = re.compile(r"(?:^|\s)(?:Authors?|Written by)\s*:\s*(?P<names>[^\n]+)", re.IGNORECASE)
 _SIGNATURE_WINDOW = 5
+_REQUOTE_MIN_WORDS = 6
 _SIGNATURE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}$")
 # Signatures that stand for a role, not a person ("...is the AUTHOR").
 _NOBODY = {"AUTHOR", "AUTHORS", "EDITOR", "EDITORS", "WRITER", "PUBLISHER", "TRANSLATOR", "ANONYMOUS", "END", "FINIS"}
@@ -186,18 +188,36 @@ def attribute(
 
     if dialogue:
         pieces = dialogue.pieces
-    elif owners:
-        pieces = [Piece(i, 0, len(p), who, not i or owners[i - 1] != who)
-                  for i, (p, who) in enumerate(zip(paragraphs, owners.values(), strict=True))]
     else:
-        sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
-        quoted = _block_quotes(paragraphs, authors) | reader_letters(paragraphs)
-        owner = [quoted.get(i, sole) for i in range(len(paragraphs))]
+        if owners:
+            owner = list(owners.values())
+        else:
+            sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
+            quoted = _block_quotes(paragraphs, authors) | reader_letters(paragraphs)
+            owner = [quoted.get(i, sole) for i in range(len(paragraphs))]
+        owner = _requoted(paragraphs, owner)
         pieces = [Piece(i, 0, len(p), owner[i], i > 0 and owner[i] != owner[i - 1]) for i, p in enumerate(paragraphs)]
     segments = _segments(paragraphs, pieces, bios, authors)
     speakers = dialogue.speakers if dialogue else writers
     unnamed = [s for s in speakers if s in dialogue.unnamed] if dialogue else []
     return Attribution(authors, speakers, unnamed, credentials, segments, form)
+
+
+def _requoted(paragraphs: list[str], owner: list[str | None]) -> list[str | None]:
+    """A block quotation of words written earlier on the page (a forum reply quoting the post it
+    answers) is the earlier writer's, whoever quotes it."""
+    def bare(text: str) -> str:  # words only: a quotation may end where the sentence went on
+        return " ".join(re.sub(r"[^\w\s]", " ", normalize(text)).split())
+
+    out = list(owner)
+    for i, para in enumerate(paragraphs):
+        quote = bare(para)
+        if is_block_quote(para) and len(quote.split()) >= _REQUOTE_MIN_WORDS:
+            source = next((j for j in range(i) if not is_block_quote(paragraphs[j])
+                           and quote in bare(paragraphs[j])), None)
+            if source is not None:
+                out[i] = owner[source]
+    return out
 
 
 def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:

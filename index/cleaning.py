@@ -22,7 +22,7 @@ from assistant.models import DroppedText, DropReason
 
 from .people import CREDENTIAL
 from .turns import display, speaker_line_name
-from .unwrap import drop_page_furniture, paragraph_lines, starts_turn, unwrap
+from .unwrap import drop_page_furniture, is_block_quote, paragraph_lines, starts_turn, unwrap
 
 _I = re.IGNORECASE
 _LABELLED_CAPTION = re.compile(r"^(image|images|photo|photograph|picture|credit|credits|illustration)\s*:", _I)
@@ -245,8 +245,8 @@ def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
         words = len(line.split())
         if not _MIN_REPEAT_WORDS <= words <= _MAX_PULL_QUOTE_WORDS or not line.rstrip().endswith(_SENTENCE_END):
             return False
-        if _strip_label(line) != line or len(sentences(line)) != 1:
-            return False
+        if _strip_label(line) != line or len(sentences(line)) != 1 or is_block_quote(line):
+            return False  # a block quotation repeating earlier words quotes them (a forum reply)
         key = normalize(line)
         return any(key in m for m in multi) if scan else key in sentence_set
 

@@ -657,6 +657,12 @@ def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
     article, passages = prepare_article(path, None, "0" * 64)
     said = {n: p.author for p in passages for n in (1, 2, 3) if f"Post {n}." in p.text}
     assert article.form == "collection" and said == {1: "Jo Brandt", 2: "Priya Raman", 3: "Jo Brandt"}
+    # A reply quoting the post it answers: the quotation is the earlier writer's, and it is kept.
+    quoted = OTHER_PROSE[1].split(", and")[0]
+    path.write_text(thread.replace("\n\nPost 3.", f"\n\n> {quoted}.\n\nPost 3."), encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert [p.author for p in passages if p.text.startswith(quoted)] == ["Priya Raman"]
+    assert not article.dropped or all(quoted not in d.text for d in article.dropped)
     heads = ("Putin Gambit", "Xi Jinping")
     essay = "# Why Sanctions Fail\n\nBy Jane Roe\n\n" + "\n\n".join(
         f"## The {name} Problem\n\n{text}" for name, text in zip(heads, OTHER_PROSE, strict=False))
