@@ -503,7 +503,7 @@ def target(name: str, targets: Targets) -> str:
 def table(results: Sequence[CorpusResult]) -> str:
     """One Markdown table: per corpus the assistant, vanilla LlamaIndex and the corpus's target."""
     header = ["metric"] + [f"{r.corpus.name}: {who}" for r in results for who in ("assistant", "vanilla", "target")]
-    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:|---:|---|" * len(results)]
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:|---:|---" * len(results) + "|"]
     for name in ROWS:
         cells = [name]
         for r in results:
