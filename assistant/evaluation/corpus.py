@@ -1,13 +1,14 @@
 """`make eval`: score both corpora with the rules of the shared eval README, beside vanilla LlamaIndex.
 
-    python -m assistant.evaluation.corpus [--data DIR] [--only seed|general] [--no-vanilla]
+    python -m assistant.evaluation.corpus [--data DIR] [--only seed|general|conventions-1|conventions-2] [--no-vanilla]
         [--no-check-sets] [--json FILE]
     python -m assistant.evaluation.corpus --corpus DIR --dev QUESTIONS.jsonl [...]   # any other corpus
 
 The seed corpus (corpus/ with its articles.toml, questions eval/dev.jsonl, and the held-out check
-sets) and the general corpus (eval/corpus-general/ indexed as a user drops it in, with no
-articles.toml; questions eval/general.jsonl) are scored the same way and printed side by side,
-with the prose each file keeps through cleaning.
+sets), the general corpus (eval/corpus-general/ indexed as a user drops it in, with no
+articles.toml; questions eval/general.jsonl) and two small corpora of other layouts
+(eval/corpus-conventions-N/, questions eval/conventions-N.jsonl) are scored the same way and printed
+side by side, with the prose each file keeps through cleaning.
 
 Rules (implemented exactly, in small functions below):
 - text is normalised (`assistant.citations.normalize`) before comparing;
@@ -408,6 +409,10 @@ CORPORA = {
     "seed": Corpus("seed", PROJECT_ROOT / "corpus", DEV_SET, CHECK_SETS, THRESHOLDS),
     # Indexed exactly as a user drops it in: no articles.toml in the folder.
     "general": Corpus("general", GENERAL_CORPUS, GENERAL_SET, (GENERAL_CHECK_SET,)),
+    # Layouts the first two corpora lack (an unlabelled interview, letters pages, a point/counterpoint,
+    # a forum thread, a one-label speech, block quotations), written blind by separate sessions.
+    **{name: Corpus(name, PROJECT_ROOT / "eval" / f"corpus-{name}", PROJECT_ROOT / "eval" / f"{name}.jsonl")
+       for name in ("conventions-1", "conventions-2")},
 }
 
 
