@@ -25,14 +25,15 @@ _PARENTHESES = re.compile(r"\(([^()]+)\)")
 _TOKEN = re.compile(r"[\w@#.'\u2019-]+")
 
 
-def _is_prose(paragraph: str) -> bool:
+def _not_heading(paragraph: str) -> bool:
+    """Too long, or ending as a sentence ends, for a heading or a headline."""
     return len(paragraph.split()) > HEADING_MAX_WORDS or paragraph.rstrip().endswith(_SENTENCE_END)
 
 
 def heading_person(line: str) -> str | None:
     """The one person a post's heading names, in it or in parentheses ("@jo (Jo Brandt)"). A post's
     heading carries a number or a date besides the name; a subheading ("The Xi Jinping Problem") none."""
-    if _is_prose(line) or "\n" in line or not re.search(r"\d", line):
+    if _not_heading(line) or "\n" in line or not re.search(r"\d", line):
         return None
     found = names_in(line) + [n for inner in _PARENTHESES.findall(line) for n in names_in(inner)]
     people = list(dict.fromkeys(n for n in found if not is_institution(n)))
@@ -58,12 +59,12 @@ def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]])
         shared = max(templates.values(), key=len, default=[])
         starts = {i: heads[i] for i in shared} if len({heads[i] for i in shared}) >= 2 else {}
     order = sorted(starts)
-    if len(order) < 2 or any(not any(_is_prose(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
+    if len(order) < 2 or any(not any(_not_heading(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
         return None
     owners: dict[int, str | None] = dict.fromkeys(range(len(paragraphs)))
     for n, start in enumerate(order):
         end = order[n + 1] if n + 1 < len(order) else len(paragraphs)
-        while end > start + 1 and not _is_prose(paragraphs[end - 1]) and n + 1 < len(order):
+        while end > start + 1 and not _not_heading(paragraphs[end - 1]) and n + 1 < len(order):
             end -= 1  # the next piece's headline, above its byline
         owners.update(dict.fromkeys(range(start, end), starts[start]))
     return owners
