@@ -32,6 +32,12 @@ _BIO = re.compile(  # "Jane Roe is a ...", also after a dash ("— Jane Roe is a
 _HEADER_PARAGRAPHS = 12
 _AUTHOR_LINE = re.compile(r"(?:^|\s)(?:Authors?|Written by)\s*:\s*(?P<names>[^\n]+)", re.IGNORECASE)
 _SIGNATURE_WINDOW = 5
+_HEADER_LINE_WORDS = 25
+_MADE_BY = re.compile(
+    r"(?:,|\b(?:remarks|address|speech|statement|testimony|lecture|sermon|briefing|keynote|newsletter|column|"
+    rf"essay|commentary|letter|notes|diary|blog))\s+by\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,4}})",
+    re.IGNORECASE,
+)
 _REQUOTE_MIN_WORDS = 6
 _SIGNATURE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}$")
 # Signatures that stand for a role, not a person ("...is the AUTHOR").
@@ -177,7 +183,8 @@ def attribute(
         stated = _authors_from_text(paragraphs)
         if dialogue and set(stated) <= set(dialogue.speakers):  # the last turn's label, not a signature
             stated = []
-        authors = list(dict.fromkeys(byline or stated or named_speakers or writers))
+        by_header = _header_author([title or "", *paragraphs[:opening]])
+        authors = list(dict.fromkeys(byline or by_header or stated or named_speakers or writers))
         authors = authors or list(dict.fromkeys(p for p, _ in bios.values()))
     # A bio that names only a first name ("George is ...") belongs to the full author name.
     credentials: dict[str, str] = {}
@@ -240,6 +247,18 @@ def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:
                 quoted[i] = people[0]
         named.extend(n for n in names_in(para) if not is_institution(n))
     return quoted
+
+
+def _header_author(lines: list[str]) -> list[str]:
+    """The person a title or header line names as its maker, after a comma or a kind of text
+    ("Commencement address by Dr. Alan Brooks, May 12", "A weekly newsletter on local government, by
+    Samuel Adeyemi"); a headline's "by" ("Killed by Friendly Fire") names no one."""
+    for line in lines:
+        match = _MADE_BY.search(line) if len(line.split()) <= _HEADER_LINE_WORDS else None
+        names = [n for n in names_in(match.group("name")) if not is_institution(n)] if match else []
+        if names:
+            return names[:1]
+    return []
 
 
 def _authors_from_text(paragraphs: list[str]) -> list[str]:

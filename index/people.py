@@ -32,6 +32,12 @@ CREDENTIAL = re.compile(
     r"writer|founder|reporter|officer|secretary|head of|co-director|partner)\b",
     re.IGNORECASE,
 )
+# A role in an author field, not a name: it ends with what the person does.
+_ROLE_NOUN = re.compile(
+    r"\b(columnist|correspondent|editor|writer|reporter|contributor|fellow|director|professor|analyst|"
+    r"researcher|journalist|scholar|lecturer|officer|secretary)s?$",
+    re.IGNORECASE,
+)
 # Words that name a software account or a placeholder, never an author.
 _ACCOUNT_WORDS = {"user", "admin", "administrator", "owner", "unknown", "anonymous", "author", "guest", "root"}
 PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al"}
@@ -77,6 +83,8 @@ def split_people(values: list[str]) -> tuple[list[str], list[str]]:
             continue
         if is_institution(part):  # an institution's name may hold "and": keep it whole
             institutions.append(part)
+            continue
+        if _ROLE_NOUN.search(part):  # "Personal Finance Columnist", a byline's role after the name
             continue
         people.extend(name for name in _AND.split(part) if is_person_name(name))
     return list(dict.fromkeys(people)), list(dict.fromkeys(institutions))

@@ -684,3 +684,27 @@ def test_a_readers_letter_in_a_column_is_its_signers(tmp_path):
     assert article.authors == ["Rosalind Park"]
     assert said == {OTHER_PROSE[0]: "Torn in Toledo", OTHER_PROSE[1]: "Torn in Toledo",
                     OTHER_PROSE[2]: "Rosalind Park", PROSE: "Rosalind Park"}
+
+
+def test_a_header_line_naming_the_maker_of_a_text_gives_its_author(tmp_path):
+    """No byline, no label: "Commencement address by Dr. Alan Brooks" and "A weekly newsletter on
+    local government, by Samuel Adeyemi" name the author (a sign-off "Samuel" does not outrank it);
+    a headline's own "by" ("Killed by Friendly Fire") names no one."""
+    body = f"{PROSE}\n\n{OTHER_PROSE[0]} (Applause)\n\n{OTHER_PROSE[1]}\n"
+    cases = {"Commencement address by Dr. Alan Brooks, May 12, 2024": ["Alan Brooks"],
+             "The Civic Ledger\n\nA weekly newsletter on local government, by Samuel Adeyemi": ["Samuel Adeyemi"],
+             "Killed by Friendly Fire": []}
+    for header, authors in cases.items():
+        path = tmp_path / "speech.txt"
+        path.write_text(f"{header}\n\n{body}\nSamuel\n" if "newsletter" in header else f"{header}\n\n{body}")
+        article, passages = prepare_article(path, None, "0" * 64)
+        assert article.authors == authors, header
+        assert {p.author for p in passages} == {authors[0] if authors else None}, header
+
+
+def test_a_role_in_an_author_field_and_an_office_before_a_quoted_name_are_no_names():
+    from index.people import split_people
+
+    assert split_people(["Gareth Whitcombe; Personal Finance Columnist"]) == (["Gareth Whitcombe"], [])
+    assert split_people(["Mark Senior"]) == (["Mark Senior"], [])
+    assert names_in("As Councillor Amy Fuller put it:") == ["Amy Fuller"]
