@@ -19,7 +19,7 @@ from .interview import find_interview
 from .letters import reader_letters, signed_letters
 from .people import CREDENTIAL, is_institution
 from .sections import author_sections
-from .turns import Piece, find_dialogue, find_monologue, key_of, names_in, title_case
+from .turns import Dialogue, Piece, find_dialogue, find_monologue, key_of, names_in, title_case
 from .unwrap import is_block_quote
 
 _NAME_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
@@ -157,20 +157,11 @@ def attribute(
     """
     known = list(metadata_authors or []) + [b for b in byline if b not in (metadata_authors or [])]
     first_bios = _find_bios(paragraphs, known)
-    bio_people = [person for person, _ in first_bios.values()]
     opening = next((i for i, p in enumerate(paragraphs) if len(p.split()) >= PROSE_WORDS), len(paragraphs))
-    dialogue = find_dialogue(paragraphs, known + bio_people, set(first_bios), title) or find_monologue(
-        paragraphs, known + bio_people, set(first_bios), title, opening)
-    form: ArticleForm = "transcript" if dialogue else "article"
-    if dialogue is None and (dialogue := find_interview(paragraphs, known, title)):
-        form = "interview"
+    layout = _layout(paragraphs, known, first_bios, title, opening, bylines)
+    dialogue = layout.dialogue
     named_speakers = [s for s in dialogue.speakers if s not in dialogue.unnamed] if dialogue else []
-    # A page of several pieces (signed letters, pieces under their own bylines): paragraph -> writer.
-    owners = None if dialogue else signed_letters(paragraphs)
-    form = "letters" if owners else form
-    if not dialogue and not owners and (owners := author_sections(paragraphs, list(bylines))):
-        form = "collection"
-    writers = list(dict.fromkeys(w for w in (owners or {}).values() if w))
+    writers = list(dict.fromkeys(w for w in (layout.owners or {}).values() if w))
     people = list(dict.fromkeys(known + named_speakers))
     bios = _find_bios(paragraphs, people)
     for person, _ in bios.values():
@@ -193,21 +184,52 @@ def attribute(
         if not _NAME_LINE.match(line):
             credentials[full] = line.lstrip("\u2014\u2013- ")
 
-    if dialogue:
-        pieces = dialogue.pieces
-    else:
-        if owners:
-            owner = list(owners.values())
-        else:
-            sole = joint_label(authors) if authors else None  # co-authors wrote the whole text together
-            quoted = _block_quotes(paragraphs, authors) | reader_letters(paragraphs)
-            owner = [quoted.get(i, sole) for i in range(len(paragraphs))]
-        owner = _requoted(paragraphs, owner)
-        pieces = [Piece(i, 0, len(p), owner[i], i > 0 and owner[i] != owner[i - 1]) for i, p in enumerate(paragraphs)]
+    pieces = dialogue.pieces if dialogue else _owned_pieces(paragraphs, layout.owners, authors)
     segments = _segments(paragraphs, pieces, bios, authors)
     speakers = dialogue.speakers if dialogue else writers
     unnamed = [s for s in speakers if s in dialogue.unnamed] if dialogue else []
-    return Attribution(authors, speakers, unnamed, credentials, segments, form)
+    return Attribution(authors, speakers, unnamed, credentials, segments, layout.form)
+
+
+@dataclass
+class _Layout:
+    form: ArticleForm
+    dialogue: Dialogue | None = None  # a transcript's or an interview's turns
+    owners: dict[int, str | None] | None = None  # a page of several pieces: paragraph -> writer
+
+
+def _layout(
+    paragraphs: list[str], known: list[str], bios: dict[int, tuple[str, str]], title: str | None, opening: int,
+    bylines: Sequence[tuple[int, list[str]]],
+) -> _Layout:
+    """How the text is laid out: labelled turns (or one label opening a speech), an unlabelled
+    interview, signed letters, pieces under their own bylines or headings, else one article. Bio
+    lines (`bios`) end a turn and name people the turns may use."""
+    stops = set(bios)
+    people = known + [person for person, _ in bios.values()]
+    if dialogue := find_dialogue(paragraphs, people, stops, title) or find_monologue(
+            paragraphs, people, stops, title, opening):
+        return _Layout("transcript", dialogue=dialogue)
+    if dialogue := find_interview(paragraphs, known, title):
+        return _Layout("interview", dialogue=dialogue)
+    if owners := signed_letters(paragraphs):
+        return _Layout("letters", owners=owners)
+    if owners := author_sections(paragraphs, list(bylines)):
+        return _Layout("collection", owners=owners)
+    return _Layout("article")
+
+
+def _owned_pieces(paragraphs: list[str], owners: dict[int, str | None] | None, authors: list[str]) -> list[Piece]:
+    """One piece per paragraph, its writer's: a section's or letter's, else the authors' jointly
+    (co-authors wrote the whole text together) but for block quotations and readers' letters."""
+    if owners:
+        owner = list(owners.values())
+    else:
+        sole = joint_label(authors) if authors else None
+        quoted = _block_quotes(paragraphs, authors) | reader_letters(paragraphs)
+        owner = [quoted.get(i, sole) for i in range(len(paragraphs))]
+    owner = _requoted(paragraphs, owner)
+    return [Piece(i, 0, len(p), owner[i], i > 0 and owner[i] != owner[i - 1]) for i, p in enumerate(paragraphs)]
 
 
 def _requoted(paragraphs: list[str], owner: list[str | None]) -> list[str | None]:
