@@ -235,15 +235,14 @@ def _owned_pieces(paragraphs: list[str], owners: dict[int, str | None] | None, a
 def _requoted(paragraphs: list[str], owner: list[str | None]) -> list[str | None]:
     """A block quotation of words written earlier on the page (a forum reply quoting the post it
     answers) is the earlier writer's, whoever quotes it."""
-    def bare(text: str) -> str:  # words only: a quotation may end where the sentence went on
-        return " ".join(re.sub(r"[^\w\s]", " ", normalize(text)).split())
-
     out = list(owner)
+    if not any(map(is_block_quote, paragraphs)):
+        return out
+    # Words only: a quotation may end where the sentence went on.
+    bare = [" ".join(re.sub(r"[^\w\s]", " ", normalize(p)).split()) for p in paragraphs]
     for i, para in enumerate(paragraphs):
-        quote = bare(para)
-        if is_block_quote(para) and len(quote.split()) >= _REQUOTE_MIN_WORDS:
-            source = next((j for j in range(i) if not is_block_quote(paragraphs[j])
-                           and quote in bare(paragraphs[j])), None)
+        if is_block_quote(para) and len(bare[i].split()) >= _REQUOTE_MIN_WORDS:
+            source = next((j for j in range(i) if not is_block_quote(paragraphs[j]) and bare[i] in bare[j]), None)
             if source is not None:
                 out[i] = owner[source]
     return out
@@ -256,6 +255,8 @@ def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:
     name one person who is not a writer (in full, or by a surname the text gave in full before);
     a quotation it does not name anyone for stays the writer's."""
     quoted: dict[int, str] = {}
+    if not any(map(is_block_quote, paragraphs)):
+        return quoted  # no names to gather for a text that quotes nothing at length
     named: list[str] = []
     writer_names = {key_of(w).split()[-1] for w in writers}
     for i, para in enumerate(paragraphs):

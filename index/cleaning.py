@@ -274,12 +274,12 @@ _TITLE_FIELD = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", _I)
 # a headline with a colon ("Pricing the Rush Hour: Why Mid-Sized Cities Should Try ...") is none.
 _FIELD_LINE = re.compile(r"^(?P<key>[\w ]{1,25}):(?:\s+(?P<value>.*))?$")
 _FIELD_VALUE_WORDS = 6
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _is_field(line: str) -> bool:
     field = _FIELD_LINE.match(line)
     return bool(field) and (len(field["key"].split()) == 1 or len((field["value"] or "").split()) <= _FIELD_VALUE_WORDS)
-_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _drop_header(lines: list[str], title: str | None, result: CleanedText) -> list[str]:

@@ -32,7 +32,8 @@ CREDENTIAL = re.compile(
     r"writer|founder|reporter|officer|secretary|head of|co-director|partner)\b",
     re.IGNORECASE,
 )
-# A role in an author field, not a name: it ends with what the person does.
+# A role in an author field, not a name: it ends with what the person does. Not CREDENTIAL, whose
+# "senior", "partner" and "chair" end names too ("Mark Senior").
 _ROLE_NOUN = re.compile(
     r"\b(columnist|correspondent|editor|writer|reporter|contributor|fellow|director|professor|analyst|"
     r"researcher|journalist|scholar|lecturer|officer|secretary)s?$",

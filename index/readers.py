@@ -209,11 +209,12 @@ def read_html(path: Path) -> ReadResult:
         path, title=found.title, authors=[found.author] if found.author else [],
         outlet=found.sitename, date=found.date, url=found.url,
     )
-    quoted = block_quotations(html)
+    tree = _page_tree(html)  # parsed once for both: block quotations and author boxes
+    quoted = block_quotations(tree)
     paragraphs = [BLOCK_INDENT + line if " ".join(line.split()) in quoted else line for line in text.split("\n")]
     at = {" ".join(line.split()): i for i, line in reversed(list(enumerate(paragraphs)))}
     placed: dict[int, list[str]] = defaultdict(list)
-    for box, following in author_boxes(html, text):
+    for box, following in author_boxes(tree, text):
         # A byline goes back above the text it heads (a page of several articles has one per article);
         # a box heading nothing trafilatura kept (a bio after the article) goes at the end.
         placed[at.get(following or "", len(paragraphs))].append(box)
@@ -230,11 +231,11 @@ def _page_tree(html: str) -> Any | None:
         return None
 
 
-def block_quotations(html: str) -> set[str]:
-    """The paragraphs of the page's `<blockquote>` elements, whitespace collapsed. trafilatura's
-    text keeps their words but not that they are quoted, which attribution needs (an essay quoting
-    its opponent at length); they are marked in the text with unwrap.BLOCK_INDENT."""
-    tree = _page_tree(html)
+def block_quotations(tree: Any | None) -> set[str]:
+    """The paragraphs of the page's `<blockquote>` elements (`tree`: `_page_tree`), whitespace
+    collapsed. trafilatura's text keeps their words but not that they are quoted, which attribution
+    needs (an essay quoting its opponent at length); they are marked in the text with
+    unwrap.BLOCK_INDENT."""
     if tree is None:
         return set()
     quoted = set()
@@ -248,16 +249,16 @@ def block_quotations(html: str) -> set[str]:
 _AUTHOR_BOX = re.compile(r"(?<![a-z])(bio|biography|author|byline|contributor|about-the-author)(?![a-z])", re.I)
 
 
-def author_boxes(html: str, extracted: str) -> list[tuple[str, str | None]]:
-    """The text of author boxes that trafilatura left out, each with the text of the first paragraph
-    after it that trafilatura kept (None when there is none).
+def author_boxes(tree: Any | None, extracted: str) -> list[tuple[str, str | None]]:
+    """The text of author boxes in the page (`tree`: `_page_tree`) that trafilatura left out of
+    `extracted`, each with the text of the first paragraph after it that trafilatura kept (None when
+    there is none).
 
     trafilatura drops `<aside>` and similar blocks as boilerplate, which is right for share
     buttons but loses the one line that says who wrote the piece ("'The Forester' was a pen
     name of Thomas Paine", "By Marcus Webb" over the second half of a point/counterpoint page).
     Attribution reads such bio lines and bylines, so they are kept as paragraphs.
     """
-    tree = _page_tree(html)
     if tree is None:
         return []
     seen = " ".join(extracted.split())
