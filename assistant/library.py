@@ -85,7 +85,7 @@ def check_upload(name: str, data: bytes, max_bytes: int) -> str | None:
     """Why this upload is refused, or None when it is acceptable."""
     suffix = Path(safe_filename(name)).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        return f"unsupported file type {suffix or '(none)'}; use txt, md, html, pdf or docx"
+        return f"unsupported file type {suffix or '(none)'}; use txt, md, html, pdf, docx, or captions (vtt, srt, sbv)"
     if len(data) > max_bytes:
         return f"too large: {len(data) / 1e6:.1f} MB (limit {max_bytes / 1e6:.0f} MB)"
     if not data.strip():

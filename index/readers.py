@@ -1,4 +1,4 @@
-"""Reading article files (txt, md, html, pdf, docx) into plain text and the file's own metadata
+"""Reading article files (txt, md, html, pdf, docx, caption files) into plain text and the file's own metadata
 (title, authors, date, outlet, url), with specific errors."""
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .captions import CAPTION_SUFFIXES, read_cues, transcript
 from .cleaning import PROSE_WORDS
 from .metadata import ArticleMeta
 from .people import split_people
 from .unwrap import BLOCK_INDENT
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", *CAPTION_SUFFIXES}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 BINARY_SUFFIXES = {".pdf", ".docx"}
 # Size limits. An opinion article is tens of KB; a 2 MB text file is a 300,000-word book.
@@ -139,6 +140,15 @@ def read_markdown(path: Path) -> ReadResult:
         or (source if "://" in source else None),
     )
     return ReadResult(text=markdown_text(tokens), meta=meta)
+
+
+def read_captions(path: Path) -> ReadResult:
+    """A caption file (WebVTT, SubRip, SBV) as a transcript: one "Name: " paragraph per turn."""
+    try:
+        cues = read_cues(path, read_text_file(path))
+    except ValueError as exc:
+        raise ReadError(str(exc)) from exc
+    return ReadResult(text=transcript(cues), meta=file_meta(path))
 
 
 def _headline(tokens: list) -> str | None:
@@ -408,6 +418,8 @@ def read_document(path: Path) -> ReadResult:
             result = read_html(path)
         elif suffix in MARKDOWN_SUFFIXES:
             result = read_markdown(path)
+        elif suffix in CAPTION_SUFFIXES:
+            result = read_captions(path)
         else:
             result = ReadResult(text=read_text_file(path), meta=file_meta(path))
     except OSError as exc:

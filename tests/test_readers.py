@@ -276,3 +276,91 @@ def test_unreadable_docx_raises_a_read_error(tmp_path):
     path.write_bytes(io.BytesIO(b"PK\x03\x04 truncated").getvalue())
     with pytest.raises(ReadError, match="docx"):
         read_document(path)
+
+
+# -- caption files: a recorded talk as a transcript ----------------------------------------------
+TOWN_HALL_VTT = """WEBVTT
+
+NOTE recorded at the Riverside library
+
+00:00:01.000 --> 00:00:05.500
+<v Maria Lopez>Good evening, and welcome to our town hall
+on the proposed bus lanes along Main Street.
+
+00:00:05.600 --> 00:00:09.000
+<v Maria Lopez>Our two guests see this very differently.
+
+00:00:09.500 --> 00:00:14.000
+<v Daniel Okafor>Thank you, Maria. I think the bus lanes are overdue.
+Buses on Main Street crawl at eight miles an hour.
+
+00:00:14.200 --> 00:00:18.000
+<v Daniel Okafor>A dedicated lane would make them faster than driving.
+
+00:00:18.500 --> 00:00:23.000
+<v Susan Pryce>I disagree. Taking away a lane of parking will hurt
+the shops that have kept this street alive for forty years.
+
+00:00:23.500 --> 00:00:26.000
+<v Maria Lopez>Daniel, what do you say to the shop owners?
+
+00:00:26.500 --> 00:00:31.000
+<v Daniel Okafor>Most of their customers arrive on foot or by bus, not by car.
+"""
+
+
+def test_webvtt_voice_tags_become_one_labelled_paragraph_per_turn(tmp_path):
+    path = tmp_path / "town-hall.vtt"
+    path.write_text(TOWN_HALL_VTT, encoding="utf-8")
+    paragraphs = read_document(path).text.split("\n\n")
+    assert paragraphs[0] == ("Maria Lopez: Good evening, and welcome to our town hall on the proposed bus lanes "
+                             "along Main Street. Our two guests see this very differently.")
+    assert [p.split(":")[0] for p in paragraphs] == [
+        "Maria Lopez", "Daniel Okafor", "Susan Pryce", "Maria Lopez", "Daniel Okafor"]
+    assert "00:00" not in read_document(path).text and "NOTE" not in read_document(path).text
+
+
+def test_caption_speakers_are_the_authors_of_their_passages(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "town-hall.vtt").write_text(TOWN_HALL_VTT, encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assert assistant.index().added == 1
+    by_author = {p.author: p.text for p in assistant.search("parking and the shops on Main Street", k=10)}
+    assert by_author["Susan Pryce"].startswith("I disagree. Taking away a lane of parking")
+    assert "Maria Lopez" not in by_author.get("Susan Pryce", "")
+    assert {"Maria Lopez", "Daniel Okafor", "Susan Pryce"} <= set(by_author)
+
+
+def test_subrip_name_prefixes_are_speakers_and_wrapped_cues_join(tmp_path):
+    path = tmp_path / "meeting.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nPriya Shah: We should fund the after-school program\n\n"
+        "2\n00:00:04,100 --> 00:00:07,000\nPriya Shah: because the waiting list has doubled.\n\n"
+        "3\n00:00:07,500 --> 00:00:10,000\nTom Reed: The budget cannot absorb another program\nwithout cutting"
+        " library hours.\n", encoding="utf-8")
+    assert read_document(path).text == (
+        "Priya Shah: We should fund the after-school program because the waiting list has doubled.\n\n"
+        "Tom Reed: The budget cannot absorb another program without cutting library hours.")
+
+
+def test_unlabelled_captions_break_paragraphs_at_a_pause_after_a_sentence(tmp_path):
+    path = tmp_path / "lecture.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nRent control keeps tenants\n\n"
+        "2\n00:00:05,500 --> 00:00:07,000\nin their homes.\n\n"  # a pause mid-sentence: same paragraph
+        "3\n00:00:10,000 --> 00:00:12,000\nBut it shrinks the supply of new flats.\n", encoding="utf-8")
+    assert read_document(path).text == (
+        "Rent control keeps tenants in their homes.\n\nBut it shrinks the supply of new flats.")
+
+
+def test_a_malformed_caption_file_is_reported_and_skipped(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("A Budget Nobody Read\n\n" + LONG)
+    (corpus / "broken.vtt").write_text("this is not a caption file\n\nat all\n", encoding="utf-8")
+    report = Assistant(make_settings(tmp_path / "data", corpus)).index()
+    assert report.added == 1
+    assert [Path(e.path).name for e in report.errors] == ["broken.vtt"]
+    assert report.errors[0].error.startswith("not a valid .vtt caption file")
+    assert check_upload("talk.vtt", TOWN_HALL_VTT.encode(), 10**7) is None

@@ -209,8 +209,8 @@ def _library_tab(api: AppAPI) -> dict:
         table = _table(LIBRARY_HEADERS, "Articles: click a row to edit it", "library-table",
                        ["21%", "27%", "16%", "14%", "8%", "9%", "5%"])
         with gr.Accordion("Add articles", open=True):
-            files = gr.File(label="txt, md, html, pdf or docx", file_count="multiple", elem_id="upload",
-                            file_types=sorted(UPLOAD_SUFFIXES))
+            files = gr.File(label="txt, md, html, pdf, docx, or captions (vtt, srt, sbv)", file_count="multiple",
+                            elem_id="upload", file_types=sorted(UPLOAD_SUFFIXES))
             add = gr.Button("Add to library", variant="primary", elem_id="upload-run")
             with gr.Row():
                 url = gr.Textbox(label="Add from URL (one or more http(s) addresses)", elem_id="add-url", scale=5)
