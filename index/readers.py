@@ -215,21 +215,45 @@ def read_html(path: Path) -> ReadResult:
     if not text:
         raise ReadError("no article text found in the HTML")
     found = trafilatura.extract_metadata(html, date_config=_HTML_DATE_CONFIG)
+    tree = _page_tree(html)  # parsed once for the outlet, left-out prose, block quotations and author boxes
     meta = file_meta(
         path, title=found.title, authors=[found.author] if found.author else [],
-        outlet=found.sitename, date=found.date, url=found.url,
+        outlet=site_name(found.sitename, found.title, tree), date=found.date, url=found.url,
     )
-    tree = _page_tree(html)  # parsed once for both: block quotations and author boxes
+    # Text trafilatura left out goes back above the kept paragraph that follows it in the page
+    # (a second article on the page, then a byline heading it), or at the end.
+    paragraphs = _placed(text.split("\n"), left_out_prose(tree, text))
+    paragraphs = _placed(paragraphs, author_boxes(tree, "\n".join(paragraphs)))
     quoted = block_quotations(tree)
-    paragraphs = [BLOCK_INDENT + line if " ".join(line.split()) in quoted else line for line in text.split("\n")]
+    paragraphs = [BLOCK_INDENT + line if " ".join(line.split()) in quoted else line for line in paragraphs]
+    return ReadResult(text="\n\n".join(p for p in paragraphs if p), meta=meta)
+
+
+# The separators between a page's headline and its site's name in the <title> element.
+_TITLE_PARTS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00b7|\u2022)\s+")
+
+
+def site_name(sitename: str | None, title: str | None, tree: Any | None) -> str | None:
+    """The outlet, never the article's own headline: with no `og:site_name`, trafilatura may take
+    the headline part of the <title> ("Our view: <headline> | The Courier") for the site; the
+    outlet is then the part of the <title> that is not the headline, if any."""
+    def norm(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    if not sitename or not title or norm(title) not in norm(sitename):
+        return sitename
+    page_title = tree.findtext(".//title") if tree is not None else None
+    parts = [p.strip() for p in _TITLE_PARTS.split(page_title or "") if p.strip()]
+    return next((p for p in parts if norm(title) not in norm(p) and norm(p) not in norm(title)), None)
+
+
+def _placed(paragraphs: list[str], inserts: list[tuple[str, str | None]]) -> list[str]:
+    """`paragraphs` with each insert's text put above its following paragraph (None: at the end)."""
     at = {" ".join(line.split()): i for i, line in reversed(list(enumerate(paragraphs)))}
     placed: dict[int, list[str]] = defaultdict(list)
-    for box, following in author_boxes(tree, text):
-        # A byline goes back above the text it heads (a page of several articles has one per article);
-        # a box heading nothing trafilatura kept (a bio after the article) goes at the end.
-        placed[at.get(following or "", len(paragraphs))].append(box)
-    paragraphs = [p for i, line in enumerate([*paragraphs, ""]) for p in [*placed.get(i, []), line] if p]
-    return ReadResult(text="\n\n".join(paragraphs), meta=meta)
+    for insert, following in inserts:
+        placed[at.get(following or "", len(paragraphs))].append(insert)
+    return [p for i, line in enumerate([*paragraphs, ""]) for p in [*placed.get(i, []), line] if p]
 
 
 def _page_tree(html: str) -> Any | None:
@@ -253,6 +277,55 @@ def block_quotations(tree: Any | None) -> set[str]:
         parts = block.findall(".//p") or [block]
         quoted.update(" ".join(part.text_content().split()) for part in parts)
     return quoted - {""}
+
+
+# Page furniture by tag, and by a class or id naming it: text inside is never prose to recover.
+_FURNITURE_TAGS = {"nav", "header", "footer", "aside", "form", "figure", "figcaption", "noscript", "button", "menu"}
+_FURNITURE_NAMES = re.compile(
+    r"(?<![a-z])(comments?|share|social|newsletter|subscribe|promo|related|recommended|cookies?|consent|"
+    r"advert|ads?|sponsored|sidebar|breadcrumbs?|menu|nav|footer|masthead)(?![a-z])", re.I)
+_PROSE_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li"}
+
+
+def left_out_prose(tree: Any | None, extracted: str) -> list[tuple[str, str | None]]:
+    """The runs of prose paragraphs in the page (`tree`: `_page_tree`) that trafilatura left out of
+    `extracted`, each with the text of the first paragraph after it that trafilatura kept (None when
+    there is none), as author_boxes gives them.
+
+    trafilatura keeps the page's main content, which is right for a page of one article, but a
+    page may hold two: an editorial and the "opposing view" printed under it, outside the
+    `<article>` element. Cleaning must never drop prose silently, so a run of left-out paragraphs
+    outside the page's furniture (navigation, header, footer, asides, share and comment blocks) that
+    holds at least one paragraph of prose (cleaning.PROSE_WORDS) is put back, headings included;
+    a left-out caption or promo line on its own is not.
+    """
+    if tree is None:
+        return []
+    seen = " ".join(extracted.split())
+    lines = {" ".join(line.split()) for line in extracted.split("\n")} - {""}
+    runs: list[tuple[list[str], str | None]] = []
+    run: list[str] = []
+    for element in tree.iter(*_PROSE_TAGS):
+        if any(e.tag in _PROSE_TAGS for e in element.iterancestors()) or _is_furniture(element):
+            continue
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        if text in seen:
+            if run:
+                runs.append((run, text if text in lines else None))
+                run = []
+            continue
+        run.append(text)
+    if run:
+        runs.append((run, None))
+    return [(text, following) for run, following in runs if max(len(t.split()) for t in run) >= PROSE_WORDS
+            for text in run]
+
+
+def _is_furniture(element: Any) -> bool:
+    return any(e.tag in _FURNITURE_TAGS or _FURNITURE_NAMES.search(f"{e.get('class', '')} {e.get('id', '')}")
+               for e in (element, *element.iterancestors()) if isinstance(e.tag, str))
 
 
 # An element whose class or id names it an author box: `<aside class="bio">`, `<div class="author-bio">`.

@@ -364,3 +364,44 @@ def test_a_malformed_caption_file_is_reported_and_skipped(tmp_path):
     assert [Path(e.path).name for e in report.errors] == ["broken.vtt"]
     assert report.errors[0].error.startswith("not a valid .vtt caption file")
     assert check_upload("talk.vtt", TOWN_HALL_VTT.encode(), 10**7) is None
+
+
+EDITORIAL_PAGE = f"""<html><head><title>Our view: Fund the night buses now. Stop stalling. | The Harbour Courier</title>
+<meta name="author" content="Editorial Board"></head><body>
+<header><nav><a href="/">Home</a> | <a href="/opinion">Opinion</a></nav></header>
+<main><article><h1>Fund the night buses now. Stop stalling.</h1><p class="byline">The Courier Editorial Board</p>
+<p>{LONG}</p><p>{LONG.replace("council", "board")}</p></article>
+<div class="opposing-view"><h2>Night buses are the wrong priority</h2>
+<p class="author">By Derek Nakamura, director of the Harbour Traders' Association</p>
+<p>Night buses run empty most of the week, and the money would do more good on the daytime routes that carry
+nurses, cleaners and pupils to work and school every single morning of the year.</p>
+<p>Spend it on the daytime network first.</p></div></main>
+<aside class="share"><p>Share this article on every network you know, and tell your friends and your family
+and your neighbours that you read it here first, in the Courier, today.</p></aside>
+<footer><p>Copyright The Harbour Courier. All rights reserved. Opinion editor: Lucas Brandt. Privacy, terms,
+corrections and everything else a footer holds, in one long line of small print.</p></footer></body></html>"""
+
+
+def test_html_prose_trafilatura_leaves_out_is_put_back_in_page_order(tmp_path):
+    # trafilatura keeps the <article>; the opposing view printed under it is prose, not furniture.
+    path = tmp_path / "editorial.html"
+    path.write_text(EDITORIAL_PAGE, encoding="utf-8")
+    paragraphs = read_document(path).text.split("\n\n")
+    start = paragraphs.index("Night buses are the wrong priority")
+    assert paragraphs[start:] == [
+        "Night buses are the wrong priority",
+        "By Derek Nakamura, director of the Harbour Traders' Association",
+        "Night buses run empty most of the week, and the money would do more good on the daytime routes that carry "
+        "nurses, cleaners and pupils to work and school every single morning of the year.",
+        "Spend it on the daytime network first.",
+    ]
+    text = read_document(path).text
+    assert "Share this article" not in text and "All rights reserved" not in text  # furniture stays out
+
+
+def test_html_outlet_is_never_the_headline(tmp_path):
+    # With no og:site_name, trafilatura takes the headline part of the <title> for the site's name
+    # ("Our view: Fund the night buses now. Stop stalling.").
+    path = tmp_path / "editorial.html"
+    path.write_text(EDITORIAL_PAGE, encoding="utf-8")
+    assert read_document(path).meta.outlet == "The Harbour Courier"
