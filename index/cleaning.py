@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
-from .people import CREDENTIAL
+from .people import CREDENTIAL, is_institution
 from .turns import display, speaker_line_name
 from .unwrap import drop_page_furniture, is_block_quote, paragraph_lines, starts_turn, unwrap
 
@@ -52,8 +52,12 @@ _PROMPTS = [
 _PROMO_HEADING = re.compile(r"^(more from|most popular|recommended|you might also like|related articles)\b", _I)
 # "By X", "Opinion by X", "Posted by X on <date>", "Written by: X | <date>"; \b: "BYRON R. WHITE" is no byline.
 _BYLINE = re.compile(
-    r"^(?:(?:opinion|posted|written|words|story|commentary|analysis|essay)\s+)?by\b:?\s*(?P<rest>[,\w].*)$", _I
+    r"^(?:(?:opinion|posted|written|words|story|commentary|analysis|essay|reviewed|review|reported|interview)\s+)?"
+    r"by\b:?\s*(?P<rest>[,\w].*)$", _I
 )
+# An unsigned editorial's byline names its board, not a person ("The Courier Editorial Board · 3 September").
+_BOARD_BYLINE = re.compile(
+    r"^(?:by\s+)?(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){0,4}(?:editorial\s+(?:board|staff|team)|editors)$", _I)
 # What may follow the names on a byline line: a date, an outlet, a role after a separator.
 _BYLINE_TAIL = re.compile(r"\s+(?:\||\u2022|\u00b7|\u2014|\u2013|-|/)\s+.*$|\s+(?:on|updated|published)\s+.*$", _I)
 _NAME = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}$")
@@ -120,6 +124,9 @@ def parse_byline(line: str) -> list[str] | None:
     Pasted bylines often lose their linked names ("By , a columnist at ..."):
     such a line is still a byline (and is removed) but yields no names.
     """
+    board = _BYLINE_TAIL.sub("", line.strip())
+    if _BOARD_BYLINE.match(board):
+        return [board.removeprefix("By ").removeprefix("by ")]  # an institution: a section's start, no author
     match = _BYLINE.match(line)
     if not match or len(line.split()) > 80:
         return None
@@ -202,7 +209,7 @@ def _drop_furniture(
         if byline is not None:
             if not result.byline_names and result.above_byline is None and kept:
                 result.above_byline = kept[-1]
-            result.byline_names.extend(byline)
+            result.byline_names.extend(n for n in byline if not is_institution(n))
             result.drop([line], "byline")
             bylines.append((len(kept), byline))
             continue

@@ -48,7 +48,8 @@ def _template(line: str, person: str) -> str:
 def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]]) -> dict[int, str | None] | None:
     """Paragraph index -> the writer of the section it belongs to (None: the editors'), or None
     when the page is not several pieces by different people."""
-    starts = {i: joint_label(names) for i, names in bylines if names}
+    # An editorial board's byline starts the board's section, which is no person's (None).
+    starts = {i: joint_label([n for n in names if not is_institution(n)]) or None for i, names in bylines if names}
     if len(set(starts.values())) < 2:
         heads = {i: who for i, p in enumerate(paragraphs) if (who := heading_person(p))}
         templates: dict[str, list[int]] = {}

@@ -182,6 +182,8 @@ def test_a_name_beginning_with_by_is_no_byline():
     ("BY JANE DOE AND JOHN ROE", ["Jane Doe", "John Roe"]),
     ("By Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
     ("By Dr. Laura Chen and Sen. Marcus Hale", ["Laura Chen", "Marcus Hale"]),  # a degree or office is no name
+    ("Reviewed by Fergus Odhiambo", ["Fergus Odhiambo"]),
+    ("The Courier Editorial Board \u00b7 September 3, 2024", ["The Courier Editorial Board"]),  # an institution
     ("By the time the talks began, nothing was left.", None),
     ("By Monday, Russia had withdrawn.", None),
 ])
@@ -643,6 +645,21 @@ def test_pieces_under_their_own_bylines_are_their_writers(tmp_path):
     assert {p.author for p in passages if "(Chen)" in p.text} == {"Laura Chen"}
     assert {p.author for p in passages if PROSE in p.text and "(Chen)" not in p.text} == {"Marcus Webb"}
     assert {p.author for p in passages if "Let cooks decide" in p.text} == {None}
+
+
+def test_an_unsigned_editorial_and_the_opposing_view_under_it(tmp_path):
+    """An editorial under its board's byline is no person's words, and is no byline author; the
+    signed opposing view printed under it (outside <article>) is its writer's."""
+    page = ("<html><head><title>Our view | The Courier</title></head><body><article><h1>Our view: Ban gas</h1>"
+            f'<p class="byline">The Courier Editorial Board \u00b7 March 3, 2024</p><p>{PROSE}</p></article>'
+            '<div class="opposing-view"><h2>Let cooks decide</h2><p class="author">By Marcus Webb, chef</p>'
+            + "".join(f"<p>{text}</p>" for text in OTHER_PROSE) + "</div></body></html>")
+    path = tmp_path / "editorial.html"
+    path.write_text(page, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.authors == ["Marcus Webb"]
+    assert {p.author for p in passages if PROSE in p.text} == {None}
+    assert {p.author for p in passages if OTHER_PROSE[0] in p.text} == {"Marcus Webb"}
 
 
 def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
