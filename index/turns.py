@@ -83,8 +83,10 @@ _LINE_TURN = re.compile(
     rf"^[^\S\n]*(?:(?P<caps>{_CAPS_LABEL}){_attached('caps_more')}"
     rf"(?:{_COLON}[^\S\n]+|[^\S\n]*(?:---|--|\u2014)[^\S\n]*)"
     rf"|(?P<title>{_TITLE_LABEL}){_attached('title_more')}{_COLON}[^\S\n]+"
-    # An office, then its holder in brackets: "The Minister of State, Department for Transport (Ms Caroline Pryce):"
-    rf"|[A-Z][^:()\n]{{2,80}}\((?P<holder>{_TITLE_LABEL})\){_COLON}[^\S\n]+"
+    # An office, then its holder in brackets: "The Minister of State, Department for Transport (Ms Caroline Pryce):",
+    # a record's time of speaking after it ("The Member for Eastvale (Mr Tom Reyes) (2.29 pm):")
+    rf"|(?P<office>[A-Z][^:()\n]{{2,80}}?)[^\S\n]*\((?P<holder>{_TITLE_LABEL})\)(?:[^\S\n]*\([^()\n]{{1,30}}\))*"
+    rf"{_COLON}[^\S\n]+"
     rf"|(?P<q>Q)(?:[:.][^\S\n]*|[^\S\n]+)"
     rf"|(?P<a>A)[:.][^\S\n]*|(?P<hearing>{HEARING_LABEL})\.[^\S\n]+)(?=\S)",
     re.M,
@@ -140,6 +142,7 @@ class _Mark:
     label: str
     heading: str = ""  # "speech" ("MR. LINCOLN'S REPLY.") or "colon" ("EMMA ASHFORD:" alone)
     named: bool = False  # a name alone on its line, already vetted as a speaker (_name_line_marks)
+    office: str = ""  # the office a holder's label gives ("THE MINISTER FOR TRANSPORT" for "... (Ms Havili):")
 
 
 def key_of(label: str) -> str:
@@ -307,10 +310,24 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
         found.update({m.start("caps"): m for m in _INLINE_TURN.finditer(para)})
         for start in sorted(found):
             m = found[start]
+            if _dash_heading(m, para):
+                continue
             label = next(m.group(g) for g in ("caps", "title", "holder", "hearing", "a", "q") if m.groupdict().get(g))
             label = _with_holder(label, m.groupdict().get("caps_more") or m.groupdict().get("title_more") or "")
-            marks.append(_Mark(i, start, m.end(), key_of(label), label))
+            office = key_of(m.groupdict().get("office") or "")
+            marks.append(_Mark(i, start, m.end(), key_of(label), label, office=office))
     return marks
+
+
+def _dash_heading(match: re.Match, para: str) -> bool:
+    """One capitalised word before a dash ("PROOF \u2014 Subject to correction", "UPDATE --") heads a
+    line; an inline turn names its speaker with an honorific or in full ("MR. LINCOLN---Yes, sir"),
+    or by a part in the talk ("VOICE---Put on your specs.")."""
+    caps = match.groupdict().get("caps")
+    if not caps or " " in caps.strip() or ":" in para[match.end("caps"):match.end()]:
+        return False
+    key = key_of(caps)
+    return key not in _UNNAMED_WORDS and not _is_role(key)
 
 
 def _with_holder(label: str, attached: str) -> str:
@@ -426,6 +443,7 @@ def _dialogue(
     counts = Counter(m.key for m in turn_marks)
     first = next((m for m in turn_marks if _opens_talk(m) or counts[m.key] > 1), turn_marks[0] if turn_marks else None)
     people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first)))
+    roles.update(_office_roles(turn_marks))
     speaker_of = _speakers(turn_marks, people, roles)
     if _ANSWER in speaker_of:
         speaker_of[_ANSWER] = _answerer(people, known)
@@ -436,6 +454,20 @@ def _dialogue(
         return None
     unnamed = {speaker_of[m.key] for m in turn_marks if _is_unnamed(m.key) and m.key not in roles}
     return Dialogue(speakers, _pieces(paragraphs, turn_marks, speaker_of, stops), unnamed)
+
+
+def _office_roles(marks: list[_Mark]) -> dict[str, str]:
+    """A legislature's short form of an office ("The MINISTER:") -> the person whose first turn
+    gave it in full ("The Minister for Transport (Ms Leilani Havili):"), when only one office
+    begins with those words."""
+    holders = {m.office: display(m.label) for m in marks if m.office}
+    roles = {}
+    for key in {m.key for m in marks if m.key.startswith("THE ") and not m.office}:
+        words = key.split()
+        found = {who for office, who in holders.items() if office.split()[: len(words)] == words}
+        if len(found) == 1:
+            roles[key] = found.pop()
+    return roles
 
 
 def _is_unnamed(key: str) -> bool:

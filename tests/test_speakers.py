@@ -335,6 +335,17 @@ def test_broadcast_parliament_and_court_labels():
     assert attribution.authors == ["David Holloway", "Caroline Pryce", "Angela Fairweather"]
     assert said["Does my right hon. Friend agree?"] == "Angela Fairweather"
     assert said["Will she publish the figures?"] == "David Holloway" and said["Order."] == "Mr Speaker"
+    # An Australasian record: a time of speaking after the holder, then the office's short form.
+    record = ["PROOF \u2014 Subject to correction. Not to be quoted.",
+              "The Minister for Transport (Ms Leilani Havili) (2.14 pm): I rise to move the bill.",
+              "Mr OKAFOR: So it's about camera revenue, then.", "Ms HAVILI: It adds no camera.",
+              "The Member for Harbourside (Dr Ingrid Solberg) (2.41 pm): I agree with half of each speech.",
+              "The MINISTER: Will the member take an interjection?", "Dr SOLBERG: Briefly."]
+    attribution, said = said_by(record)
+    assert said["I rise to move the bill."] == said["It adds no camera."] == "Leilani Havili"
+    assert said["Will the member take an interjection?"] == "Leilani Havili"
+    assert said["Briefly."] == said["I agree with half of each speech."] == "Ingrid Solberg"
+    assert "Proof" not in attribution.speakers and "Leilani Havili" in attribution.authors
     court = ["THE COURT: We're on the record.", "MS. JONES: Good morning, Your Honor.",
              "THE COURT: Go ahead.", "THE WITNESS: I saw the crack myself.", "MS. JONES: Nothing further."]
     attribution, said = said_by(court)
