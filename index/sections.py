@@ -2,10 +2,12 @@
 
 A point/counterpoint page prints two op-eds, each under its own byline; a forum thread or a
 comment section prints posts, each under a heading naming its writer ("Post #3 — @jo (Jo
-Brandt), 14 May 2024"). Read as one article, the page would be everyone's jointly. No library
-splits such pages, so the test is their shape: two or more bylines, or two or more headings cut
+Brandt), 14 May 2024"); a court report prints each judge's reasons under a heading naming them
+("Judge Kwame Asante, concurring:"). Read as one article, the page would be everyone's jointly. No
+library splits such pages, so the test is their shape: two or more bylines, two or more headings cut
 from one template (the same words and punctuation around a different name, with a number or a
-date), naming at least two different people, with prose between them. Each section runs to the
+date), or two or more headings saying who wrote what follows ("delivered by X", "X, dissenting"),
+naming at least two different people, with prose between them. Each section runs to the
 next one; the short headline lines right above a byline, and whatever comes before the first
 section, are the editors'.
 """
@@ -45,20 +47,29 @@ def _template(line: str, person: str) -> str:
     return _TOKEN.sub("w", line.replace(person, "N"))
 
 
+# A heading naming the writer of the section under it, as court reports print separate opinions:
+# "Opinion of the Court, delivered by Judge Anneliese Moreau", "Judge Kwame Asante, concurring:".
+_WRITER_HEADING = re.compile(
+    r"(?:\bby\s+(?P<by>[^,;:()]+?)|^(?P<opinion>[^,;:()]+?),?\s*\(?(?:concurring|dissenting)\b[^:.]*\)?)\s*[:.]?$",
+    re.I)
+
+
+def writer_heading(line: str) -> str | None:
+    """The one person a heading says wrote what follows it."""
+    if "\n" in line or len(line.split()) > HEADING_MAX_WORDS:
+        return None
+    match = _WRITER_HEADING.search(line.strip())
+    if not match:
+        return None
+    people = [n for n in names_in(match.group("by") or match.group("opinion")) if not is_institution(n)]
+    return people[0] if len(people) == 1 else None
+
+
 def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]]) -> dict[int, str | None] | None:
     """Paragraph index -> the writer of the section it belongs to (None: the editors'), or None
     when the page is not several pieces by different people."""
-    # An editorial board's byline starts the board's section, which is no person's (None).
-    starts = {i: joint_label([n for n in names if not is_institution(n)]) or None for i, names in bylines if names}
-    if len(set(starts.values())) < 2:
-        heads = {i: who for i, p in enumerate(paragraphs) if (who := heading_person(p))}
-        templates: dict[str, list[int]] = {}
-        for i, who in heads.items():
-            template = _template(paragraphs[i], who)
-            if "w" in template:  # a name alone on its line is a speaker heading (turns.py), not this
-                templates.setdefault(template, []).append(i)
-        shared = max(templates.values(), key=len, default=[])
-        starts = {i: heads[i] for i in shared} if len({heads[i] for i in shared}) >= 2 else {}
+    ways = (_byline_starts(bylines), _template_starts(paragraphs), _writer_starts(paragraphs))
+    starts = next((found for found in ways if len(set(found.values())) >= 2), {})
     order = sorted(starts)
     if len(order) < 2 or any(not any(_not_heading(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
         return None
@@ -69,3 +80,23 @@ def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]])
             end -= 1  # the next piece's headline, above its byline
         owners.update(dict.fromkeys(range(start, end), starts[start]))
     return owners
+
+
+def _byline_starts(bylines: list[tuple[int, list[str]]]) -> dict[int, str | None]:
+    # An editorial board's byline starts the board's section, which is no person's (None).
+    return {i: joint_label([n for n in names if not is_institution(n)]) or None for i, names in bylines if names}
+
+
+def _template_starts(paragraphs: list[str]) -> dict[int, str | None]:
+    heads = {i: who for i, p in enumerate(paragraphs) if (who := heading_person(p))}
+    templates: dict[str, list[int]] = {}
+    for i, who in heads.items():
+        template = _template(paragraphs[i], who)
+        if "w" in template:  # a name alone on its line is a speaker heading (turns.py), not this
+            templates.setdefault(template, []).append(i)
+    shared = max(templates.values(), key=len, default=[])
+    return {i: heads[i] for i in shared}
+
+
+def _writer_starts(paragraphs: list[str]) -> dict[int, str | None]:
+    return {i: who for i, p in enumerate(paragraphs) if (who := writer_heading(p))}

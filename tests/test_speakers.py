@@ -673,6 +673,22 @@ def test_an_unsigned_editorial_and_the_opposing_view_under_it(tmp_path):
     assert {p.author for p in passages if OTHER_PROSE[0] in p.text} == {"Marcus Webb"}
 
 
+def test_separate_opinions_under_headings_naming_their_judges(tmp_path):
+    """A court report: the opinion "delivered by" one judge, then each concurring and dissenting
+    judge's reasons under a heading naming them; the header listing the bench is nobody's."""
+    decision = ("# COURT OF APPEAL\n\nBefore: Judge Anneliese Moreau, Judge Kwame Asante, Judge Beatrix Holloway\n\n"
+                f"## Opinion of the Court, delivered by Judge Anneliese Moreau\n\n1. {PROSE}\n\n"
+                f"## Judge Kwame Asante, concurring:\n\n2. {OTHER_PROSE[0]}\n\n"
+                f"## Judge Beatrix Holloway, dissenting:\n\n3. {OTHER_PROSE[1]}\n")
+    path = tmp_path / "decision.md"
+    path.write_text(decision, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {n: p.author for p in passages for n in (1, 2, 3) if f"{n}. " in p.text}
+    assert said == {1: "Anneliese Moreau", 2: "Kwame Asante", 3: "Beatrix Holloway"}
+    assert article.authors == ["Anneliese Moreau", "Kwame Asante", "Beatrix Holloway"]
+    assert {p.author for p in passages if "Before:" in p.text} <= {None}
+
+
 def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
     """A forum thread: '### Post #3 — @jo (Jo Brandt), 14 May 2024' over each post; title-case
     subheadings of one writer's article are no such headings."""
