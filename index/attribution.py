@@ -15,6 +15,7 @@ from assistant.citations import normalize
 from assistant.models import ArticleForm, joint_label
 
 from .cleaning import PROSE_WORDS
+from .correspondence import email_messages
 from .interview import find_interview
 from .letters import reader_letters, signed_letters
 from .people import CREDENTIAL, is_institution
@@ -175,7 +176,8 @@ def attribute(
         if dialogue and set(stated) <= set(dialogue.speakers):  # the last turn's label, not a signature
             stated = []
         by_header = _header_author([title or "", *paragraphs[:opening]])
-        authors = list(dict.fromkeys(byline or by_header or stated or named_speakers or writers))
+        # Correspondence and collections are their writers' (a closing signature is the last letter's).
+        authors = list(dict.fromkeys(byline or by_header or (writers if writers else stated) or named_speakers))
         authors = authors or list(dict.fromkeys(p for p, _ in bios.values()))
     # A bio that names only a first name ("George is ...") belongs to the full author name.
     credentials: dict[str, str] = {}
@@ -203,8 +205,8 @@ def _layout(
     bylines: Sequence[tuple[int, list[str]]],
 ) -> _Layout:
     """How the text is laid out: labelled turns (or one label opening a speech), an unlabelled
-    interview, signed letters, pieces under their own bylines or headings, else one article. Bio
-    lines (`bios`) end a turn and name people the turns may use."""
+    interview, email messages or signed letters (correspondence), pieces under their own bylines or
+    headings, else one article. Bio lines (`bios`) end a turn and name people the turns may use."""
     stops = set(bios)
     people = known + [person for person, _ in bios.values()]
     if dialogue := find_dialogue(paragraphs, people, stops, title) or find_monologue(
@@ -212,7 +214,7 @@ def _layout(
         return _Layout("transcript", dialogue=dialogue)
     if dialogue := find_interview(paragraphs, known, title):
         return _Layout("interview", dialogue=dialogue)
-    if owners := signed_letters(paragraphs):
+    if owners := email_messages(paragraphs) or signed_letters(paragraphs):
         return _Layout("letters", owners=owners)
     if owners := author_sections(paragraphs, list(bylines)):
         return _Layout("collection", owners=owners)

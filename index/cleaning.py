@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
+from .correspondence import message_starts
 from .people import CREDENTIAL, is_institution
 from .turns import display, speaker_line_name
 from .unwrap import drop_page_furniture, is_block_quote, paragraph_lines, starts_turn, unwrap
@@ -334,7 +335,10 @@ def _find_title(lines: list[str], above_byline: str | None = None) -> int | None
             return i
         if len(line.split()) > _LABEL_WORDS or line.rstrip().endswith(_SENTENCE_END):
             break
-    prose = next((i for i, line in enumerate(header) if len(line.split()) >= PROSE_WORDS), len(header))
+    # The text starts at its first paragraph of prose, or at its first email's header block (a
+    # signature under a short message is no headline): the headline is above it.
+    prose = min([next((i for i, line in enumerate(header) if len(line.split()) >= PROSE_WORDS), len(header)),
+                 *message_starts(header)])
     # Speaker label lines, one name of them repeated, label a transcript's speeches.
     names = Counter(normalize(name) for name in map(speaker_line_name, lines) if name)
     labels = set(names) if any(n > 1 for n in names.values()) else set()

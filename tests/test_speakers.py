@@ -689,6 +689,29 @@ def test_separate_opinions_under_headings_naming_their_judges(tmp_path):
     assert {p.author for p in passages if "Before:" in p.text} <= {None}
 
 
+def test_an_email_thread_is_each_senders_words_and_a_quotation_its_writers(tmp_path):
+    """Messages under "From:" header blocks, newest first; a reply quoting the message it answers
+    under "On <date>, <Name> wrote:"; header lines, signatures and the export's cover are nobody's."""
+    thread = "\n\n".join([
+        "Council Mail Archive Export", "Exported by: Janelle Osei, Records", "=" * 40,
+        "From: Marguerite Lindqvist <m.lindqvist@council.example>", "To: Ravi Chandrasekar <ravi@council.example>",
+        "Date: Thu, 7 Mar 2024 21:48:03 +1300", "Subject: Re: Rental cap", f"Ravi, {PROSE}", "--",
+        "Cr Marguerite Lindqvist", "On Tue, 5 Mar 2024 at 08:55, Ravi Chandrasekar <ravi@council.example> wrote:",
+        f"> {OTHER_PROSE[0]}", "=" * 40,
+        "From: Ravi Chandrasekar <ravi@council.example>", "To: Marguerite Lindqvist <m.lindqvist@council.example>",
+        "Date: Tue, 5 Mar 2024 08:55:17 +1300", "Subject: Rental cap", OTHER_PROSE[0], OTHER_PROSE[1], "Ravi"])
+    path = tmp_path / "thread.txt"
+    path.write_text(thread, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.form == "letters" and article.authors == ["Marguerite Lindqvist", "Ravi Chandrasekar"]
+    assert {p.author for p in passages if PROSE in p.text} == {"Marguerite Lindqvist"}
+    assert {p.author for p in passages if OTHER_PROSE[1] in p.text} == {"Ravi Chandrasekar"}
+    assert {p.author for p in passages if "Exported by" in p.text or "From:" in p.text} <= {None}
+    # A text that only mentions a sender is no email: "From:" needs a Date, Sent or Subject line under it.
+    path.write_text(f"A Note\n\nBy Jane Doe\n\nFrom: the archives of the council\n\n{PROSE}", encoding="utf-8")
+    assert prepare_article(path, None, "0" * 64)[0].form == "article"
+
+
 def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
     """A forum thread: '### Post #3 — @jo (Jo Brandt), 14 May 2024' over each post; title-case
     subheadings of one writer's article are no such headings."""

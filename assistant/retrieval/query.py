@@ -25,6 +25,7 @@ _LAYOUT_WORDS = [
     (re.compile(rf"{_THE_FEW_WORDS}(?:exchange|conversation)\b", re.I), ("transcript", "interview")),
     (re.compile(rf"{_THE_FEW_WORDS}interview\b", re.I), ("interview", "transcript")),
     (re.compile(r"\bletters\s+(?:page|to\s+the\s+editor)\b|\bthe\s+letters\b", re.I), ("letters",)),
+    (re.compile(rf"{_THE_FEW_WORDS}(?:e-?mails?|correspondence)\b|\b(?:e-?mail|mail)\s+thread\b", re.I), ("letters",)),
 ]
 _INSTRUCTION = re.compile(
     r"^\s*(give|find|list|provide|show)?\s*(me\s+)?(some\s+)?(counterpoints?|counter-?arguments?|rebuttals?)"
