@@ -250,6 +250,13 @@ def _requoted(paragraphs: list[str], owner: list[str | None]) -> list[str | None
     return out
 
 
+_PRONOUN = re.compile(r"^(?:She|He|They)\b")
+_QUOTED_TITLE = re.compile(r"\"[^\"]{1,120}\"|\u201c[^\u201d]{1,120}\u201d")
+# A quotation's source line, under it: "\u2014 Harold Finch, The Ledger", "-- p. 112".
+_SOURCE_LINE = re.compile(r"^(?:\u2014|\u2013|--?)\s*\S.{0,80}$")
+_PAGE_REFERENCE = re.compile(r"^(?:\u2014|\u2013|--?)\s*(?:pp?\.|page|pages|ch\.|chapter|loc\.)\s*\d", re.I)
+
+
 def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:
     """Block quotations introduced by a line naming whose words they are ("As Harold Finch wrote in
     his 2019 column:"): paragraph index -> that person. An essay quoting its opponent at length
@@ -263,15 +270,45 @@ def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:
     writer_names = {key_of(w).split()[-1] for w in writers}
     for i, para in enumerate(paragraphs):
         lead = paragraphs[i - 1].rstrip() if i else ""
-        if is_block_quote(para) and lead.endswith(":") and not is_block_quote(lead):
-            sentence = re.split(r"(?<=[.!?])\s+", lead)[-1]
-            people = [n for n in names_in(sentence) if not is_institution(n)]
-            people = people or [n for n in named if re.search(rf"\b{re.escape(n.split()[-1])}\b", sentence)]
-            people = [n for n in dict.fromkeys(people) if key_of(n).split()[-1] not in writer_names]
+        if is_block_quote(para) and i - 1 in quoted and is_block_quote(lead):
+            quoted[i] = quoted[i - 1]  # the quotation's next paragraph
+        elif is_block_quote(para) and not is_block_quote(lead):
+            people = _quoted_people(paragraphs, i, named, writer_names)
             if len(people) == 1:
                 quoted[i] = people[0]
-        named.extend(n for n in names_in(para) if not is_institution(n))
+        named.extend(n for n in names_in(_QUOTED_TITLE.sub(" ", para)) if not is_institution(n))
     return quoted
+
+
+def _quoted_people(paragraphs: list[str], start: int, named: list[str], writer_names: set[str]) -> list[str]:
+    """Whom the block quotation starting at paragraph `start` may quote: the person its source line
+    names ("\u2014 Harold Finch, 2019" under it); for a page reference ("\u2014 p. 112": the book under
+    review), the people its lead-in paragraph names, else the last person named before; else those
+    the lead-in names when it ends with a colon, in its last sentence (or, when that sentence says
+    "She has ...:", in its whole paragraph, else the last person named before)."""
+    end = next((j for j in range(start, len(paragraphs)) if not is_block_quote(paragraphs[j])), len(paragraphs))
+    source = next((p.strip() for p in paragraphs[start:end + 1][-2:] if _SOURCE_LINE.match(p.strip())), "")
+    lead = paragraphs[start - 1].rstrip() if start else ""
+    if source and not _PAGE_REFERENCE.match(source):
+        return _people_in(source, named, writer_names)
+    last = [n for n in named[::-1] if key_of(n).split()[-1] not in writer_names][:1]  # "she": the last one named
+    if source:
+        return _people_in(lead, named, writer_names) or last
+    if not lead.endswith(":"):
+        return []
+    sentence = re.split(r"(?<=[.!?])\s+", lead)[-1]
+    if _PRONOUN.match(sentence):
+        return _people_in(lead, named, writer_names) or last
+    return _people_in(sentence, named, writer_names)
+
+
+def _people_in(text: str, named: list[str], writer_names: set[str]) -> list[str]:
+    """The people `text` names who are not its writers: in full, or by the surname of someone
+    `named` in full before."""
+    text = _QUOTED_TITLE.sub(" ", text)  # a chapter's title ("Main Street Doesn't Need Your Car") names no one
+    people = [n for n in names_in(text) if not is_institution(n)]
+    people = people or [n for n in named if re.search(rf"\b{re.escape(n.split()[-1])}\b", text)]
+    return [n for n in dict.fromkeys(people) if key_of(n).split()[-1] not in writer_names]
 
 
 def _header_author(lines: list[str]) -> list[str]:

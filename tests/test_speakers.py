@@ -584,6 +584,31 @@ def test_a_block_quotation_naming_nobody_stays_the_writers_and_indented_paragrap
     assert {p.author for p in passages} == {"Priya Nandakumar"} and "\n    " not in article.text
 
 
+def test_a_block_quotation_is_the_person_its_source_line_names_or_the_reviewed_books_author(tmp_path):
+    """An epigraph with its source under it ("— Hannah Arendt"); a review quoting the book it reviews
+    with a page reference under each quotation ("— p. 58"), introduced with "She" or with no colon."""
+    path = tmp_path / "essay.md"
+    path.write_text(f"# Libraries Matter\n\n*By Priya Nandakumar*\n\n> {' '.join(FINCH)}\n>\n> \u2014 Harold Finch\n\n"
+                    f"{REPLY}\n\n{REPLY} Twice.\n", encoding="utf-8")
+    said = {" ".join(p.text.split()): p.author for p in prepare_article(path, None, "0" * 64)[1]}
+    assert said[" ".join(FINCH) + " \u2014 Harold Finch"] == "Harold Finch"
+    review = [
+        "# Paving paradise", "*Reviewed by Fergus Odhiambo*",
+        "*Empty Lots*, by Marisol Etxeberria, argues that parking minimums are a hidden tax on housing.",
+        "The early chapters are the book's best. She has done the arithmetic on what those spaces cost:",
+        "> A single parking space costs more to build than a household spends on groceries in four years.",
+        "> \u2014 p. 58", f"{REPLY} Her chapter \"Main Street Doesn't Need Your Car\" goes further.",
+        "> The fear that removing minimums leaves nowhere to park is a fear of change.", "> \u2014 p. 112",
+        f"{REPLY} Twice."]
+    path.write_text("\n\n".join(review), encoding="utf-8")
+    passages = prepare_article(path, None, "0" * 64)[1]
+
+    def who(words: str) -> set[str | None]:
+        return {p.author for p in passages if words in p.text}
+    assert who("A single parking space") == who("The fear that removing minimums") == {"Marisol Etxeberria"}
+    assert who("The early chapters are the book's best") == {"Fergus Odhiambo"}
+
+
 LETTER = ("{opening} I have taught for twenty years, and a ban is the precondition for teaching anything at all,"
           " whatever the research on exam results may say about it.")
 
