@@ -79,6 +79,20 @@ def test_a_role_one_person_holds_names_them():
     assert roster().named("What did an associate justice ask?") == []  # held by several people
 
 
+def test_roles_given_in_running_text_name_their_holders():
+    """A moderator's introduction: "June Hartigan was deputy electoral commissioner for eleven years";
+    a byline's "Derek Nakamura, executive director of ..."; a question may put "former" before it."""
+    forum = ("GWEN TALBOT (MODERATOR): We have three panellists. June Hartigan was deputy electoral commissioner"
+             " for eleven years. And Rafael Dominguez chairs the Youth Council.")
+    byline = "By Derek Nakamura, executive director of the Calder Valley Grocers' Association"
+    people = ["Gwen Talbot", "June Hartigan", "Rafael Dominguez", "Derek Nakamura"]
+    found = Roster(people, {}, roles_in([forum, byline], people))
+    assert found.roles["June Hartigan"] == {"deputy electoral commissioner"}
+    assert found.named("What did the former deputy electoral commissioner say it would cost?") == ["June Hartigan"]
+    assert found.named("What does the executive director think of the deposit?") == ["Derek Nakamura"]
+    assert "Rafael Dominguez" not in found.roles  # "chairs the Youth Council" gives him no office noun
+
+
 def test_a_surname_inside_a_longer_proper_noun_names_nobody():
     assert roster().named("How did the White House talk about Manchin?") == []
     assert roster().named("What did Justice White ask about the jury?") == ["Byron R. White"]

@@ -138,6 +138,12 @@ _OFFICE = "(?:" + "|".join(o.capitalize() for o in _OFFICES) + ")"
 _NAME_RUN = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,3}"
 _ROLE_BEFORE = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE}) ({_NAME_RUN})")
 _ROLE_AFTER = re.compile(rf"({_NAME_RUN}), ((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE})\b")
+# In running text, lower case: "June Hartigan was deputy electoral commissioner for eleven years",
+# "Derek Nakamura, executive director of the Grocers' Association".
+_OFFICE_WORD = "(?:" + "|".join(_OFFICES) + ")"
+_ROLE_IN_PROSE = re.compile(
+    rf"({_NAME_RUN})(?:,| (?:is|was|has been|had been|serves as|served as)) (?:an? |the )?"
+    rf"((?:[a-z]+ ){{0,3}}{_OFFICE_WORD})\b")
 _NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as)\s+", re.IGNORECASE)
 ROLE_CHARS = 3000  # where roles are given: the title and the head of a text (bylines, bench lists)
 
@@ -173,7 +179,7 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
     for text in texts:
         head = text[:ROLE_CHARS]
         pairs = [(m.group(1), m.group(2)) for m in _ROLE_BEFORE.finditer(head)]
-        pairs += [(m.group(2), m.group(1)) for m in _ROLE_AFTER.finditer(head)]
+        pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE) for m in pattern.finditer(head)]
         for role, name in pairs:
             person = person_of(name)
             if person and (role := _role(role)):
@@ -215,7 +221,8 @@ class Roster:
                 del found[person]
         lowered = question.lower()
         for role, person in self.by_role.items():
-            if re.search(rf"\bthe\s+{re.escape(role)}(?:['\u2019]s)?\b", lowered):
+            # "the press secretary", "the former deputy electoral commissioner"
+            if re.search(rf"\bthe\s+(?:[\w-]+\s+){{0,2}}?{re.escape(role)}(?:['\u2019]s)?\b", lowered):
                 found.setdefault(person, role)
         for alias, person in self.aliases.items():  # "the Forester" as well as "The Forester"
             if person in self.people and any(_mentions(question, form) for form in (alias, _lower_article(alias))):
