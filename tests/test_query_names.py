@@ -91,6 +91,9 @@ def test_roles_given_in_running_text_name_their_holders():
     assert found.named("What did the former deputy electoral commissioner say it would cost?") == ["June Hartigan"]
     assert found.named("What does the executive director think of the deposit?") == ["Derek Nakamura"]
     assert "Rafael Dominguez" not in found.roles  # "chairs the Youth Council" gives him no office noun
+    record = "The Minister for Transport (Ms Leilani Havili) (2.14 pm): I rise to move the bill."
+    found = Roster(["Leilani Havili"], {}, roles_in([record], ["Leilani Havili"]))
+    assert found.named("What case does the transport minister make?") == ["Leilani Havili"]
 
 
 def test_a_surname_inside_a_longer_proper_noun_names_nobody():
@@ -137,3 +140,17 @@ def test_a_pen_name_a_bio_line_gives_names_its_owner():
     people = Roster(["Thomas Paine", "John Stuart Mill"], aliases=aliases)
     assert people.named("What did the Forester say the colonies were fighting?") == ["Thomas Paine"]
     assert people.named("Where were the forest fires?") == []
+
+
+def test_words_before_a_form_pick_one_of_several_articles_of_that_form():
+    """"the parliamentary debate" among two transcripts: the one whose head says "parliamentary";
+    "the debate" alone, or words neither head uses, keep both."""
+    hansard = Article(id="assembly", title="WESTMARCH LEGISLATIVE ASSEMBLY", form="transcript",
+                      text="PARLIAMENTARY DEBATES (HANSARD)\n\nThe Minister for Transport (Ms Leilani Havili): I rise.")
+    forum = Article(id="forum", title="HARBORVIEW CIVIC FORUM", form="transcript",
+                    text="\"Old Enough to Vote?\"\n\nGWEN TALBOT (MODERATOR): Good evening.")
+    articles = [hansard, forum, Article(id="oped", title="Slow down", text="By Jane Doe\n\nSlow down, drivers.")]
+    assert named_articles("What did the minister say in the parliamentary debate?", articles) == ["assembly"]
+    assert named_articles("What was said at the civic forum debate?", articles) == ["forum"]
+    assert set(named_articles("Who spoke first in the debate?", articles)) == {"assembly", "forum"}
+    assert set(named_articles("Who spoke first in the heated debate?", articles)) == {"assembly", "forum"}

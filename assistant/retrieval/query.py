@@ -144,6 +144,10 @@ _OFFICE_WORD = "(?:" + "|".join(_OFFICES) + ")"
 _ROLE_IN_PROSE = re.compile(
     rf"({_NAME_RUN})(?:,| (?:is|was|has been|had been|serves as|served as)) (?:an? |the )?"
     rf"((?:[a-z]+ ){{0,3}}{_OFFICE_WORD})\b")
+# A record's office, then its holder in brackets: "The Minister for Transport (Ms Leilani Havili)".
+_ROLE_HOLDER = re.compile(
+    rf"((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE}(?: (?:for|of) (?:the )?[A-Z][a-z]+)?) "
+    rf"\((?:(?:Mr|Ms|Mrs|Dr)\.? )?({_NAME_RUN})\)")
 _NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as)\s+", re.IGNORECASE)
 ROLE_CHARS = 3000  # where roles are given: the title and the head of a text (bylines, bench lists)
 
@@ -178,7 +182,7 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for text in texts:
         head = text[:ROLE_CHARS]
-        pairs = [(m.group(1), m.group(2)) for m in _ROLE_BEFORE.finditer(head)]
+        pairs = [(m.group(1), m.group(2)) for pattern in (_ROLE_BEFORE, _ROLE_HOLDER) for m in pattern.finditer(head)]
         pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE) for m in pattern.finditer(head)]
         for role, name in pairs:
             person = person_of(name)
@@ -209,6 +213,9 @@ class Roster:
         for person, roles in self.roles.items():
             for role in roles:
                 holders[role].append(person)
+                # "minister for transport" is also "the transport minister"
+                if inverted := re.fullmatch(r"(\w+) (?:for|of) (?:the )?(\w+)", role):
+                    holders[f"{inverted.group(2)} {inverted.group(1)}"].append(person)
         return {role: names[0] for role, names in holders.items() if len(names) == 1 and len(role.split()) >= 2}
 
     def named(self, question: str) -> list[str]:
@@ -296,16 +303,29 @@ def named_articles(question: str, articles: list[Article]) -> list[str]:
     return hits if len(hits) < len(articles) else []
 
 
+HEAD_CHARS = 600  # an article's head: its title lines, header fields, a moderator's introduction
+
+
 def _by_form(question: str, articles: list[Article]) -> set[str]:
     """The articles of the form the question names ("the interview": the interviews, else the
     transcripts); none when it names no form."""
     for pattern, forms in _LAYOUT_WORDS:
-        if pattern.search(question):
+        if match := pattern.search(question):
             for form in forms:
-                found = {a.id for a in articles if a.form == form}
+                found = [a for a in articles if a.form == form]
                 if found:
-                    return found
+                    return {a.id for a in _described(found, match.group(0).split()[1:-1])}
     return set()
+
+
+def _described(articles: list[Article], words: list[str]) -> list[Article]:
+    """Of several articles of one form, those whose title or head uses the words the question puts
+    before the form ("the parliamentary debate", "the radio panel"); all of them when none or all do."""
+    wanted = {w.lower() for w in words if len(w) > 3}
+    if len(articles) < 2 or not wanted:
+        return articles
+    chosen = [a for a in articles if wanted & set(_words(f"{a.title} {a.outlet} {a.text[:HEAD_CHARS]}").split())]
+    return chosen or articles
 
 
 _SOURCE_PHRASE = re.compile(
