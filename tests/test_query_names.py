@@ -91,6 +91,9 @@ def test_roles_given_in_running_text_name_their_holders():
     assert found.named("What did the former deputy electoral commissioner say it would cost?") == ["June Hartigan"]
     assert found.named("What does the executive director think of the deposit?") == ["Derek Nakamura"]
     assert "Rafael Dominguez" not in found.roles  # "chairs the Youth Council" gives him no office noun
+    # The role, like a name, is carried by the author filter: its words leave the search text.
+    plan = plan_query("What did the former deputy electoral commissioner say the main expense would be?", found, [])
+    assert plan.authors == ["June Hartigan"] and plan.text == "What did say the main expense would be?"
     record = "The Minister for Transport (Ms Leilani Havili) (2.14 pm): I rise to move the bill."
     found = Roster(["Leilani Havili"], {}, roles_in([record], ["Leilani Havili"]))
     assert found.named("What case does the transport minister make?") == ["Leilani Havili"]

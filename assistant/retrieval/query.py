@@ -148,6 +148,7 @@ _ROLE_IN_PROSE = re.compile(
 _ROLE_HOLDER = re.compile(
     rf"((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE}(?: (?:for|of) (?:the )?[A-Z][a-z]+)?) "
     rf"\((?:(?:Mr|Ms|Mrs|Dr)\.? )?({_NAME_RUN})\)")
+_ROLE_ADJECTIVES = r"(?:(?!the\b)[\w-]+\s+){0,2}?"  # "the former deputy ..." (not "the case the minister")
 _NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as)\s+", re.IGNORECASE)
 ROLE_CHARS = 3000  # where roles are given: the title and the head of a text (bylines, bench lists)
 
@@ -229,7 +230,7 @@ class Roster:
         lowered = question.lower()
         for role, person in self.by_role.items():
             # "the press secretary", "the former deputy electoral commissioner"
-            if re.search(rf"\bthe\s+(?:[\w-]+\s+){{0,2}}?{re.escape(role)}(?:['\u2019]s)?\b", lowered):
+            if re.search(rf"\bthe\s+{_ROLE_ADJECTIVES}{re.escape(role)}(?:['\u2019]s)?\b", lowered):
                 found.setdefault(person, role)
         for alias, person in self.aliases.items():  # "the Forester" as well as "The Forester"
             if person in self.people and any(_mentions(question, form) for form in (alias, _lower_article(alias))):
@@ -335,8 +336,9 @@ _SOURCE_PHRASE = re.compile(
 )
 
 
-def strip_sources(text: str, names: list[str], outlets: tuple[str, ...] = ()) -> str:
-    """Drop "according to the Just Security article", outlets and people's names: the filters carry them.
+def strip_sources(text: str, names: list[str], outlets: tuple[str, ...] = (), roles: tuple[str, ...] = ()) -> str:
+    """Drop "according to the Just Security article", outlets, people's names and the roles that
+    named them ("the former deputy electoral commissioner"): the filters carry them.
 
     Left in, the outlet's words ("just", "security") pull in passages that merely use them.
     A person is also named by first and last name or surname; an outlet by its full name
@@ -348,6 +350,7 @@ def strip_sources(text: str, names: list[str], outlets: tuple[str, ...] = ()) ->
         patterns += [_HONORIFIC_PREFIX + re.escape(form) for form in person_forms(name)]
     for outlet in map(_bare, outlets):
         patterns += [re.escape(outlet), _short_outlet(outlet)]
+    patterns += [rf"{_ROLE_ADJECTIVES}{re.escape(role)}" for role in roles]
     for pattern in sorted(dict.fromkeys(patterns), key=len, reverse=True):
         text = re.sub(rf"\b(the\s+)?{pattern}(['\u2019]s)?(?!\w)", " ", text)
     text = re.sub(r",?\s*\baccording to\s*(?=[?.!]|$)", "", text)
@@ -374,7 +377,8 @@ def plan_query(
     ids = named_articles(question, articles)
     if authors or ids:
         outlets = [a.outlet for a in articles if a.id in ids and a.outlet]
-        stripped = strip_sources(text, authors, tuple(outlets))
+        roles = tuple(role for role, person in roster.by_role.items() if person in authors)
+        stripped = strip_sources(text, authors, tuple(outlets), roles)
         # "Who is Emma Ashford?" is about the name itself: keep it when little else is left.
         if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2:
             text = _REPORTED_PROPOSAL.sub("should ", stripped)
