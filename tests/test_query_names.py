@@ -94,6 +94,11 @@ def test_roles_given_in_running_text_name_their_holders():
     # The role, like a name, is carried by the author filter: its words leave the search text.
     plan = plan_query("What did the former deputy electoral commissioner say the main expense would be?", found, [])
     assert plan.authors == ["June Hartigan"] and plan.text == "What did say the main expense would be?"
+    bench = ("Judge Anneliese Moreau, for the Court.\n\n" + "The appeal is allowed. " * 200
+             + "\n\nJudge Beatrix Holloway, dissenting:\n\nI would dismiss the appeal.")
+    judges = ["Anneliese Moreau", "Beatrix Holloway"]
+    assert Roster(judges, {}, roles_in([bench], judges)).named("Why did the dissenting judge disagree?") == [
+        "Beatrix Holloway"]
     record = "The Minister for Transport (Ms Leilani Havili) (2.14 pm): I rise to move the bill."
     found = Roster(["Leilani Havili"], {}, roles_in([record], ["Leilani Havili"]))
     assert found.named("What case does the transport minister make?") == ["Leilani Havili"]

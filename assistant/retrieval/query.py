@@ -148,6 +148,8 @@ _ROLE_IN_PROSE = re.compile(
 _ROLE_HOLDER = re.compile(
     rf"((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE}(?: (?:for|of) (?:the )?[A-Z][a-z]+)?) "
     rf"\((?:(?:Mr|Ms|Mrs|Dr)\.? )?({_NAME_RUN})\)")
+# A separate opinion's heading: "Judge Beatrix Holloway, dissenting:" is "the dissenting judge".
+_SEPARATE_OPINION = re.compile(rf"\b({_OFFICE}) ({_NAME_RUN}),? \(?(dissenting|concurring)\b")
 _ROLE_ADJECTIVES = r"(?:(?!the\b)[\w-]+\s+){0,2}?"  # "the former deputy ..." (not "the case the minister")
 _NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as)\s+", re.IGNORECASE)
 ROLE_CHARS = 3000  # where roles are given: the title and the head of a text (bylines, bench lists)
@@ -185,6 +187,8 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
         head = text[:ROLE_CHARS]
         pairs = [(m.group(1), m.group(2)) for pattern in (_ROLE_BEFORE, _ROLE_HOLDER) for m in pattern.finditer(head)]
         pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE) for m in pattern.finditer(head)]
+        # Separate opinions come after the court's, anywhere in the text.
+        pairs += [(f"{m.group(3)} {m.group(1)}", m.group(2)) for m in _SEPARATE_OPINION.finditer(text)]
         for role, name in pairs:
             person = person_of(name)
             if person and (role := _role(role)):
