@@ -28,6 +28,7 @@ from assistant.evaluation.corpus import (
     recall,
     reciprocal_rank,
     retrieval_metrics,
+    span_attribution,
     span_variants,
     table,
 )
@@ -83,6 +84,18 @@ def test_attribution_looks_at_the_first_covering_passage_only():
     assert attributed(gold, passages, "Matthew Kroenig")
     assert not attributed(gold, passages, "Emma Ashford")
     assert not attributed(gold, passages[:1], "Emma Ashford")  # nothing covers: not attributed
+
+
+def test_gold_spans_attributed_counts_each_span_with_its_own_person():
+    q = Question(id="C1", type="contrast", question="?", gold=["alpha beta", "gamma delta"],
+                 authors=["Emma Ashford", "Matthew Kroenig"], articles=["a"])
+    listed = Question(id="D1", type="contrast", question="?", gold=["alpha beta", "gamma delta"],
+                      authors=["Emma Ashford"], articles=["a"])  # a question's authors, not one per span
+    passages = [passage("alpha beta", "Emma Ashford"), passage("gamma delta", "Emma Ashford"),
+                passage("gamma delta", "Matthew Kroenig & Emma Ashford")]
+    report = Report()
+    assert span_attribution([q, listed], passages, report) == 1.0  # a co-author's joint passage counts
+    assert span_attribution([q], passages[:2], report) == 0.5 and "C1 span of Matthew Kroenig" in report.misses[-1]
 
 
 def test_citation_validity_checks_the_quote_against_its_article():
@@ -142,11 +155,11 @@ def test_general_questions_name_files_and_their_spans_are_verbatim_in_what_the_r
             assert any(covers(text, span) for text in texts), (q.id, span)
 
 
-@pytest.mark.parametrize("name", ["conventions-1", "conventions-2"])
+@pytest.mark.parametrize("name", ["conventions-1", "conventions-2", "conventions-3"])
 def test_conventions_questions_name_files_and_their_spans_are_verbatim_in_what_the_readers_read(name):
     corpus = CORPORA[name]
     questions = load_dev(corpus.questions)
-    assert len(questions) == 20 and sum(not q.answerable for q in questions) == 3
+    assert len(questions) == 20 and 3 <= sum(not q.answerable for q in questions) <= 4
     for q in questions:
         texts = [" ".join(read_file(f).replace("**", "").split()) for f in q.files(corpus.folder)]
         assert len(texts) == len(set(q.articles)), q.id
@@ -226,10 +239,13 @@ def test_general_corpus_holds_its_measured_retrieval(general, path):
     assert report.metrics["attribution"] == 1.0, report.misses
 
 
-# The two corpora of other layouts, held a little below their measured recall@5 / MRR@5 / attribution
-# (2026-12-05: 0.794/0.814/1.0 and 0.941/0.843/0.8; before the layouts were read, 0.824/0.775/0.0 and
-# 0.941/0.779/0.6): the interview, letters, sections and block quotation rules must keep what they won.
-CONVENTIONS_FLOORS = {"conventions-1": (0.76, 0.78, 1.0), "conventions-2": (0.9, 0.8, 0.8)}
+# The corpora of other layouts, held a little below their measured recall@5 / MRR@5 / attribution /
+# gold spans attributed (2026-12-06: 0.794/0.814/1.0/1.0, 0.941/0.843/0.8/1.0, 0.906/0.778/n.a./0.923;
+# before their layouts were read, 0.824/0.775/0.0, 0.941/0.779/0.6, 0.750/0.483/n.a.): the interview,
+# letters, sections, records, email and block quotation rules must keep what they won. Conventions-3
+# has no position question about one person (attribution: None, not checked).
+CONVENTIONS_FLOORS = {"conventions-1": (0.76, 0.78, 1.0, 1.0), "conventions-2": (0.9, 0.8, 0.8, 1.0),
+                      "conventions-3": (0.87, 0.74, None, 0.92)}
 
 
 @pytest.mark.slow
@@ -238,6 +254,9 @@ def test_corpora_of_other_layouts_hold_their_measured_retrieval_and_attribution(
     corpus = CORPORA[name]
     assistant = Assistant(make_settings(tmp_path / "data", corpus.folder))
     assistant.index([corpus.folder])
-    recall_floor, mrr_floor, attribution_floor = CONVENTIONS_FLOORS[name]
+    recall_floor, mrr_floor, attribution_floor, spans_floor = CONVENTIONS_FLOORS[name]
     report = assert_retrieval_floors(assistant, corpus.questions, (recall_floor, mrr_floor))
-    assert report.metrics["attribution"] >= attribution_floor, report.misses
+    if attribution_floor is not None:
+        assert report.metrics["attribution"] >= attribution_floor, report.misses
+    passages = assistant.retriever.snapshot().passages
+    assert span_attribution(load_dev(corpus.questions), passages, report) >= spans_floor, report.misses
