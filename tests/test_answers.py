@@ -6,6 +6,7 @@ Real Chroma index of the default corpus and real embeddings (session fixture `as
 from __future__ import annotations
 
 from assistant.citations import normalize, quote_in, sentences
+from assistant.compose.extractive import QUOTE_MAX_WORDS
 from assistant.evaluation.corpus import GENERAL_SET, load_dev
 from assistant.retrieval.speakers import is_shared_text
 
@@ -78,16 +79,16 @@ def test_a_quote_carries_the_answer_not_only_the_topic(general):
     answer = general.ask("Find counterpoints to the claim that America prospered because of its tie to Britain "
                          "and so needs that tie to keep prospering.")
     assert any("Nothing can be more fallacious than this kind of argument." in c.quote for c in answer.citations)
-    assert all(len(c.quote.split()) <= 2 * 60 for c in answer.citations)  # quote-sized
+    assert all(len(c.quote.split()) <= QUOTE_MAX_WORDS for c in answer.citations)  # quote-sized
 
 
 def test_a_quote_grows_past_one_neighbour_to_the_point(general):
     """The sentence closest to the question can be long and carry only the topic: Mill's condition
     (a person's conduct affecting nobody else, 45 words) is joined by the next sentence, which
-    holds his answer (perfect freedom); no quote grows past 100 words by adding sentences."""
+    holds his answer (perfect freedom); no quote grows past a passage's size by adding sentences."""
     answer = general.ask("What does Mill think should happen when someone's conduct affects nobody but himself?")
     assert any("there should be perfect freedom, legal and social" in c.quote for c in answer.citations)
-    assert all(len(c.quote.split()) <= 100 or len(sentences(c.quote)) == 1 for c in answer.citations)
+    assert all(len(c.quote.split()) <= QUOTE_MAX_WORDS or len(sentences(c.quote)) == 1 for c in answer.citations)
 
 
 def test_a_quote_is_the_passages_own_text(general):

@@ -182,8 +182,9 @@ def test_general_corpus_is_scored(general):
                  "gold spans quoted in answers", "positions: gold covered", "summaries: gold covered"):
         assert report.metrics[name] is not None, name
     assert report.metrics["citation validity"] == 1.0
-    # measured 0.619 with quotes grown to 50 words (0.571 when a quote took one neighbour up to 40)
-    assert report.metrics["gold spans quoted in answers"] >= 0.60, report.metrics
+    # measured 0.667 with quotes grown to their paragraph (up to 150 words), 0.619 grown to 50 words,
+    # 0.571 when a quote took one neighbour up to 40
+    assert report.metrics["gold spans quoted in answers"] >= 0.65, report.metrics
     retention = {row.file: row for row in prose_retention(general, GENERAL_CORPUS)}
     assert len(retention) == 7
     assert all(row.share >= 0.98 for row in retention.values() if row.share is not None)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.citations import make_citation
-from assistant.compose.extractive import ANSWER_QUOTE_WORDS, MIN_QUOTE_WORDS, Encode, best_quotes
+from assistant.compose.extractive import MIN_QUOTE_WORDS, VIEW_QUOTE_WORDS, Encode, best_quotes
 from assistant.jobs import llm_common, stance
 from assistant.models import Citation, PairStance, Passage, Position, Positions, Stance, voiced_by
 from assistant.retrieval import grounding
@@ -154,7 +154,7 @@ def speaker_view(assistant: JobContext, speaker: Speaker, text: str, vector: np.
     row = Row(speaker, evidence(hits, grounding.topic_floor(assistant.retriever)))
     if not row.hits:
         return None
-    cite_rows([row], vector, encode, assistant.article_texts(), ANSWER_QUOTE_WORDS)
+    cite_rows([row], vector, encode, assistant.article_texts(), VIEW_QUOTE_WORDS)
     return representative(row.citations, vector, encode) if row.citations else None
 
 
