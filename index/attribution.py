@@ -36,7 +36,7 @@ _SIGNATURE_WINDOW = 5
 _HEADER_LINE_WORDS = 25
 _MADE_BY = re.compile(
     r"(?:,|\b(?:remarks|address|speech|statement|testimony|lecture|sermon|briefing|keynote|newsletter|column|"
-    rf"essay|commentary|letter|notes|diary|blog))\s+by\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,4}})",
+    rf"essay|commentary|letter|notes|diary|blog|report|review|profile|roundup|digest))\s+by\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,4}})",
     re.IGNORECASE,
 )
 _REQUOTE_MIN_WORDS = 6
@@ -226,11 +226,14 @@ def _owned_pieces(paragraphs: list[str], owners: dict[int, str | None] | None, a
     (co-authors wrote the whole text together) but for block quotations and readers' letters."""
     if owners:
         owner = list(owners.values())
+        if authors and not set(authors) & set(owner):
+            # A report quoting speeches under their speakers' headings: the rest is its writer's.
+            owner = [who or joint_label(authors) for who in owner]
+        quoted = _block_quotes(paragraphs, list(dict.fromkeys([*authors, *filter(None, owner)])))
     else:
-        sole = joint_label(authors) if authors else None
+        owner = [joint_label(authors) if authors else None] * len(paragraphs)
         quoted = _block_quotes(paragraphs, authors) | reader_letters(paragraphs)
-        owner = [quoted.get(i, sole) for i in range(len(paragraphs))]
-    owner = _requoted(paragraphs, owner)
+    owner = _requoted(paragraphs, [quoted.get(i, who) for i, who in enumerate(owner)])
     return [Piece(i, 0, len(p), owner[i], i > 0 and owner[i] != owner[i - 1]) for i, p in enumerate(paragraphs)]
 
 

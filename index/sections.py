@@ -18,6 +18,7 @@ import re
 
 from assistant.models import joint_label
 
+from .cleaning import PROSE_WORDS
 from .people import is_institution
 from .turns import names_in
 
@@ -47,11 +48,16 @@ def _template(line: str, person: str) -> str:
     return _TOKEN.sub("w", line.replace(person, "N"))
 
 
-# A heading naming the writer of the section under it, as court reports print separate opinions:
-# "Opinion of the Court, delivered by Judge Anneliese Moreau", "Judge Kwame Asante, concurring:".
+# A heading naming the writer or speaker of the section under it, as court reports print separate
+# opinions ("Opinion of the Court, delivered by Judge Anneliese Moreau", "Judge Kwame Asante,
+# concurring:") and debate reports their speeches ("Proposing the motion: Nadia Ferreira, chair of ...").
 _WRITER_HEADING = re.compile(
-    r"(?:\bby\s+(?P<by>[^,;:()]+?)|^(?P<opinion>[^,;:()]+?),?\s*\(?(?:concurring|dissenting)\b[^:.]*\)?)\s*[:.]?$",
+    r"(?:\bby\s+(?P<by>[^,;:()]+?)|^(?P<opinion>[^,;:()]+?),?\s*\(?(?:concurring|dissenting)\b[^:.]*\)?)\s*[:.]?$"
+    r"|^[A-Z][^:,;()]{2,40}:\s+(?P<part>[^,;:()]+?)(?:,\s[^:]*)?$",
     re.I)
+# A short heading line ("Floor questions", "Result") ends a section its heading named the speaker of.
+SUBHEADING_MAX_WORDS = 6
+_FIELD = re.compile(r"^[^:]{2,40}:\s")
 
 
 def writer_heading(line: str) -> str | None:
@@ -61,8 +67,11 @@ def writer_heading(line: str) -> str | None:
     match = _WRITER_HEADING.search(line.strip())
     if not match:
         return None
-    people = [n for n in names_in(match.group("by") or match.group("opinion")) if not is_institution(n)]
-    return people[0] if len(people) == 1 else None
+    named = match.group("by") or match.group("opinion") or match.group("part")
+    people = [n for n in names_in(named) if not is_institution(n)]
+    # "Label: Name, role": the part after the colon is the name alone, not a phrase naming someone.
+    whole = match.group("part") is None or len(named.split()) == len(people[0].split()) if people else False
+    return people[0] if len(people) == 1 and whole else None
 
 
 def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]]) -> dict[int, str | None] | None:
@@ -70,6 +79,7 @@ def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]])
     when the page is not several pieces by different people."""
     ways = (_byline_starts(bylines), _template_starts(paragraphs), _writer_starts(paragraphs))
     starts = next((found for found in ways if len(set(found.values())) >= 2), {})
+    headed = starts is ways[2]
     order = sorted(starts)
     if len(order) < 2 or any(not any(_not_heading(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
         return None
@@ -78,8 +88,16 @@ def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]])
         end = order[n + 1] if n + 1 < len(order) else len(paragraphs)
         while end > start + 1 and not _not_heading(paragraphs[end - 1]) and n + 1 < len(order):
             end -= 1  # the next piece's headline, above its byline
+        if headed:  # a speech or an opinion ends at the report's next heading ("Floor questions")
+            end = next((j for j in range(start + 1, end) if _subheading(paragraphs[j])), end)
         owners.update(dict.fromkeys(range(start, end), starts[start]))
     return owners
+
+
+def _subheading(paragraph: str) -> bool:
+    words = paragraph.split()
+    return 0 < len(words) <= SUBHEADING_MAX_WORDS and "\n" not in paragraph and paragraph[0].isupper() and not (
+        paragraph.rstrip().endswith(_SENTENCE_END + ("?", '"', "\u201d")))
 
 
 def _byline_starts(bylines: list[tuple[int, list[str]]]) -> dict[int, str | None]:
@@ -99,4 +117,7 @@ def _template_starts(paragraphs: list[str]) -> dict[int, str | None]:
 
 
 def _writer_starts(paragraphs: list[str]) -> dict[int, str | None]:
-    return {i: who for i, p in enumerate(paragraphs) if (who := writer_heading(p))}
+    # Above the text's first paragraph of prose, "Reporter of Decisions: Lina Castellanos" is a header field.
+    prose = next((i for i, p in enumerate(paragraphs) if len(p.split()) >= PROSE_WORDS), len(paragraphs))
+    return {i: who for i, p in enumerate(paragraphs)
+            if (who := writer_heading(p)) and (i > prose or not _FIELD.match(p))}

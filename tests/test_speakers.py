@@ -737,6 +737,30 @@ def test_an_email_thread_is_each_senders_words_and_a_quotation_its_writers(tmp_p
     assert prepare_article(path, None, "0" * 64)[0].form == "article"
 
 
+def test_a_debate_report_gives_each_speech_to_the_speaker_its_heading_names(tmp_path):
+    """"Proposing the motion: Name, role" over a speech: the speech is the speaker's, up to the report's
+    next heading ("Floor questions"); the rest is the report's writer's; a field above the text
+    ("Chair: Ruth Okafor") names no speech."""
+    document = docx.Document()
+    document.add_heading("Debate report: This House would make buses free", 1)
+    document.add_paragraph("Chair: Ruth Okafor")
+    document.add_paragraph("Held at the Corn Exchange on 13 March. Report by Imogen Tallis, society secretary.")
+    document.add_paragraph(PROSE + " The hall was full.")
+    for heading, text in (("Proposing the motion: Nadia Ferreira, chair of the Bus Users' Alliance", OTHER_PROSE[0]),
+                          ("Opposing the motion: Gareth Pryce, former finance director", OTHER_PROSE[1]),
+                          ("Floor questions", OTHER_PROSE[2])):
+        document.add_heading(heading, 2)
+        document.add_paragraph(f"{text} I say this to the House.")
+    path = tmp_path / "debate.docx"
+    document.save(path)
+    article, passages = prepare_article(path, None, "0" * 64)
+
+    def who(words: str) -> set[str | None]:
+        return {p.author for p in passages if words in p.text}
+    assert who(OTHER_PROSE[0]) == {"Nadia Ferreira"} and who(OTHER_PROSE[1]) == {"Gareth Pryce"}
+    assert who(OTHER_PROSE[2]) == who(PROSE) == {"Imogen Tallis"} and article.authors == ["Imogen Tallis"]
+
+
 def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
     """A forum thread: '### Post #3 — @jo (Jo Brandt), 14 May 2024' over each post; title-case
     subheadings of one writer's article are no such headings."""
