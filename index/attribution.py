@@ -260,13 +260,13 @@ _SOURCE_LINE = re.compile(r"^(?:\u2014|\u2013|--?)\s*\S.{0,80}$")
 _PAGE_REFERENCE = re.compile(r"^(?:\u2014|\u2013|--?)\s*(?:pp?\.|page|pages|ch\.|chapter|loc\.)\s*\d", re.I)
 
 
-def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:
+def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str | None]:
     """Block quotations introduced by a line naming whose words they are ("As Harold Finch wrote in
     his 2019 column:"): paragraph index -> that person. An essay quoting its opponent at length
     must not put the opponent's words in the writer's mouth. The lead-in must end with a colon and
     name one person who is not a writer (in full, or by a surname the text gave in full before);
     a quotation it does not name anyone for stays the writer's."""
-    quoted: dict[int, str] = {}
+    quoted: dict[int, str | None] = {}
     if not any(map(is_block_quote, paragraphs)):
         return quoted  # no names to gather for a text that quotes nothing at length
     named: list[str] = []
@@ -283,9 +283,12 @@ def _block_quotes(paragraphs: list[str], writers: list[str]) -> dict[int, str]:
     return quoted
 
 
-def _quoted_people(paragraphs: list[str], start: int, named: list[str], writer_names: set[str]) -> list[str]:
+def _quoted_people(
+    paragraphs: list[str], start: int, named: list[str], writer_names: set[str]
+) -> list[str | None]:
     """Whom the block quotation starting at paragraph `start` may quote: the person its source line
-    names ("\u2014 Harold Finch, 2019" under it); for a page reference ("\u2014 p. 112": the book under
+    names ("\u2014 Harold Finch, 2019" under it; an organisation's statement, "\u2014 Sight Loss
+    Association", is nobody's: [None]); for a page reference ("\u2014 p. 112": the book under
     review), the people its lead-in paragraph names, else the last person named before; else those
     the lead-in names when it ends with a colon, in its last sentence (or, when that sentence says
     "She has ...:", in its whole paragraph, else the last person named before)."""
@@ -293,7 +296,8 @@ def _quoted_people(paragraphs: list[str], start: int, named: list[str], writer_n
     source = next((p.strip() for p in paragraphs[start:end + 1][-2:] if _SOURCE_LINE.match(p.strip())), "")
     lead = paragraphs[start - 1].rstrip() if start else ""
     if source and not _PAGE_REFERENCE.match(source):
-        return _people_in(source, named, writer_names)
+        signed = names_in(_QUOTED_TITLE.sub(" ", source))
+        return [None] if signed and all(map(is_institution, signed)) else _people_in(source, named, writer_names)
     last = [n for n in named[::-1] if key_of(n).split()[-1] not in writer_names][:1]  # "she": the last one named
     if source:
         return _people_in(lead, named, writer_names) or last

@@ -16,7 +16,7 @@ from .people import is_institution
 from .readers import ReadError, read_document
 
 # Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "24"
+PIPELINE_VERSION = "25"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:

@@ -345,7 +345,8 @@ def author_boxes(tree: Any | None, extracted: str) -> list[tuple[str, str | None
     if tree is None:
         return []
     seen = " ".join(extracted.split())
-    lines = {" ".join(line.split()) for line in extracted.split("\n")} - {""}
+    order = [" ".join(line.split()) for line in extracted.split("\n") if line.strip()]
+    lines = set(order)
     boxes = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in {"script", "style", "a", "meta", "img"}:
@@ -355,10 +356,21 @@ def author_boxes(tree: Any | None, extracted: str) -> list[tuple[str, str | None
                                                 for a in element.iterancestors()):
             continue
         box = " ".join(element.text_content().split())
-        if 3 <= len(box.split()) <= 120 and box not in seen:
-            after = (" ".join(e.text_content().split()) for e in element.itersiblings() if isinstance(e.tag, str))
-            boxes.append((box, next((t for t in after if t in lines), None)))
+        if not 3 <= len(box.split()) <= 120:
+            continue
+        after = (" ".join(e.text_content().split()) for e in element.itersiblings() if isinstance(e.tag, str))
+        following = next((t for t in after if t in lines), None)
+        # Kept where it stands, or (with nothing kept after it) anywhere: a live blog repeats its
+        # reporters' bylines, so the same words further down do not count.
+        kept = box in (_lines_above(order, following) if following else seen)
+        if not kept:
+            boxes.append((box, following))
     return boxes
+
+
+def _lines_above(lines: list[str], line: str, span: int = 3) -> list[str]:
+    at = lines.index(line)
+    return lines[max(0, at - span) : at]
 
 
 def read_pdf(path: Path) -> ReadResult:

@@ -761,6 +761,29 @@ def test_a_debate_report_gives_each_speech_to_the_speaker_its_heading_names(tmp_
     assert who(OTHER_PROSE[2]) == who(PROSE) == {"Imogen Tallis"} and article.authors == ["Imogen Tallis"]
 
 
+def test_a_live_blogs_entries_are_their_reporters_and_an_organisations_statement_nobodys(tmp_path):
+    """Entries under "By <span class="entry-author">" bylines, newest first: trafilatura leaves out the
+    top entry's byline, which the same reporter's byline further down must not stand in for; an
+    embedded statement signed by an organisation is no reporter's words, nor any person's."""
+    entries = [("Priya Das", OTHER_PROSE[0]), ("Tomasz Wren", OTHER_PROSE[1]), ("Priya Das", OTHER_PROSE[2])]
+    body = "".join(
+        f'<article class="entry"><p class="entry-time">21:{40 - 10 * n}</p><p class="entry-byline">By '
+        f'<span class="entry-author">{name}</span></p><h2>Update {n}</h2><p>{text} Update {n} ends.</p>'
+        + (f"<p>The charity sent this statement:</p><blockquote><p>{PROSE}</p><p>\u2014 Sight Loss Association,"
+           " 14 November</p></blockquote>" if n == 1 else "") + "</article>"
+        for n, (name, text) in enumerate(entries))
+    page = ("<html><head><title>Live: the council votes</title></head><body><main class=\"liveblog\">"
+            f"<h1>Live: the council votes</h1>{body}</main></body></html>")
+    path = tmp_path / "live.html"
+    path.write_text(page, encoding="utf-8")
+    _, passages = prepare_article(path, None, "0" * 64)
+
+    def who(words: str) -> set[str | None]:
+        return {p.author for p in passages if words in p.text}
+    assert [who(f"Update {n} ends") for n in range(3)] == [{"Priya Das"}, {"Tomasz Wren"}, {"Priya Das"}]
+    assert who(PROSE) == {None}
+
+
 def test_posts_under_headings_cut_from_one_template_are_their_writers(tmp_path):
     """A forum thread: '### Post #3 — @jo (Jo Brandt), 14 May 2024' over each post; title-case
     subheadings of one writer's article are no such headings."""
