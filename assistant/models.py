@@ -15,7 +15,8 @@ Stance = Literal["support", "oppose", "mixed", "unclear", "unlabeled"]
 PairStance = Literal["support", "oppose", "neither"]  # one passage's stance on one claim
 UNDETERMINED = "side not determined"  # how an unlabeled stance or side is shown
 Mode = Literal["extractive", "llm"]
-PassageKind = Literal["body", "bio"]
+# "quote": words a writer quotes inline, as a passage of the quoted person's beside the writer's (index.quotations).
+PassageKind = Literal["body", "bio", "quote"]
 DropReason = Literal[
     "caption",
     "photo credit",

@@ -13,10 +13,11 @@ from .cleaning import clean
 from .injection import default_encoder, detect
 from .metadata import ArticleMeta, overlay, slugify
 from .people import is_institution
+from .quotations import quote_segments
 from .readers import ReadError, read_document
 
 # Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "25"
+PIPELINE_VERSION = "26"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:
@@ -67,7 +68,10 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
         words_dropped=cleaned.words_dropped,
         flags=detect(cleaned.text, default_encoder()),
     )
-    chunks = chunk_segments(article.text, attribution.segments, make_splitter())
+    splitter = make_splitter()
+    # Quotations are extra passages beside the writer's (after them: the writer's passage ids stay).
+    chunks = [*chunk_segments(article.text, attribution.segments, splitter),
+              *chunk_segments(article.text, quote_segments(cleaned.paragraphs, attribution.segments), splitter)]
     passages = [
         Passage(
             id=f"{article.id}:{digest[:10]}:{n}",

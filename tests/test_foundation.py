@@ -141,7 +141,9 @@ def test_attribution_from_the_text_alone():
     assert set(debate.speakers) == {ASHFORD, KROENIG}
     acton, passages = prepare("002_ff27677d5adae973.txt", with_metadata=False)
     assert acton.authors == ["James M. Acton"]
-    assert {p.author for p in passages} == {"James M. Acton"}
+    assert {p.author for p in passages if p.kind != "quote"} == {"James M. Acton"}
+    # the words he quotes are the quoted person's too, as passages of their own
+    assert {p.author for p in passages if p.kind == "quote"} == {"Volodymyr Zelensky"}
     depetris, _ = prepare("001_da8c7eaf3d9932b6.txt", with_metadata=False)
     assert depetris.authors == ["Daniel R. DePetris"]
     beebe, passages = prepare("004_72efb81101d669e7.txt", with_metadata=False)

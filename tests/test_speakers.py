@@ -847,3 +847,47 @@ def test_a_role_in_an_author_field_and_an_office_before_a_quoted_name_are_no_nam
     assert split_people(["Gareth Whitcombe; Personal Finance Columnist"]) == (["Gareth Whitcombe"], [])
     assert split_people(["Mark Senior"]) == (["Mark Senior"], [])
     assert names_in("As Councillor Amy Fuller put it:") == ["Amy Fuller"]
+
+
+# -- quotations inside a paragraph (index/quotations.py) --------------------------------------------
+EDITORIAL = [
+    "Drive the Millbrook Road any morning and you will see bottles in every ditch along the river.",
+    "The case was put well by Regional Waste Commissioner Helena Marchetti, who told a committee that the"
+    " region was \u201cpaying twice for every bottle: once to make it and again to pick it out of a river.\u201d",
+    "Councillor Bruno Atwell was not persuaded. \u201cIt is a tax on families who buy in bulk and have no car,\u201d"
+    " Atwell said. He added that he would back a scheme only with large stores taking returns.",
+    "\u201cWe have studied this for six years and the ditches are still full,\u201d he said of the delay.",
+    "We say: legislate for a twenty-cent deposit in the next session, and \u201cget on with it\u201d.",
+]
+
+
+def test_a_quotation_in_a_paragraph_is_also_a_passage_of_the_person_quoted(tmp_path):
+    """The reporting clause names whose words a quotation is: a relative clause before it ("who told a
+    committee that"), a surname after it ("Atwell said"), a pronoun for the person its paragraph opens
+    on; a short phrase in quotation marks is no one's quotation. The writer's paragraph is unchanged."""
+    path = tmp_path / "editorial.txt"
+    path.write_text("A Deposit Now\n\nBy Jane Doe\n\n" + "\n\n".join(EDITORIAL), encoding="utf-8")
+    _, passages = prepare_article(path, None, "0" * 64)
+    quoted = {p.text: p.author for p in passages if p.kind == "quote"}
+    assert quoted == {
+        "paying twice for every bottle: once to make it and again to pick it out of a river.": "Helena Marchetti",
+        "It is a tax on families who buy in bulk and have no car,": "Bruno Atwell",
+        "We have studied this for six years and the ditches are still full,": "Bruno Atwell",
+    }
+    assert {p.author for p in passages if p.kind == "body"} == {"Jane Doe"}
+
+
+def test_a_quoted_person_is_found_by_name_and_stays_out_of_other_searches(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "editorial.txt").write_text("A Deposit Now\n\nBy Jane Doe\n\n" + "\n\n".join(EDITORIAL))
+    from conftest import make_settings
+
+    from assistant import Assistant
+
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index([corpus])
+    found = assistant.search("What did Helena Marchetti say about the cost of bottles?", 5)
+    assert found[0].author == "Helena Marchetti" and found[0].kind == "quote"
+    assert all(p.kind != "quote" for p in assistant.search("the cost of bottles in the river", 10))
+    assert [p.author for p in assistant.positions("Should there be a bottle deposit?")] == ["Jane Doe"]

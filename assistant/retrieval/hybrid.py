@@ -78,6 +78,7 @@ class Snapshot:
         self.passages = passages
         self.position = {p.id: i for i, p in enumerate(passages)}
         self.kinds = np.array([p.kind for p in passages])
+        self.kind_set = frozenset(self.kinds.tolist())
         self.asks = np.array([is_question(p.text) for p in passages], dtype=bool)
         # A jointly written passage is found under its label and under each co-author's name.
         self.by_author: dict[str, np.ndarray] = _group(passages, lambda p: {p.author, *p.voices} - {None})
@@ -86,9 +87,13 @@ class Snapshot:
         self._sentence_spans: dict[str, dict[int, tuple[int, int]]] = {}
         self.scope_vectors: dict[bytes, dict[str, tuple]] = {}  # filtered scope -> its vectors (oldest first)
         self.grounding: GroundingCalibration | None = None  # set by `grounding.calibration` on first use
+        # BM25 reads each text once: a quotation repeats words of its writer's passage, and counted
+        # twice they would shift every word's weight (index.quotations).
+        self.lexical_rows = np.flatnonzero(self.kinds != "quote") if passages else np.array([], dtype=int)
         self.bm25 = bm25s.BM25()
-        if passages:
-            self.bm25.index(tokenize([_lexical_text(p) for p in passages]), show_progress=False)
+        if len(self.lexical_rows):
+            texts = [_lexical_text(passages[i]) for i in self.lexical_rows]
+            self.bm25.index(tokenize(texts), show_progress=False)
 
     def sentence_span(self, i: int) -> tuple[int, int]:
         """(index of passage i's first sentence within its article, its number of sentences):
@@ -96,7 +101,10 @@ class Snapshot:
         article_id = self.passages[i].article_id
         if article_id not in self._sentence_spans:
             first, spans = 0, {}
-            for j in sorted(self.by_article.get(article_id, []), key=lambda j: self.passages[j].start):
+            # In the order the pipeline made them: the text's passages, then its quotations (index.quotations).
+            order = sorted(self.by_article.get(article_id, []),
+                           key=lambda j: (self.passages[j].kind == "quote", self.passages[j].start))
+            for j in order:
                 count = len(sentences(self.passages[j].text))
                 spans[int(j)] = (first, count)
                 first += count
@@ -117,7 +125,9 @@ class Snapshot:
         quoted = {name: len(members) for name, members in self.by_author.items()}
         texts = [t for a in self.articles.values() for t in (a.title, a.text) if t]
         aliases = {pen: real for a in self.articles.values() for pen, real in pen_names(a.text.split("\n\n")).items()}
-        return Roster(self.people, quoted, roles_in(texts, self.people), aliases)
+        only_quoted = frozenset(name for name, members in self.by_author.items()
+                                if (self.kinds[members] == "quote").all())
+        return Roster(self.people, quoted, roles_in(texts, self.people), aliases, only_quoted)
 
     @property
     def vocabulary(self) -> dict:
@@ -237,11 +247,13 @@ class HybridRetriever:
         vector = self.encode_query(query) if vector is None else vector
         dense = self._dense(snap, vector, authors, article_ids, allowed)
         lexical = self._lexical(snap, query, allowed)
+        if allowed is None and "quote" not in kinds and "quote" in snap.kind_set:
+            dense, lexical = _unquoted(snap, dense), _unquoted(snap, lexical)
         return self._fuse(snap, dense, lexical, k)
 
     def _allowed(self, snap: Snapshot, authors, article_ids, kinds) -> np.ndarray | None:
         if not authors and not article_ids and set(kinds) >= {"body", "bio"}:
-            return None
+            return None  # quotations are left out after the search (`_unquoted`): no filter costs the index
         mask = np.ones(len(snap.passages), dtype=bool)
         if authors:
             keep = np.zeros_like(mask)
@@ -253,7 +265,7 @@ class HybridRetriever:
             for aid in article_ids:
                 keep[snap.by_article.get(aid, np.array([], dtype=int))] = True
             mask &= keep
-        if set(kinds) != {"body", "bio"}:
+        if not set(kinds) >= snap.kind_set:
             mask &= np.isin(snap.kinds, kinds)
         return mask
 
@@ -321,7 +333,9 @@ class HybridRetriever:
         tokens = tokenize([query])[0]
         if not tokens:
             return {}
-        scores = snap.bm25.get_scores(tokens)
+        scores = np.zeros(len(snap.passages))
+        if len(snap.lexical_rows):
+            scores[snap.lexical_rows] = snap.bm25.get_scores(tokens)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         top = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
@@ -385,6 +399,17 @@ def diversify(hits: list[Hit], k: int, penalty: int = AUTHOR_PENALTY, floor: flo
     return (ranked + [h for h in hits if h.dense < floor])[:k]
 
 
+def _holds(p: Passage, quotation: Passage) -> bool:
+    """`p` is a writer's passage holding `quotation`'s words."""
+    return (p.kind != "quote" and p.article_id == quotation.article_id
+            and p.start <= quotation.start <= quotation.end <= p.end)
+
+
+def _unquoted(snap: Snapshot, scores: dict[int, float]) -> dict[int, float]:
+    """`scores` without the passages of words a writer quotes (index.quotations)."""
+    return {i: v for i, v in scores.items() if snap.kinds[i] != "quote"}
+
+
 def _voice(p: Passage) -> str:
     return p.author or p.article_id
 
@@ -422,12 +447,29 @@ def plan_search(
     elif plan.counter:
         vector = unit(vector + retriever.encode_query(negate(plan.text)))
         kinds = ("body",)
+    if plan.authors:  # a person the question names is heard in the words others quote too
+        kinds = (*kinds, "quote")
     filters = {"article_ids": plan.article_ids or None, "vector": vector, "kinds": kinds}
     if len(plan.authors) > 1:
         groups = [retriever.search(query, k, authors=[a], **filters) for a in plan.authors]
-        return interleave(groups, k)
+        return quotations_first(interleave(groups, k))
     authors = plan.authors or None
     if plan.compare or plan.counter:
         penalty = COUNTER_PENALTY if plan.counter else AUTHOR_PENALTY
         return diversify(retriever.search(query, k * 4, authors=authors, **filters), k, penalty, floor)
-    return retriever.search(query, k, authors=authors, **filters)
+    return quotations_first(retriever.search(query, k, authors=authors, **filters))
+
+
+def quotations_first(hits: list[Hit]) -> list[Hit]:
+    """A quotation found with the writer's passage that holds it comes first: the same words, said
+    by the person quoted (index.quotations)."""
+    out = list(hits)
+    for hit in hits:
+        q = hit.passage
+        if q.kind != "quote":
+            continue
+        holder = next((i for i, h in enumerate(out) if _holds(h.passage, q)), None)
+        if holder is not None and holder < out.index(hit):
+            out.remove(hit)
+            out.insert(holder, hit)
+    return out

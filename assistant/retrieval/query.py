@@ -91,6 +91,13 @@ def _mentions(question: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?:['\u2019]s)?(?![\w-]){longer_noun}", question) is not None
 
 
+def _position(question: str, person: str) -> int:
+    """Where the question first names `person` (by any form; its length when it does not)."""
+    spots = [m.start() for form in person_forms(person)
+             for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", question)]
+    return min(spots, default=len(question))
+
+
 # Honorifics and offices that precede a name in a label or a question ("MR. JUSTICE STEWART",
 # "Justice Stewart", "Mr. Lincoln", "Sen. Manchin"), and suffixes that follow it ("Nachman, Jr.").
 _HONORIFIC_WORDS = (r"mr|mrs|ms|miss|mx|dr|prof|professor|sen|senator|rep|representative|gov|governor|president|"
@@ -209,6 +216,7 @@ class Roster:
     quoted: dict[str, int] = field(default_factory=dict)  # person -> passages attributed to them
     roles: dict[str, set[str]] = field(default_factory=dict)  # person -> roles, from `roles_in`
     aliases: dict[str, str] = field(default_factory=dict)  # pen name ("The Forester") -> person
+    only_quoted: frozenset[str] = frozenset()  # people heard only in others' quotations (index.quotations)
 
     @cached_property
     def by_role(self) -> dict[str, str]:
@@ -378,6 +386,9 @@ def plan_query(
     """How to search for `question`; `common` are the corpus's words that name no topic."""
     text = _INSTRUCTION.sub("", question).strip() or question
     authors = roster.named(question)
+    if len(authors) > 1:  # "What does Acton think Zelensky could do?" asks Acton, about Zelensky
+        first = min(authors, key=lambda a: _position(question, a))
+        authors = [a for a in authors if a == first or a not in roster.only_quoted]
     ids = named_articles(question, articles)
     if authors or ids:
         outlets = [a.outlet for a in articles if a.id in ids and a.outlet]

@@ -68,6 +68,8 @@ def speakers(retriever: HybridRetriever) -> list[Speaker]:
     snap = retriever.snapshot()
     found: dict[str, Speaker] = {}
     for passage in snap.passages:
+        if passage.kind == "quote":  # heard through a writer who quotes them: no row of their own
+            continue
         speaker = speaker_of(passage, snap.articles)
         if speaker is not None:
             found.setdefault(speaker.key, speaker)
