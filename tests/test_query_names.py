@@ -162,3 +162,16 @@ def test_words_before_a_form_pick_one_of_several_articles_of_that_form():
     assert named_articles("What was said at the civic forum debate?", articles) == ["forum"]
     assert set(named_articles("Who spoke first in the debate?", articles)) == {"assembly", "forum"}
     assert set(named_articles("Who spoke first in the heated debate?", articles)) == {"assembly", "forum"}
+
+
+def test_a_kind_of_text_names_the_article_whose_title_calls_itself_so():
+    """"the bus-fares debate": the report titled "Debate report: ... fare-free" (not the transcripts, whose
+    form is also a debate's); "the 1792 letter" is no "Letter (1776)" whose head never says 1792."""
+    report = Article(id="report", title="Debate report: This House would make buses fare-free", form="collection",
+                     text="Held at the Corn Exchange.\n\nThis House would make Ashcombe's buses fare-free.")
+    radio = Article(id="radio", title="The Commons Hour", form="transcript", text="HOST: Welcome to the debate.")
+    letter = Article(id="letter", title="The Forester's First Letter (1776)", text="To Cato. Sir, ...")
+    other = Article(id="other", title="TO THE ATTORNEY-GENERAL", text="Sir, I wrote in 1792 ...")
+    articles = [report, radio, letter, other]
+    assert named_articles("What did the driver say in the bus-fares debate?", articles) == ["report"]
+    assert named_articles("What did Paine demand in the 1792 letter?", articles) != ["letter"]

@@ -319,9 +319,23 @@ def named_articles(question: str, articles: list[Article]) -> list[str]:
 HEAD_CHARS = 600  # an article's head: its title lines, header fields, a moderator's introduction
 
 
+# What a text may call itself in its title ("Debate report: ...", "Ruling on ...", "Weekly newsletter").
+_KINDS = ("debate", "interview", "profile", "review", "editorial", "report", "column", "essay", "letter",
+          "speech", "briefing", "transcript", "newsletter", "explainer", "blog", "thread", "statement",
+          "ruling", "decision", "judgment", "hearing", "podcast", "panel", "forum", "roundup", "commentary")
+_KIND_NAMED = re.compile(rf"{_THE_FEW_WORDS}(?P<kind>{'|'.join(_KINDS)})s?\b", re.I)
+
+
 def _by_form(question: str, articles: list[Article]) -> set[str]:
-    """The articles of the form the question names ("the interview": the interviews, else the
-    transcripts); none when it names no form."""
+    """The articles the question names by kind: those whose title calls them so ("the Oxford-style
+    debate": "Debate report: ..."), else those of the form it names ("the interview": the
+    interviews, else the transcripts); none when it names neither."""
+    if kind := _KIND_NAMED.search(question):
+        stem = tokenize([kind.group("kind")])[0]
+        titled = [a for a in articles if stem and set(stem) <= set(tokenize([a.title])[0])]
+        described = _described(titled, kind.group(0).split()[1:-1], strict=True)
+        if described and len(described) < len(articles):  # "the 1792 letter" is no "Letter (1776)"
+            return {a.id for a in described}
     for pattern, forms in _LAYOUT_WORDS:
         if match := pattern.search(question):
             for form in forms:
@@ -331,14 +345,15 @@ def _by_form(question: str, articles: list[Article]) -> set[str]:
     return set()
 
 
-def _described(articles: list[Article], words: list[str]) -> list[Article]:
+def _described(articles: list[Article], words: list[str], strict: bool = False) -> list[Article]:
     """Of several articles of one form, those whose title or head uses the words the question puts
-    before the form ("the parliamentary debate", "the radio panel"); all of them when none or all do."""
-    wanted = {w.lower() for w in words if len(w) > 3}
-    if len(articles) < 2 or not wanted:
+    before the form ("the parliamentary debate", "the radio panel"); all of them when none or all
+    do, unless `strict` (then none when none does, even of one article)."""
+    wanted = {w for w in tokenize([" ".join(words)])[0] if len(w) > 3}  # stems: "bus-fares" is "fare"
+    if not wanted or (len(articles) < 2 and not strict):
         return articles
-    chosen = [a for a in articles if wanted & set(_words(f"{a.title} {a.outlet} {a.text[:HEAD_CHARS]}").split())]
-    return chosen or articles
+    chosen = [a for a in articles if wanted & set(tokenize([f"{a.title} {a.outlet} {a.text[:HEAD_CHARS]}"])[0])]
+    return chosen if chosen or strict else articles
 
 
 _SOURCE_PHRASE = re.compile(
