@@ -6,7 +6,7 @@
 
 The seed corpus (corpus/ with its articles.toml, questions eval/dev.jsonl, and the held-out check
 sets), the general corpus (eval/corpus-general/ indexed as a user drops it in, with no
-articles.toml; questions eval/general.jsonl) and three small corpora of other layouts
+articles.toml; questions eval/general.jsonl) and four small corpora of other layouts
 (eval/corpus-conventions-N/, questions eval/conventions-N.jsonl) are scored the same way and printed
 side by side, with the prose each file keeps through cleaning.
 
@@ -433,7 +433,7 @@ CORPORA = {
     # Layouts the first two corpora lack (an unlabelled interview, letters pages, a point/counterpoint,
     # a forum thread, a one-label speech, block quotations), written blind by separate sessions.
     **{name: Corpus(name, PROJECT_ROOT / "eval" / f"corpus-{name}", PROJECT_ROOT / "eval" / f"{name}.jsonl")
-       for name in ("conventions-1", "conventions-2", "conventions-3")},
+       for name in ("conventions-1", "conventions-2", "conventions-3", "conventions-4")},
 }
 
 
