@@ -175,3 +175,16 @@ def test_a_kind_of_text_names_the_article_whose_title_calls_itself_so():
     articles = [report, radio, letter, other]
     assert named_articles("What did the driver say in the bus-fares debate?", articles) == ["report"]
     assert named_articles("What did Paine demand in the 1792 letter?", articles) != ["letter"]
+
+
+def test_an_occupation_one_person_holds_names_them_from_the_head_or_the_bio_line_under_the_text():
+    radio = ("HOST: With me are Dr Keziah Marsh, an audiologist at the Halden clinic, and Teodor Vance, who owns"
+             " a landscaping company. Amara Nwosu is a senior producer.")
+    profile = "The night owl's advocate.\n\n" + "She says schools start too early. " * 150 + (
+        "\n\nJoanna Kettle is a contributing writer at Northgate Quarterly.")
+    people = ["Keziah Marsh", "Teodor Vance", "Amara Nwosu", "Joanna Kettle"]
+    found = Roster(people, {}, roles_in([radio, profile], people))
+    assert found.named("What did the audiologist say about hearing loss?") == ["Keziah Marsh"]
+    assert found.named("What does the contributing writer conclude?") == ["Joanna Kettle"]
+    assert found.named("What did the senior say?") == []  # an adjective is no occupation
+    assert found.named("What did the judge say?") == []  # one-word offices are held by many

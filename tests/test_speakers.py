@@ -889,5 +889,6 @@ def test_a_quoted_person_is_found_by_name_and_stays_out_of_other_searches(tmp_pa
     assistant.index([corpus])
     found = assistant.search("What did Helena Marchetti say about the cost of bottles?", 5)
     assert found[0].author == "Helena Marchetti" and found[0].kind == "quote"
+    assert {p.author for p in found[1:]} >= {"Jane Doe"}  # and what the writer says on the question
     assert all(p.kind != "quote" for p in assistant.search("the cost of bottles in the river", 10))
     assert [p.author for p in assistant.positions("Should there be a bottle deposit?")] == ["Jane Doe"]

@@ -453,6 +453,11 @@ def plan_search(
     if len(plan.authors) > 1:
         groups = [retriever.search(query, k, authors=[a], **filters) for a in plan.authors]
         return quotations_first(interleave(groups, k))
+    if plan.authors and set(plan.authors) <= retriever.snapshot().roster.only_quoted:
+        # Someone heard only in quotations: their words, and what the texts say about the question.
+        groups = [retriever.search(query, k, authors=plan.authors, **filters),
+                  retriever.search(query, k, **(filters | {"kinds": tuple(x for x in kinds if x != "quote")}))]
+        return quotations_first(interleave(groups, k))
     authors = plan.authors or None
     if plan.compare or plan.counter:
         penalty = COUNTER_PENALTY if plan.counter else AUTHOR_PENALTY

@@ -148,6 +148,13 @@ _ROLE_AFTER = re.compile(rf"({_NAME_RUN}), ((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE})\b"
 # In running text, lower case: "June Hartigan was deputy electoral commissioner for eleven years",
 # "Derek Nakamura, executive director of the Grocers' Association".
 _OFFICE_WORD = "(?:" + "|".join(_OFFICES) + ")"
+# An occupation in apposition or after a copula, with its article: "Keziah Marsh, an audiologist at ...",
+# "Joanna Kettle is a contributing writer at ..." (agent nouns: -er, -or, -ist, -ian).
+_OCCUPATION = re.compile(
+    rf"({_NAME_RUN}),? (?:is |was |who is |who was )?(?:an? |the )((?:[a-z-]+ ){{0,2}}[a-z]+(?:ist|er|or|ian))\b")
+_NOT_OCCUPATIONS = {"senior", "junior", "other", "another", "major", "minor", "prior", "former", "latter", "either",
+                    "neither", "further", "rather", "over", "under", "after", "ever", "never", "whether",
+                    "together", "better", "later", "earlier", "sooner", "number", "order", "matter"}
 _ROLE_IN_PROSE = re.compile(
     rf"({_NAME_RUN})(?:,| (?:is|was|has been|had been|serves as|served as)) (?:an? |the )?"
     rf"((?:[a-z]+ ){{0,3}}{_OFFICE_WORD})\b")
@@ -159,6 +166,7 @@ _ROLE_HOLDER = re.compile(
 _SEPARATE_OPINION = re.compile(rf"\b({_OFFICE}) ({_NAME_RUN}),? \(?(dissenting|concurring)\b")
 _ROLE_ADJECTIVES = r"(?:(?!the\b)[\w-]+\s+){0,2}?"  # "the former deputy ..." (not "the case the minister")
 _NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as)\s+", re.IGNORECASE)
+ROLE_TAIL_CHARS = 1000
 ROLE_CHARS = 3000  # where roles are given: the title and the head of a text (bylines, bench lists)
 
 
@@ -191,14 +199,17 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
 
     found: dict[str, set[str]] = defaultdict(set)
     for text in texts:
-        head = text[:ROLE_CHARS]
+        # The head gives roles (bylines, bench lists, a moderator's introductions), and so does the
+        # tail (a writer's bio line under the text).
+        head = text[:ROLE_CHARS] + "\n\n" + text[max(ROLE_CHARS, len(text) - ROLE_TAIL_CHARS):]
         pairs = [(m.group(1), m.group(2)) for pattern in (_ROLE_BEFORE, _ROLE_HOLDER) for m in pattern.finditer(head)]
-        pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE) for m in pattern.finditer(head)]
+        pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE, _OCCUPATION)
+                  for m in pattern.finditer(head)]
         # Separate opinions come after the court's, anywhere in the text.
         pairs += [(f"{m.group(3)} {m.group(1)}", m.group(2)) for m in _SEPARATE_OPINION.finditer(text)]
         for role, name in pairs:
             person = person_of(name)
-            if person and (role := _role(role)):
+            if person and (role := _role(role)) and role.split()[-1] not in _NOT_OCCUPATIONS:
                 found[person].add(role)
     return dict(found)
 
@@ -220,8 +231,9 @@ class Roster:
 
     @cached_property
     def by_role(self) -> dict[str, str]:
-        """Role -> person, for roles of two words or more that one person holds ("press secretary",
-        "chief justice"; one word, "Judge" or "Senator", is held by many people in most texts)."""
+        """Role -> person, for roles one person holds: of two words or more ("press secretary", "chief
+        justice"), or one word that is no office ("audiologist"; "Judge" or "Senator" is held by many
+        people in most texts)."""
         holders: dict[str, list[str]] = defaultdict(list)
         for person, roles in self.roles.items():
             for role in roles:
@@ -229,7 +241,8 @@ class Roster:
                 # "minister for transport" is also "the transport minister"
                 if inverted := re.fullmatch(r"(\w+) (?:for|of) (?:the )?(\w+)", role):
                     holders[f"{inverted.group(2)} {inverted.group(1)}"].append(person)
-        return {role: names[0] for role, names in holders.items() if len(names) == 1 and len(role.split()) >= 2}
+        return {role: names[0] for role, names in holders.items()
+                if len(names) == 1 and (len(role.split()) >= 2 or role not in _OFFICES)}
 
     def named(self, question: str) -> list[str]:
         matched = {p: max((f for f in person_forms(p) if _mentions(question, f)), key=len, default="")
