@@ -343,7 +343,10 @@ def _by_form(question: str, articles: list[Article]) -> set[str]:
     """The articles the question names by kind: those whose title calls them so ("the Oxford-style
     debate": "Debate report: ..."), else those of the form it names ("the interview": the
     interviews, else the transcripts); none when it names neither."""
-    if kind := _KIND_NAMED.search(question):
+    lowered = question.lower()
+    named_in_full = any(a.title and a.title.lower() in lowered for a in articles)
+    # A title in the question names its article; "the letter to the Attorney-General" is no other letter.
+    if not named_in_full and (kind := _KIND_NAMED.search(question)):
         stem = tokenize([kind.group("kind")])[0]
         titled = [a for a in articles if stem and set(stem) <= set(tokenize([a.title])[0])]
         described = _described(titled, kind.group(0).split()[1:-1], strict=True)
