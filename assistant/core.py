@@ -363,8 +363,12 @@ class Assistant:
         return grounding.calibration(self.retriever)
 
     def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
-        vocabulary = self.retriever.snapshot().vocabulary
-        return grounding.is_grounded(hits, plan.text, vocabulary, plan.authors, grounding.calibration(self.retriever))
+        snap = self.retriever.snapshot()
+        documents = " ".join(f"{a.title} {a.outlet}" for a in snap.articles.values())
+        if not plan.authors and grounding.silent_people(plan.text, snap.people, documents, snap.vocabulary):
+            return False  # the words of someone the corpus only mentions
+        bounds = grounding.calibration(self.retriever)
+        return grounding.is_grounded(hits, plan.text, snap.vocabulary, plan.authors, bounds)
 
 
 def _require_text(value: str, what: str) -> str:

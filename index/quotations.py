@@ -62,7 +62,7 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
         cursor, opened = 0, False
         for match in _QUOTATION.finditer(para):
             before = para[cursor : match.start()]
-            known += [n for n in _people(before) if n not in known]
+            known += [n for n in full_names(before) if n not in known]
             if not opened and (first := _first_mentioned(para[: match.start()], known)):
                 subject, opened = first, True
             cursor = match.end()
@@ -72,13 +72,13 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
             person = _speaker(para, match, known, subject)
             if person and person not in (writers[i] or "").split(" & "):
                 found.append((i, Quotation(match.start() + 1, match.end() - 1, person)))
-        known += [n for n in _people(para[cursor:]) if n not in known]
+        known += [n for n in full_names(para[cursor:]) if n not in known]
         if not opened:
             subject = _first_mentioned(para, known) or subject
     return found
 
 
-def _people(text: str) -> list[str]:
+def full_names(text: str) -> list[str]:
     """Full names in `text`, without the office before them; organisations are no one."""
     names = [_OFFICE_WORDS.sub("", n) for n in names_in(text)]
     return [n for n in names if not is_institution(n) and 2 <= len(n.split()) <= 4]
@@ -108,7 +108,7 @@ def _resolve(who: str, known: list[str], subject: str | None) -> str | None:
     full before, or a pronoun for the paragraph's subject."""
     if who.lower() in {"he", "she"}:
         return subject
-    full = _people(who)
+    full = full_names(who)
     if full:
         return full[-1]
     surname = key_of(who).split()[-1] if who.strip() else ""

@@ -145,6 +145,11 @@ class _Mark:
     office: str = ""  # the office a holder's label gives ("THE MINISTER FOR TRANSPORT" for "... (Ms Havili):")
 
 
+def is_title(word: str) -> bool:
+    """An honorific or office word ("Justice", "Mr.", "Senator"), never a name's last word."""
+    return word.strip(".").upper() in _TITLES | _COURTESY
+
+
 def key_of(label: str) -> str:
     """The normalised label: upper case, single spaces, no dots, courtesy honorific and possessive."""
     label = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", re.sub(r"\s+", " ", label.strip()), flags=re.I)

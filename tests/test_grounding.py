@@ -74,3 +74,28 @@ def test_a_question_about_a_named_speaker_is_judged_by_their_own_passages(genera
     hits = general.plan_search(plan, 5)
     assert max(h.dense for h in hits) < general.grounding_calibration().floor  # the corpus-wide bar fails it
     assert general.ask(question).grounded
+
+
+def test_the_words_of_someone_the_corpus_only_mentions_are_not_in_it(tmp_path):
+    """A mayor copied on an email thread says nothing in it: asking his view is asking for words the
+    corpus does not hold, however close its passages come; the senders' views, and a title or an
+    office alone, are no such person."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    message = ("From: {sender} <{mail}@council.example>\n\nTo: Council <all@council.example>\n\n"
+               "Cc: Colin Abernethy <mayor@council.example>\n\nDate: Thu, 7 Mar 2024 21:48:03 +1300\n\n"
+               "Subject: Rental cap\n\n{text}\n\n{first}\n\n")
+    (corpus / "thread.txt").write_text(
+        message.format(sender="Marguerite Lindqvist", mail="ml", first="M",
+                       text="I support the 90-night cap on holiday lets: teachers cannot find anywhere to rent "
+                            "within forty minutes of the school, and the cap would free homes for them.")
+        + message.format(sender="Ravi Chandrasekar", mail="rc", first="Ravi",
+                         text="I cannot support the 90-night cap on holiday lets: baches are family homes let "
+                              "out for part of the year, and the summer economy of the waterfront depends on them."),
+        encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index([corpus])
+    assert not assistant.ask("What was Mayor Colin Abernethy's view on the 90-night cap for holiday lets?").grounded
+    assert not assistant.ask("What did Colin Abernethy say about the 90-night cap on holiday lets?").grounded
+    assert assistant.ask("What did Ravi Chandrasekar say about the 90-night cap on holiday lets?").grounded
+    assert assistant.ask("Why does Lindqvist support the 90-night cap on holiday lets?").grounded

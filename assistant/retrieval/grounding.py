@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from assistant.models import GroundingCalibration, voiced_by
 from assistant.retrieval.lexical import tokenize
+from index.quotations import full_names
+from index.turns import is_title
 
 if TYPE_CHECKING:
     from assistant.retrieval.hybrid import Hit, HybridRetriever
@@ -157,3 +159,31 @@ def is_grounded(
     on_topic = best >= bounds.floor or named_best >= named_floor(bounds)
     return (on_topic and unknown_share(question, vocabulary, names) < MAX_UNKNOWN_SHARE
             and not unknown_names(question, vocabulary))
+
+
+# A question about what someone said or thinks: "What has Health Minister Rosalind Akers said ...",
+# "What argument does former mayor Tessa Lindgren make", "Colin Abernethy's view on ...".
+_SPEECH_ACT = (r"(?:say|said|says|think|thinks|argue|argues|argued|propose|proposes|proposed|suggest|suggests|"
+               r"suggested|recommend|recommends|claim|claims|claimed|believe|believes|want|wants|make|makes|"
+               r"write|writes|wrote|tell|told|respond|responded|reply|replied|answer|answered|predict|predicted)")
+_VIEW_NOUN = r"(?:view|views|position|stance|argument|opinion|case|answer|response|reply|objection|proposal|verdict)"
+
+
+def silent_people(question: str, voices: list[str], documents: str, vocabulary: dict) -> list[str]:
+    """The people a question asks the words or views of whom the corpus mentions but never hears: no
+    passage is theirs, nor a quotation (a mayor copied on an email, the author of a foreword a
+    review names). Their words are not in the corpus, however close its passages come to the topic.
+    A form of someone the index hears (a surname, a pen name), an article's title or outlet ("the
+    Common Sense excerpt") and an office alone ("Which Justice") are no such person."""
+    heard = {v.split()[-1] for v in voices}
+    bare = re.sub(r"['\u2019]s\b", "", question)
+    silent = []
+    for name in full_names(bare):
+        asked = (re.search(rf"{re.escape(name)},?\s+(?:\w+\s+)?{_SPEECH_ACT}\b", bare)
+                 or re.search(rf"{re.escape(name)}\s+(?:\w+\s+){{0,2}}{_VIEW_NOUN}\b", bare)
+                 or re.search(rf"according to (?:\w+\s+){{0,3}}{re.escape(name)}", bare))
+        if (asked and name.split()[-1] not in heard and name.lower() not in documents.lower()
+                and not is_title(name.split()[-1])
+                and all(t in vocabulary for t in tokenize([name])[0])):
+            silent.append(name)
+    return silent
