@@ -147,13 +147,17 @@ def _strip_label(line: str) -> str:
     return _TURN_LABEL.sub("", line, count=1)
 
 
+_DOUBLED_MIN_WORDS = 4
+
+
 def _doubled(lines: list[str], i: int) -> bool:
     """A line repeated on the very next line (alt text + caption), with or without a credit."""
     here = normalize(lines[i])
     for j in (i - 1, i + 1):
         if 0 <= j < len(lines) and lines[j]:
             other = normalize(lines[j])
-            if other.startswith(here) or here.startswith(other):
+            # a neighbour of a few characters (an email's lone ">") is no copy of anything
+            if len(other.split()) >= _DOUBLED_MIN_WORDS and (other.startswith(here) or here.startswith(other)):
                 return True
     return False
 
@@ -214,7 +218,8 @@ def _drop_furniture(
             result.drop([line], "byline")
             bylines.append((len(kept), byline))
             continue
-        reason = furniture_reason(line, latin) or ("caption" if words >= 4 and _doubled(lines, i) else None)
+        reason = furniture_reason(line, latin) or (
+            "caption" if words >= _DOUBLED_MIN_WORDS and _doubled(lines, i) else None)
         if reason:
             result.drop([line], reason)
             continue

@@ -299,3 +299,13 @@ def test_lines_differing_in_more_than_a_page_number_are_no_running_header():
     cleaned = clean("\n".join(posts))
     assert sum("Jo Brandt" in p for p in cleaned.paragraphs) == 3
     assert {d.reason for d in cleaned.dropped if "Annual report" in d.text} == {"page furniture"}
+
+
+def test_a_line_beside_a_lone_quote_mark_is_no_doubled_caption():
+    """An email reply quotes the message it answers line by line ("> text", then a lone ">"); a
+    neighbour of a few characters is no copy of the line, which stays (it was dropped as a caption)."""
+    quoted = "> On baches: the 90-night cap only applies to nights let, not to nights the owners use."
+    cleaned = clean(f"Re: the rental cap\n\nBy Tobias Ferreira\n\n{'Thanks, all fair points. ' * 5}\n\n{quoted}\n>\n"
+                    "> [remainder of quoted message trimmed]")
+    assert any("the 90-night cap only applies to nights let" in p for p in cleaned.paragraphs)
+    assert not [d for d in cleaned.dropped if d.reason == "caption"]
