@@ -341,15 +341,20 @@ def _authors_from_text(paragraphs: list[str]) -> list[str]:
     return [_pen_name_owner(paragraphs, signature) or signature]
 
 
+def paragraph_starts(paragraphs: list[str]) -> list[int]:
+    """Where each paragraph starts in the cleaned text, "\n\n".join(paragraphs)."""
+    starts, offset = [], 0
+    for para in paragraphs:
+        starts.append(offset)
+        offset += len(para) + 2
+    return starts
+
+
 def _segments(
     paragraphs: list[str], pieces: list[Piece], bios: dict[int, tuple[str, str]], authors: list[str]
 ) -> list[Segment]:
     """Offsets into "\n\n".join(paragraphs); a new turn always opens a new segment."""
-    starts = []
-    offset = 0
-    for para in paragraphs:
-        starts.append(offset)
-        offset += len(para) + 2
+    starts = paragraph_starts(paragraphs)
     by_paragraph: dict[int, list[Piece]] = {}
     for piece in pieces:
         by_paragraph.setdefault(piece.paragraph, []).append(piece)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .attribution import Segment
+from .attribution import Segment, paragraph_starts
 from .people import is_institution
 from .turns import key_of, names_in
 
@@ -119,10 +119,7 @@ def _resolve(who: str, known: list[str], subject: str | None) -> str | None:
 def quote_segments(paragraphs: list[str], segments: list[Segment]) -> list[Segment]:
     """A "quote" segment for each attributable quotation in the text ("\n\n".join(paragraphs)),
     beside the attribution's `segments` (which say whose each paragraph is)."""
-    starts, offset = [], 0
-    for para in paragraphs:
-        starts.append(offset)
-        offset += len(para) + 2
+    starts = paragraph_starts(paragraphs)
     writers = [next((s.author for s in segments if s.start <= at < s.end), None) for at in starts]
     return [Segment(starts[i] + q.start, starts[i] + q.end, q.person, "quote")
             for i, q in quotations(paragraphs, writers)]
