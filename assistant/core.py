@@ -364,8 +364,7 @@ class Assistant:
 
     def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
         snap = self.retriever.snapshot()
-        documents = " ".join(f"{a.title} {a.outlet}" for a in snap.articles.values())
-        if not plan.authors and grounding.silent_people(plan.text, snap.people, documents, snap.vocabulary):
+        if not plan.authors and grounding.silent_people(plan.text, snap.people, snap.article_names, snap.vocabulary):
             return False  # the words of someone the corpus only mentions
         bounds = grounding.calibration(self.retriever)
         return grounding.is_grounded(hits, plan.text, snap.vocabulary, plan.authors, bounds)

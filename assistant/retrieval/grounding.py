@@ -169,11 +169,12 @@ _SPEECH_ACT = (r"(?:say|said|says|think|thinks|argue|argues|argued|propose|propo
 _VIEW_NOUN = r"(?:view|views|position|stance|argument|opinion|case|answer|response|reply|objection|proposal|verdict)"
 
 
-def silent_people(question: str, voices: list[str], documents: str, vocabulary: dict) -> list[str]:
+def silent_people(question: str, voices: list[str], article_names: str, vocabulary: dict) -> list[str]:
     """The people a question asks the words or views of whom the corpus mentions but never hears: no
     passage is theirs, nor a quotation (a mayor copied on an email, the author of a foreword a
     review names). Their words are not in the corpus, however close its passages come to the topic.
-    A form of someone the index hears (a surname, a pen name), an article's title or outlet ("the
+    `article_names`: the articles' titles and outlets, lower case. A form of someone the index hears
+    (a surname, a pen name), an article's title or outlet ("the
     Common Sense excerpt") and an office alone ("Which Justice") are no such person."""
     heard = {v.split()[-1] for v in voices}
     bare = re.sub(r"['\u2019]s\b", "", question)
@@ -182,7 +183,7 @@ def silent_people(question: str, voices: list[str], documents: str, vocabulary: 
         asked = (re.search(rf"{re.escape(name)},?\s+(?:\w+\s+)?{_SPEECH_ACT}\b", bare)
                  or re.search(rf"{re.escape(name)}\s+(?:\w+\s+){{0,2}}{_VIEW_NOUN}\b", bare)
                  or re.search(rf"according to (?:\w+\s+){{0,3}}{re.escape(name)}", bare))
-        if (asked and name.split()[-1] not in heard and name.lower() not in documents.lower()
+        if (asked and name.split()[-1] not in heard and name.lower() not in article_names
                 and not is_title(name.split()[-1])
                 and all(t in vocabulary for t in tokenize([name])[0])):
             silent.append(name)

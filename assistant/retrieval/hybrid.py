@@ -129,6 +129,11 @@ class Snapshot:
                                 if (self.kinds[members] == "quote").all())
         return Roster(self.people, quoted, roles_in(texts, self.people), aliases, only_quoted)
 
+    @cached_property
+    def article_names(self) -> str:
+        """Every article's title and outlet, lower case: what a question may name that is no person."""
+        return " ".join(f"{a.title} {a.outlet}" for a in self.articles.values()).lower()
+
     @property
     def vocabulary(self) -> dict:
         """The stemmed words of the corpus (BM25's vocabulary; empty for an empty index)."""
@@ -447,6 +452,7 @@ def plan_search(
     elif plan.counter:
         vector = unit(vector + retriever.encode_query(negate(plan.text)))
         kinds = ("body",)
+    own_kinds = kinds  # the texts' own passages, without the words they quote
     if plan.authors:  # a person the question names is heard in the words others quote too
         kinds = (*kinds, "quote")
     filters = {"article_ids": plan.article_ids or None, "vector": vector, "kinds": kinds}
@@ -456,7 +462,7 @@ def plan_search(
     if plan.authors and set(plan.authors) <= retriever.snapshot().roster.only_quoted:
         # Someone heard only in quotations: their words, and what the texts say about the question.
         groups = [retriever.search(query, k, authors=plan.authors, **filters),
-                  retriever.search(query, k, **(filters | {"kinds": tuple(x for x in kinds if x != "quote")}))]
+                  retriever.search(query, k, **(filters | {"kinds": own_kinds}))]
         return quotations_first(interleave(groups, k))
     authors = plan.authors or None
     if plan.compare or plan.counter:
