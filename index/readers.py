@@ -302,7 +302,7 @@ def left_out_prose(tree: Any | None, extracted: str) -> list[tuple[str, str | No
     if tree is None:
         return []
     seen = " ".join(extracted.split())
-    lines = {" ".join(line.split()) for line in extracted.split("\n")} - {""}
+    lines = set(_collapsed_lines(extracted))
     runs: list[tuple[list[str], str | None]] = []
     run: list[str] = []
     for element in tree.iter(*_PROSE_TAGS):
@@ -324,8 +324,18 @@ def left_out_prose(tree: Any | None, extracted: str) -> list[tuple[str, str | No
 
 
 def _is_furniture(element: Any) -> bool:
-    return any(e.tag in _FURNITURE_TAGS or _FURNITURE_NAMES.search(f"{e.get('class', '')} {e.get('id', '')}")
+    return any(e.tag in _FURNITURE_TAGS or _FURNITURE_NAMES.search(_class_and_id(e))
                for e in (element, *element.iterancestors()) if isinstance(e.tag, str))
+
+
+def _class_and_id(element: Any) -> str:
+    """What a page's markup calls an element: its class and id attributes."""
+    return f"{element.get('class', '')} {element.get('id', '')}"
+
+
+def _collapsed_lines(text: str) -> list[str]:
+    """The lines of trafilatura's text, whitespace collapsed (how elements' text is compared with them)."""
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
 # An element whose class or id names it an author box: `<aside class="bio">`, `<div class="author-bio">`.
@@ -345,15 +355,14 @@ def author_boxes(tree: Any | None, extracted: str) -> list[tuple[str, str | None
     if tree is None:
         return []
     seen = " ".join(extracted.split())
-    order = [" ".join(line.split()) for line in extracted.split("\n") if line.strip()]
+    order = _collapsed_lines(extracted)
     lines = set(order)
     boxes = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in {"script", "style", "a", "meta", "img"}:
             continue
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if not _AUTHOR_BOX.search(names) or any(_AUTHOR_BOX.search(f"{a.get('class', '')} {a.get('id', '')}")
-                                                for a in element.iterancestors()):
+        if not _AUTHOR_BOX.search(_class_and_id(element)) or any(
+                _AUTHOR_BOX.search(_class_and_id(a)) for a in element.iterancestors()):
             continue
         box = " ".join(element.text_content().split())
         if not 3 <= len(box.split()) <= 120:
