@@ -104,6 +104,26 @@ def test_roles_given_in_running_text_name_their_holders():
     assert found.named("What case does the transport minister make?") == ["Leilani Havili"]
 
 
+def test_a_role_several_people_hold_names_the_one_heard_where_the_question_is():
+    radio = ("The Commons Hour: leaf blowers\n\nWith me is Councillor Bernadette Quill.\n\n"
+             "Bernadette Quill: A rebate for landscapers who switch from gas leaf blowers.")
+    blog = ("Live: the scooter vote\n\nCouncillor Marcus Bell opened the debate.\n\n"
+            "Marcus Bell: Rental scooters clutter the pavement.")
+    meeting = ("Parks committee\n\nCouncillor Yvonne Achebe and Councillor Tom Reyes.\n\n"
+               "Yvonne Achebe: The playground needs shade.\n\nTom Reyes: The playground needs lighting.")
+    people = ["Bernadette Quill", "Marcus Bell", "Yvonne Achebe", "Tom Reyes"]
+    heard_in = {"Bernadette Quill": (radio,), "Marcus Bell": (blog,), "Yvonne Achebe": (meeting,),
+                "Tom Reyes": (meeting,)}
+    found = Roster(people, {}, roles_in([radio, blog, meeting], people), heard_in=heard_in)
+    assert found.named("On the radio show about leaf blowers, what did the councillor propose for landscapers?") == [
+        "Bernadette Quill"]
+    assert found.named("What did the councillor say about rental scooters?") == ["Marcus Bell"]
+    assert found.named("What did the councillor propose?") == []  # no topic to tell them apart
+    assert found.named("What did the councillor say the playground needs?") == []  # two councillors there
+    plan = plan_query("What help did the councillor propose for landscapers switching from leaf blowers?", found, [])
+    assert plan.authors == ["Bernadette Quill"] and "councillor" not in plan.text
+
+
 def test_a_surname_inside_a_longer_proper_noun_names_nobody():
     assert roster().named("How did the White House talk about Manchin?") == []
     assert roster().named("What did Justice White ask about the jury?") == ["Byron R. White"]

@@ -127,7 +127,13 @@ class Snapshot:
         aliases = {pen: real for a in self.articles.values() for pen, real in pen_names(a.text.split("\n\n")).items()}
         only_quoted = frozenset(name for name, members in self.by_author.items()
                                 if (self.kinds[members] == "quote").all())
-        return Roster(self.people, quoted, roles_in(texts, self.people), aliases, only_quoted)
+        heard_in: dict[str, list[str]] = defaultdict(list)  # person -> the articles they write or speak in
+        for article in self.articles.values():
+            passages = [self.passages[i] for i in self.by_article.get(article.id, [])]
+            for person in {v for p in passages for v in (p.author, *p.voices)} - {None} | set(article.authors):
+                heard_in[person].append(f"{article.title}\n{article.text}")
+        return Roster(self.people, quoted, roles_in(texts, self.people), aliases, only_quoted,
+                      {p: tuple(t) for p, t in heard_in.items()})
 
     @cached_property
     def article_names(self) -> str:

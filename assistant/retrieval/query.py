@@ -214,6 +214,16 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
     return dict(found)
 
 
+# A role several people hold names one of them when that one's articles alone hold at least this
+# many more of the question's words than any other holder's.
+ROLE_TOPIC_WORDS = 2
+
+
+def _asks_for_role(lowered_question: str, role: str) -> bool:
+    """"the press secretary", "the former deputy electoral commissioner's"."""
+    return re.search(rf"\bthe\s+{_ROLE_ADJECTIVES}{re.escape(role)}(?:['\u2019]s)?\b", lowered_question) is not None
+
+
 def _lower_article(name: str) -> str:
     return re.sub(r"^The\b", "the", name)
 
@@ -228,12 +238,12 @@ class Roster:
     roles: dict[str, set[str]] = field(default_factory=dict)  # person -> roles, from `roles_in`
     aliases: dict[str, str] = field(default_factory=dict)  # pen name ("The Forester") -> person
     only_quoted: frozenset[str] = frozenset()  # people heard only in others' quotations (index.quotations)
+    heard_in: dict[str, tuple[str, ...]] = field(default_factory=dict)  # person -> texts of the articles they speak in
+    _words_of: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)  # filled on use
 
     @cached_property
-    def by_role(self) -> dict[str, str]:
-        """Role -> person, for roles one person holds: of two words or more ("press secretary", "chief
-        justice"), or one word that is no office ("audiologist"; "Judge" or "Senator" is held by many
-        people in most texts)."""
+    def holders(self) -> dict[str, list[str]]:
+        """Role -> the people the texts give it."""
         holders: dict[str, list[str]] = defaultdict(list)
         for person, roles in self.roles.items():
             for role in roles:
@@ -241,7 +251,14 @@ class Roster:
                 # "minister for transport" is also "the transport minister"
                 if inverted := re.fullmatch(r"(\w+) (?:for|of) (?:the )?(\w+)", role):
                     holders[f"{inverted.group(2)} {inverted.group(1)}"].append(person)
-        return {role: names[0] for role, names in holders.items()
+        return dict(holders)
+
+    @cached_property
+    def by_role(self) -> dict[str, str]:
+        """Role -> person, for roles one person holds: of two words or more ("press secretary", "chief
+        justice"), or one word that is no office ("audiologist"; "Judge" or "Senator" is held by many
+        people in most texts)."""
+        return {role: names[0] for role, names in self.holders.items()
                 if len(names) == 1 and (len(role.split()) >= 2 or role not in _OFFICES)}
 
     def named(self, question: str) -> list[str]:
@@ -255,12 +272,33 @@ class Roster:
         lowered = question.lower()
         for role, person in self.by_role.items():
             # "the press secretary", "the former deputy electoral commissioner"
-            if re.search(rf"\bthe\s+{_ROLE_ADJECTIVES}{re.escape(role)}(?:['\u2019]s)?\b", lowered):
+            if _asks_for_role(lowered, role):
                 found.setdefault(person, role)
+        for role, holders in self.holders.items():
+            # "the councillor" of a corpus with three: the one heard where the question's topic is
+            if len(holders) > 1 and not found.keys() & set(holders) and _asks_for_role(lowered, role):
+                if person := self._on_topic(question, holders):
+                    found.setdefault(person, role)
         for alias, person in self.aliases.items():  # "the Forester" as well as "The Forester"
             if person in self.people and any(_mentions(question, form) for form in (alias, _lower_article(alias))):
                 found.setdefault(person, alias)
         return [p for p in self.people if p in found]
+
+    def _on_topic(self, question: str, holders: list[str]) -> str | None:
+        """Of several holders of a role, the one whose articles alone hold the most of the question's
+        words ("the councillor" of the radio show "about leaf blowers": the councillor heard on the
+        leaf-blower programme); None when no one leads by at least ROLE_TOPIC_WORDS such words (two
+        councillors of one debate share every word)."""
+        for person in holders:
+            if person not in self._words_of:
+                self._words_of[person] = frozenset(w for words in tokenize(list(self.heard_in.get(person, ())))
+                                                   for w in words)
+        terms = set(tokenize([question])[0])
+        own = {p: {t for t in terms if t in self._words_of[p]
+                   and not any(t in self._words_of[o] for o in holders if o != p)} for p in holders}
+        ranked = sorted(holders, key=lambda p: len(own[p]), reverse=True)
+        lead = len(own[ranked[0]]) - len(own[ranked[1]])
+        return ranked[0] if lead >= ROLE_TOPIC_WORDS else None
 
     def _ambiguous(self, question: str, surname: str, sharing: list[str], found: dict[str, str]) -> list[str]:
         """Of the people found by a `surname` they share, those not meant. Named in full ("William O.
@@ -423,7 +461,7 @@ def plan_query(
     ids = named_articles(question, articles)
     if authors or ids:
         outlets = [a.outlet for a in articles if a.id in ids and a.outlet]
-        roles = tuple(role for role, person in roster.by_role.items() if person in authors)
+        roles = tuple(role for role, holders in roster.holders.items() if set(holders) & set(authors))
         stripped = strip_sources(text, authors, tuple(outlets), roles)
         # "Who is Emma Ashford?" is about the name itself: keep it when little else is left.
         if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2:
