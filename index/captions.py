@@ -30,8 +30,15 @@ class Cue:
     end: float
 
 
-def read_cues(path: Path, text: str) -> list[Cue]:
-    """The cues of a caption file (its already decoded `text`), in order; ValueError when malformed."""
+@dataclass
+class Captions:
+    cues: list[Cue]
+    title: str | None  # what the file's header calls the recording
+
+
+def read_cues(path: Path, text: str) -> Captions:
+    """The cues of a caption file (its already decoded `text`), in order, and its title; ValueError
+    when malformed."""
     import webvtt
     from webvtt.errors import MalformedCaptionError, MalformedFileError
 
@@ -41,7 +48,25 @@ def read_cues(path: Path, text: str) -> list[Cue]:
         captions = webvtt.from_buffer(lines, format=suffix.lstrip("."))
     except (MalformedFileError, MalformedCaptionError) as exc:
         raise ValueError(f"not a valid {suffix} caption file: {exc}") from exc
-    return [_cue(c.voice, c.text, c.start_in_seconds, c.end_in_seconds) for c in captions if c.text.strip()]
+    cues = [_cue(c.voice, c.text, c.start_in_seconds, c.end_in_seconds) for c in captions if c.text.strip()]
+    return Captions(cues, _title(captions) if suffix == ".vtt" else None)
+
+
+# A header line or note longer than this is a description, not a title.
+TITLE_MAX_WORDS = 15
+
+
+def _title(captions) -> str | None:
+    """A WebVTT file's title: the text after "WEBVTT" on its first line, a "Title:" header field,
+    else the first line of the first note above the cues ("NOTE / The Commons Hour, episode 212,
+    Riverbend Public Radio"), where captioning tools and stations name the programme. SubRip and SBV
+    have no header."""
+    fields = [re.match(r"title:\s*(.+)", line.strip(), re.IGNORECASE) for line in captions.metadata]
+    # A note that opens in lower case ("NOTE recorded at the library") describes; it does not name.
+    notes = [c.strip().splitlines()[0] for c in captions.header_comments if c.strip()[:1].isupper()]
+    found = [captions.header_text.strip(" \t-"), *(m.group(1) for m in fields if m), *notes[:1]]
+    titles = (re.sub(r"(?<=[\w)])\.$", "", t) for t in found if t and len(t.split()) <= TITLE_MAX_WORDS)
+    return next(titles, None)
 
 
 def _cue(voice: str | None, text: str, start: float, end: float) -> Cue:

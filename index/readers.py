@@ -145,10 +145,10 @@ def read_markdown(path: Path) -> ReadResult:
 def read_captions(path: Path) -> ReadResult:
     """A caption file (WebVTT, SubRip, SBV) as a transcript: one "Name: " paragraph per turn."""
     try:
-        cues = read_cues(path, read_text_file(path))
+        captions = read_cues(path, read_text_file(path))
     except ValueError as exc:
         raise ReadError(str(exc)) from exc
-    return ReadResult(text=transcript(cues), meta=file_meta(path))
+    return ReadResult(text=transcript(captions.cues), meta=file_meta(path, title=captions.title))
 
 
 def _headline(tokens: list) -> str | None:

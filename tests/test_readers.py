@@ -320,6 +320,21 @@ def test_webvtt_voice_tags_become_one_labelled_paragraph_per_turn(tmp_path):
     assert "00:00" not in read_document(path).text and "NOTE" not in read_document(path).text
 
 
+@pytest.mark.parametrize(("header", "title"), [
+    ("WEBVTT - Bus lanes on Main Street: a town hall", "Bus lanes on Main Street: a town hall"),
+    ("WEBVTT\nKind: captions\nTitle: Bus lanes town hall", "Bus lanes town hall"),
+    ("WEBVTT\nKind: captions\n\nNOTE\nRiverside Town Hall, episode 12, Riverside Radio.\nCaptions corrected by staff.",
+     "Riverside Town Hall, episode 12, Riverside Radio"),
+    ("WEBVTT\n\nNOTE recorded at the Riverside library", None),  # a description, not a name
+])
+def test_a_webvtt_header_names_the_recording(tmp_path, header, title):
+    path = tmp_path / "town-hall.vtt"
+    path.write_text(TOWN_HALL_VTT.replace("WEBVTT\n\nNOTE recorded at the Riverside library", header), encoding="utf-8")
+    result = read_document(path)
+    assert result.meta.title == title
+    assert result.text.startswith("Maria Lopez: Good evening")
+
+
 def test_caption_speakers_are_the_authors_of_their_passages(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
