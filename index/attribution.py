@@ -159,7 +159,7 @@ def attribute(
     known = list(metadata_authors or []) + [b for b in byline if b not in (metadata_authors or [])]
     first_bios = _find_bios(paragraphs, known)
     opening = next((i for i, p in enumerate(paragraphs) if len(p.split()) >= PROSE_WORDS), len(paragraphs))
-    layout = _layout(paragraphs, known, first_bios, title, opening, bylines)
+    layout = _layout(paragraphs, known, first_bios, title, opening, bylines, list(metadata_authors or []))
     dialogue = layout.dialogue
     named_speakers = [s for s in dialogue.speakers if s not in dialogue.unnamed] if dialogue else []
     writers = list(dict.fromkeys(w for w in (layout.owners or {}).values() if w))
@@ -202,11 +202,12 @@ class _Layout:
 
 def _layout(
     paragraphs: list[str], known: list[str], bios: dict[int, tuple[str, str]], title: str | None, opening: int,
-    bylines: Sequence[tuple[int, list[str]]],
+    bylines: Sequence[tuple[int, list[str]]], hosts: list[str],
 ) -> _Layout:
     """How the text is laid out: labelled turns (or one label opening a speech), an unlabelled
     interview, email messages or signed letters (correspondence), pieces under their own bylines or
-    headings, else one article. Bio lines (`bios`) end a turn and name people the turns may use."""
+    headings (or a guest's under theirs on the page of `hosts`, the metadata's authors), else one
+    article. Bio lines (`bios`) end a turn and name people the turns may use."""
     stops = set(bios)
     people = known + [person for person, _ in bios.values()]
     if dialogue := find_dialogue(paragraphs, people, stops, title) or find_monologue(
@@ -216,7 +217,7 @@ def _layout(
         return _Layout("interview", dialogue=dialogue)
     if owners := email_messages(paragraphs) or signed_letters(paragraphs):
         return _Layout("letters", owners=owners)
-    if owners := author_sections(paragraphs, list(bylines)):
+    if owners := author_sections(paragraphs, list(bylines), hosts):
         return _Layout("collection", owners=owners)
     return _Layout("article")
 

@@ -35,12 +35,20 @@ def is_question(para: str) -> bool:
     return "\n" not in text and text.rstrip(_CLOSERS).endswith("?") and len(text.split()) <= QUESTION_MAX_WORDS
 
 
+# The page says it prints an interview: "Interview by Felix Oduya", "This interview has been edited
+# for length", "Q&A", "in conversation with". Its questions need not be put to "you", and the one
+# person its title names is the interviewee.
+_SAYS_INTERVIEW = re.compile(r"\binterview(?:ed)?\b|\bQ\s?&\s?A\b|\bin conversation with\b", re.IGNORECASE)
+
+
 def find_interview(paragraphs: list[str], byline: list[str], title: str | None = None) -> Dialogue | None:
     """The questions and answers of an unlabelled interview, or None for any other text."""
-    questions = _questions(paragraphs)
+    first = next((i for i, p in enumerate(paragraphs) if is_question(p)), len(paragraphs))
+    declared = bool(_SAYS_INTERVIEW.search(" ".join([title or "", *paragraphs[:first]])))
+    questions = _questions(paragraphs, declared)
     if not questions:
         return None
-    interviewee = _interviewee(paragraphs[: questions[0]], byline, title)
+    interviewee = _interviewee(paragraphs[: questions[0]], byline, title, declared)
     if interviewee is None:
         return None
     interviewer = joint_label(byline) if byline else INTERVIEWER
@@ -54,24 +62,33 @@ def find_interview(paragraphs: list[str], byline: list[str], title: str | None =
     return Dialogue([interviewer, interviewee], pieces, unnamed)
 
 
-def _questions(paragraphs: list[str]) -> list[int]:
-    """The question paragraphs, when the text has an interview's shape (else [])."""
+def _questions(paragraphs: list[str], declared: bool) -> list[int]:
+    """The question paragraphs, when the text has an interview's shape (else []); most put to "you"
+    unless the page says it is an interview (`declared`)."""
     questions = [i for i, p in enumerate(paragraphs[:-1]) if is_question(p) and not is_question(paragraphs[i + 1])]
     if len(questions) < MIN_QUESTIONS:
         return []
     gaps = [b - a - 1 for a, b in zip(questions, questions[1:], strict=False)]
     put_to_you = sum(bool(_YOU.search(paragraphs[i])) for i in questions)
-    if max(gaps) > ANSWER_MAX_PARAGRAPHS or 2 * put_to_you < len(questions) or questions[0] == 0:
+    if max(gaps) > ANSWER_MAX_PARAGRAPHS or (2 * put_to_you < len(questions) and not declared) or questions[0] == 0:
         return []
     return questions
 
 
-def _interviewee(intro: list[str], byline: list[str], title: str | None) -> str | None:
+def _interviewee(intro: list[str], byline: list[str], title: str | None, declared: bool) -> str | None:
     """The one person the title and introduction present most: named in full there and mentioned
-    more often than anyone else (by surname); not the writer, not an institution."""
+    more often than anyone else (by surname); not the writer, not an institution. On a page that
+    says it is an interview, the one such person its title names ("Planning chief Ruth Adeyemi on
+    why ...")."""
     writers = {key_of(name).split()[-1] for name in byline}
-    candidates = [n for n in names_in(" ".join(intro)) if not is_institution(n)]
-    candidates = [n for n in dict.fromkeys(candidates) if key_of(n).split()[-1] not in writers]
+
+    def others(text: str) -> list[str]:
+        found = [n for n in names_in(text) if not is_institution(n)]
+        return [n for n in dict.fromkeys(found) if key_of(n).split()[-1] not in writers]
+    titled = others(title or "")
+    if declared and len(titled) == 1:
+        return titled[0]
+    candidates = others(" ".join(intro))
     if not candidates:
         return None
     words = Counter(w.strip(_CLOSERS + ".,;:").upper() for w in " ".join([title or "", *intro]).split())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .people import is_institution
-from .turns import names_in
+from .turns import display, names_in
 
 MIN_LETTERS = 2
 LETTER_MAX_PARAGRAPHS = 12  # a reader's letter to a columnist runs a few paragraphs
@@ -26,13 +26,14 @@ _DASHES = "\u2014\u2013- "
 
 
 def signer(paragraph: str) -> str | None:
-    """The person a signature line names ("Deborah Kimani, Sheffield" -> Deborah Kimani), else None."""
+    """The person a signature line names ("Deborah Kimani, Sheffield" -> Deborah Kimani, "Dr Owen
+    Pritchard, Millbrook" -> Owen Pritchard), else None."""
     line = paragraph.strip().lstrip(_DASHES)
     if "\n" in line or len(line.split()) > SIGNATURE_MAX_WORDS or line.endswith(_SENTENCE_END[:3] + (":",)):
         return None
     name = line.split(",")[0].strip()
     found = names_in(name)
-    return found[0] if found == [name] and not is_institution(name) else None
+    return found[0] if found == [display(name)] and not is_institution(name) else None
 
 
 def _is_prose(paragraph: str) -> bool:

@@ -74,10 +74,14 @@ def writer_heading(line: str) -> str | None:
     return people[0] if len(people) == 1 and whole else None
 
 
-def author_sections(paragraphs: list[str], bylines: list[tuple[int, list[str]]]) -> dict[int, str | None] | None:
+def author_sections(
+    paragraphs: list[str], bylines: list[tuple[int, list[str]]], authors: list[str] = ()
+) -> dict[int, str | None] | None:
     """Paragraph index -> the writer of the section it belongs to (None: the editors'), or None
-    when the page is not several pieces by different people."""
-    ways = (_byline_starts(bylines), _template_starts(paragraphs), _writer_starts(paragraphs))
+    when the page is not several pieces by different people. `authors`: the text's own writers
+    (metadata, its byline), whose page may host a guest's piece under the guest's byline."""
+    ways = (_byline_starts(bylines), _template_starts(paragraphs), _writer_starts(paragraphs),
+            _guest_starts(paragraphs, bylines, authors))
     starts = next((found for found in ways if len(set(found.values())) >= 2), {})
     headed = starts is ways[2]
     order = sorted(starts)
@@ -103,6 +107,28 @@ def _subheading(paragraph: str) -> bool:
 def _byline_starts(bylines: list[tuple[int, list[str]]]) -> dict[int, str | None]:
     # An editorial board's byline starts the board's section, which is no person's (None).
     return {i: joint_label([n for n in names if not is_institution(n)]) or None for i, names in bylines if names}
+
+
+def _guest_starts(
+    paragraphs: list[str], bylines: list[tuple[int, list[str]]], authors: list[str]
+) -> dict[int, str | None]:
+    """A guest's piece on a writer's page (a newsletter's "Today's guest post is by ...", then the
+    guest's own byline): the host's words, the guest's from their byline to the next heading after
+    their prose (the host's afterword), then the host's again. The byline must follow the host's
+    prose and name one person who is not among `authors`."""
+    host = joint_label([a for a in authors if not is_institution(a)])
+    guests = [(i, names) for i, names in bylines if len(names) == 1 and names[0] not in authors]
+    if not host or len(guests) != 1 or not any(len(p.split()) >= PROSE_WORDS for p in paragraphs[:guests[0][0]]):
+        return {}
+    start, (guest,) = guests[0]
+    starts: dict[int, str | None] = {0: host, start: guest}
+    prose = False
+    for j in range(start, len(paragraphs)):
+        if prose and not _not_heading(paragraphs[j]) and "\n" not in paragraphs[j]:
+            starts[j] = host
+            break
+        prose = prose or len(paragraphs[j].split()) >= PROSE_WORDS
+    return starts
 
 
 def _template_starts(paragraphs: list[str]) -> dict[int, str | None]:

@@ -97,7 +97,7 @@ _INLINE_TURN = re.compile(
 )
 # A speaker named on a line of its own: "MR. DOUGLAS' SPEECH.", "Mr. Lincoln's Reply.", "EMMA ASHFORD:".
 _HEADING = re.compile(
-    rf"^(?P<label>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,4}}?)(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
+    rf"^(?P<label>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,4}}?|{_TOKEN}{_NUMBER})(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
     rf"(?:[^\S\n]+\w+)?[^\S\n]+(?P<what>\w+)\.?|{_COLON})$"
 )
 # A name alone on a line, no colon ("KAREN WU", "Sam Patel" once its timestamp is blanked).
@@ -450,6 +450,7 @@ def _dialogue(
     people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first)))
     roles.update(_office_roles(turn_marks))
     speaker_of = _speakers(turn_marks, people, roles)
+    speaker_of.update(_self_introduced(paragraphs, turn_marks, speaker_of))
     if _ANSWER in speaker_of:
         speaker_of[_ANSWER] = _answerer(people, known)
     turn_marks = [m for m in turn_marks if m.key in speaker_of]
@@ -459,6 +460,25 @@ def _dialogue(
         return None
     unnamed = {speaker_of[m.key] for m in turn_marks if _is_unnamed(m.key) and m.key not in roles}
     return Dialogue(speakers, _pieces(paragraphs, turn_marks, speaker_of, stops), unnamed)
+
+
+# "I'm Nadia Ferreira-Holt", "My name is Ann Lee": a speaker naming themself.
+_SELF_INTRODUCTION = re.compile(r"\b(?:I['\u2019]m|I am|[Mm]y name is)\s+((?:[A-Z][\w'\u2019-]*\s?){2,4})")
+INTRODUCTION_CHARS = 400  # a speaker introduces themself at the start of their first turn
+
+
+def _self_introduced(paragraphs: list[str], marks: list[_Mark], speaker_of: dict[str, str]) -> dict[str, str]:
+    """Numbered speakers ("Speaker 1", a recording tool's) who give their full name in their first turn."""
+    named = {}
+    for key in {m.key for m in marks if _tool_numbered(m.key) and speaker_of.get(m.key) == display(m.label)}:
+        first = next(m for m in marks if m.key == key)
+        said = _SELF_INTRODUCTION.search(paragraphs[first.paragraph][first.speech_start:][:INTRODUCTION_CHARS])
+        if not said and first.heading and first.paragraph + 1 < len(paragraphs):
+            said = _SELF_INTRODUCTION.search(paragraphs[first.paragraph + 1][:INTRODUCTION_CHARS])
+        names = names_in(said.group(1)) if said else []
+        if len(names) == 1 and names[0] not in speaker_of.values():
+            named[key] = names[0]
+    return named
 
 
 def _office_roles(marks: list[_Mark]) -> dict[str, str]:
@@ -491,6 +511,23 @@ def _numbered(key: str) -> bool:
     return bool(re.fullmatch(r"\S+ \d+", key))
 
 
+def _tool_numbered(key: str) -> bool:
+    """"SPEAKER 3" (a recording tool's speaker it could not name) speaks even once; a numbered label
+    of another word seen once ("Episode 47:", "Part 2:") heads the text."""
+    return _numbered(key) and (key.split()[0] in _ROLE_LABELS | _HEADER_WORDS | _UNNAMED_WORDS)
+
+
+def _first_label(key: str, marks: list[_Mark]) -> str | None:
+    """A one-word label that is the first name or surname of a full name labelled earlier in the same
+    transcript: a transcription service labels a speaker in full on their first turn ("Farid Malouf
+    (00:00:41):"), then by first name ("Farid (00:00:51):")."""
+    if len(_name_words(key)) != 1:
+        return None
+    full = [title_case(m.label) for m in marks if len(_name_words(m.key)) >= 2
+            and names_in(m.label) == [title_case(m.label)]]
+    return resolve(key, full)
+
+
 def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> dict[str, str]:
     """Label key -> speaker, for the labels that are turns (not a stray "Note: ...")."""
     counts = Counter(m.key for m in marks)
@@ -505,10 +542,10 @@ def _speakers(marks: list[_Mark], people: list[str], roles: dict[str, str]) -> d
         if key in speaker_of:
             continue
         if _is_unnamed(key):
-            if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS or _numbered(key) or _is_role(key):
+            if counts[key] >= 2 or key.split()[0] in _UNNAMED_WORDS or _tool_numbered(key) or _is_role(key):
                 speaker_of[key] = roles.get(key) or _UNNAMED.get(key) or display(mark.label)
             continue
-        person = roles.get(key) or resolve(key, people) or _same_name(key, speaker_of)
+        person = roles.get(key) or resolve(key, people) or _same_name(key, speaker_of) or _first_label(key, marks)
         if key == _ANSWER or (_one_word_title(mark) and not person):
             continue
         titled = mark.label.split()[0].strip(".").upper() in _COURTESY | _TITLES or _HEARING.fullmatch(mark.label)

@@ -272,6 +272,25 @@ def test_recording_tool_and_markdown_labels():
     assert said["Money is money."] == "Speaker 1"
 
 
+def test_a_transcription_service_labels_a_speaker_in_full_once_then_by_first_name():
+    """"Name  (00:00:41):" on its own line; a numbered host who says who she is; "Episode 47:" above
+    the talk is its heading, not a speaker."""
+    podcast = ['Episode 47: "Every Car, Every Road?"', "Speaker 1  (00:00:03):",
+               "Hello and welcome. I'm Nadia Ferreira-Holt. With me are Farid Malouf and Lorna Beckwith.",
+               "Farid Malouf  (00:00:41):", "Thanks for having me.",
+               "Lorna Beckwith  (00:00:43):", "Glad to be here.",
+               "Speaker 1  (00:00:45):", "Farid, why thirty-eight cameras?",
+               "Farid  (00:00:51):", "Because criminals use roads.",
+               "Speaker 1  (00:01:32):", "Lorna, is that fair?",
+               "Lorna  (00:01:39):", "A number plate is a record of where a person was."]
+    attribution, said = said_by(podcast)
+    assert attribution.speakers == ["Nadia Ferreira-Holt", "Farid Malouf", "Lorna Beckwith"]
+    assert said["Because criminals use roads."] == "Farid Malouf"
+    assert said["A number plate is a record of where a person was."] == "Lorna Beckwith"
+    assert said["Farid, why thirty-eight cameras?"] == "Nadia Ferreira-Holt"
+    assert said['Episode 47: "Every Car, Every Road?"'] is None
+
+
 def test_question_and_answer_and_names_on_their_own_lines():
     """"A." answers "Q." (the one person the header names, else unnamed); a script names each
     speaker in capitals on a line of its own, and a repeat of that line is a label, not furniture."""
@@ -491,6 +510,22 @@ def test_an_interview_without_labels_gives_the_answers_to_the_interviewee(tmp_pa
     assert said["What's the gap?"] == "Miriam Castellanos" and said[intro] == "Miriam Castellanos"
 
 
+def test_a_page_that_says_it_is_an_interview_needs_no_questions_put_to_you(tmp_path):
+    """"Interview by ..." and a title naming one person: their answers are theirs even when the
+    questions are not put to "you" and the introduction names them nowhere else."""
+    questions = ["The pilots are spreading. Why be sceptical now?", "What's the gap?",
+                 "Supporters say productivity held steady. Isn't that the point?", "What should happen instead?"]
+    turns = [f"**{q}**\n\n{a}" for q, a in zip(questions, INTERVIEW_ANSWERS, strict=True)]
+    page = ["# Labour economist Tobias Reinholt on why the four-day week is oversold",
+            "Interview by Miriam Castellanos", "This interview has been edited for length and clarity.", *turns]
+    path = tmp_path / "interview.md"
+    path.write_text("\n\n".join(page) + "\n", encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {p.text: p.author for p in passages}
+    assert article.form == "interview" and all(said[a] == "Tobias Reinholt" for a in INTERVIEW_ANSWERS)
+    assert said["What's the gap?"] == "Miriam Castellanos"
+
+
 @pytest.mark.parametrize("questions, intro", [
     # An op-ed asking itself rhetorical questions ("we", not "you"): all the writer's.
     (["So why do we keep funding pilots?", "What does the evidence say?", "Who pays for the extra staff?",
@@ -617,7 +652,7 @@ def test_each_signed_letter_on_a_page_is_its_signers(tmp_path):
     """A letters page: each letter is the words of the name signed under it (after its place); the
     editors' headlines and the page's closing note are nobody's; no letter runs into the next."""
     letters = [("Phones are away, and pupils are talking again", "Deborah Kimani, Sheffield"),
-               ("The conflict just moved to our kitchen", "\u2014 Owen Pritchard, Cardiff"),
+               ("The conflict just moved to our kitchen", "\u2014 Dr Owen Pritchard, Cardiff"),
                ("Ask the pupils, and ask by age", "Ella Brennan")]
     page = ["LETTERS TO THE EDITOR", ""]
     for n, (headline, signature) in enumerate(letters):
@@ -681,6 +716,22 @@ def test_pieces_under_their_own_bylines_are_their_writers(tmp_path):
     assert {p.author for p in passages if "(Chen)" in p.text} == {"Laura Chen"}
     assert {p.author for p in passages if PROSE in p.text and "(Chen)" not in p.text} == {"Marcus Webb"}
     assert {p.author for p in passages if "Let cooks decide" in p.text} == {None}
+
+
+def test_a_guest_post_under_its_own_byline_is_the_guests_and_the_afterword_the_hosts(tmp_path):
+    """A newsletter by its editor (front matter) hosting a guest essay under the guest's byline: the
+    guest's words run from the byline to the editor's next heading, the rest is the editor's."""
+    guest = "\n\n".join(f"(guest) {text}" for text in OTHER_PROSE)
+    post = ("---\ntitle: Who should pay when it rains?\nauthor: Hollis Penrose\n---\n\n"
+            f"Good morning, readers. Today's guest post is by Dr. Marisol Anand, who teaches hydrology. {PROSE}\n\n"
+            f"## Pay for the rain you send downstream\n\n*by Dr. Marisol Anand*\n\n{guest}\n\n"
+            f"## Afterword: where I part company with Marisol\n\n(host) {PROSE}\n")
+    path = tmp_path / "ledger-118.md"
+    path.write_text(post, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.authors == ["Hollis Penrose"]
+    assert {p.author for p in passages if "(guest)" in p.text} == {"Marisol Anand"}
+    assert {p.author for p in passages if "Good morning" in p.text or "(host)" in p.text} == {"Hollis Penrose"}
 
 
 def test_an_unsigned_editorial_and_the_opposing_view_under_it(tmp_path):
