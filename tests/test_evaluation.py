@@ -96,6 +96,10 @@ def test_gold_spans_attributed_counts_each_span_with_its_own_person():
     report = Report()
     assert span_attribution([q, listed], passages, report) == 1.0  # a co-author's joint passage counts
     assert span_attribution([q], passages[:2], report) == 0.5 and "C1 span of Matthew Kroenig" in report.misses[-1]
+    joint = Question(id="J1", type="summary", question="?", gold=["gamma delta"],
+                     authors=["Emma Ashford and Matthew Kroenig"], articles=["a"])  # written jointly
+    assert span_attribution([joint], passages, report) == 1.0
+    assert span_attribution([joint], passages[:2], report) == 0.0  # one of the two writers alone
 
 
 def test_citation_validity_checks_the_quote_against_its_article():

@@ -568,6 +568,34 @@ def test_an_interview_is_searched_as_one(tmp_path):
     assert plan.article_ids == [interview.id] and plan.authors == ["Tobias Reinholt"]
 
 
+def test_an_answer_is_found_by_the_words_of_the_question_it_answers(tmp_path):
+    """An answer that leaves out the question's words ranks where the question would: the
+    campaigner's safeguards come up for a question about them, though only the host said "safeguards"."""
+    from conftest import make_settings
+
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    answer = ("At minimum, cut retention to thirty days for cars not linked to an offence, hand the audit to an "
+              "independent panel, and publish every year how many searches were made and how many led anywhere.")
+    turns = [
+        "Host: Welcome to Common Ground. Tonight, the plan for number plate cameras on every road into town.",
+        "Farid Malouf: Criminals use roads. Most burglaries in the villages are done by people who arrive by car.",
+        "Host: Lorna, if the council goes ahead with the plate cameras anyway, what safeguards would you want?",
+        f"Lorna Beckwith: {answer}",
+        "Host: Farid, is a year of data really needed to catch car thieves?",
+        "Farid Malouf: Detection is the bigger prize. Thieves move stolen cars through several districts.",
+        "Host: Lorna, what about the van that was stolen from a listener last month?",
+        "Lorna Beckwith: I am sorry about his van. Losing your work vehicle is a disaster for a small business.",
+    ]
+    (corpus / "podcast.txt").write_text("Common Ground, episode 47\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index([corpus])
+    found = assistant.search("What safeguards does the campaigner want if the plate cameras go ahead?", 3)
+    assert answer in [p.text for p in found]
+
+
 LEAD_IN = "The case for closing libraries is easy to state, and many have stated it. As Harold Finch wrote in 2019:"
 FINCH = ["Nobody under forty has set foot in a public library in years, and", "nobody needs to. Nostalgia is not",
          "a public service."]

@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -128,15 +129,17 @@ def attributed(gold: Sequence[str], passages: Sequence[Passage], person: str) ->
 
 def span_attribution(questions: list[Question], passages: Sequence[Passage], report: Report) -> Metric:
     """Share of gold spans found in the index as their person's words: some passage covering the span
-    is theirs (a phrase may recur in other articles). Questions whose `authors` do not give one
-    person per span (the seed sets list a question's authors) are left out."""
+    is theirs (a phrase may recur in other articles; a span labelled "A and B", written jointly, is
+    the passage's of a joint label naming both). Questions whose `authors` do not give one person
+    per span (the seed sets list a question's authors) are left out."""
     found = []
     for q in questions:
         if len(q.authors) != len(q.gold):
             continue
         for span, person in zip(q.gold, q.authors):
             owners = [p.author for p in passages if covers(p.text, span)]
-            found.append(any(person in voices_of(owner) for owner in owners))
+            wanted = set(re.split(r"\s+(?:and|&)\s+", person))
+            found.append(any(wanted <= set(voices_of(owner)) for owner in owners))
             if not found[-1]:
                 report.misses.append(f"{q.id} span of {person} attributed to {owners or 'no passage'}: {span[:60]}")
     return average(found)

@@ -38,6 +38,8 @@ RRF_K = 60
 # rankings it counts as if 5 places lower, so an answer on the same topic comes first. Measured on
 # the six dev and check sets: MRR@5 up on two (0.690 -> 0.695, 0.680 -> 0.704), the others unchanged.
 QUESTION_SHIFT = 5
+# An answer of at least this many words ranks where the question it answers would (`_fuse`).
+ANSWER_MIN_WORDS = 20
 # BM25 votes at 0.3 of the dense ranking: on this corpus it mostly breaks ties between
 # near-equal dense matches; at equal weight its noise outvotes clearly better dense hits.
 LEXICAL_WEIGHT = 0.3
@@ -110,6 +112,21 @@ class Snapshot:
                 first += count
             self._sentence_spans[article_id] = spans
         return self._sentence_spans[article_id][i]
+
+    @cached_property
+    def answers(self) -> dict[int, int]:
+        """Each question passage -> the passage after it in its text, when another voice's, no
+        question itself and more than a short reply ("He was the Commissioner."): its answer."""
+        out = {}
+        for i in np.flatnonzero(self.asks):
+            asker = self.passages[i]
+            after = [j for j in self.by_article[asker.article_id]
+                     if self.passages[j].kind == "body" and self.passages[j].start >= asker.end]
+            j = min(after, key=lambda j: self.passages[j].start, default=None)
+            if (j is not None and not self.asks[j] and self.passages[j].author != asker.author
+                    and len(self.passages[j].text.split()) >= ANSWER_MIN_WORDS):
+                out[int(i)] = int(j)
+        return out
 
     @cached_property
     def common_words(self) -> frozenset[str]:
@@ -260,7 +277,7 @@ class HybridRetriever:
         lexical = self._lexical(snap, query, allowed)
         if allowed is None and "quote" not in kinds and "quote" in snap.kind_set:
             dense, lexical = _unquoted(snap, dense), _unquoted(snap, lexical)
-        return self._fuse(snap, dense, lexical, k)
+        return self._fuse(snap, dense, lexical, k, allowed)
 
     def _allowed(self, snap: Snapshot, authors, article_ids, kinds) -> np.ndarray | None:
         if not authors and not article_ids and set(kinds) >= {"body", "bio"}:
@@ -353,12 +370,24 @@ class HybridRetriever:
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
     @staticmethod
-    def _fuse(snap: Snapshot, dense: dict[int, float], lexical: dict[int, float], k: int) -> list[Hit]:
-        """Weighted reciprocal rank fusion; BM25's ranking votes with LEXICAL_WEIGHT."""
+    def _fuse(
+        snap: Snapshot, dense: dict[int, float], lexical: dict[int, float], k: int, allowed: np.ndarray | None = None
+    ) -> list[Hit]:
+        """Weighted reciprocal rank fusion; BM25's ranking votes with LEXICAL_WEIGHT. A question's
+        answer ranks at least where the question would have ranked unshifted: an answer often
+        leaves out the words of the question it answers ("Lorna, if the council goes ahead, what
+        would you want to see?" / "At minimum, it should cut retention to thirty days ...")."""
         fused: dict[int, float] = defaultdict(float)
+        asked: dict[int, float] = defaultdict(float)
         for weight, ranking in ((1.0, dense), (LEXICAL_WEIGHT, lexical)):
             for rank, i in enumerate(sorted(ranking, key=ranking.get, reverse=True)):
                 fused[i] += weight / (RRF_K + rank + 1 + QUESTION_SHIFT * snap.asks[i])
+                if snap.asks[i]:
+                    asked[i] += weight / (RRF_K + rank + 1)
+        for i, score in asked.items():
+            answer = snap.answers.get(i)
+            if answer is not None and (allowed is None or allowed[answer]):
+                fused[answer] = max(fused[answer], score)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         return [
             Hit(
