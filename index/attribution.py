@@ -36,9 +36,13 @@ _SIGNATURE_WINDOW = 5
 _HEADER_LINE_WORDS = 25
 _MADE_BY = re.compile(
     r"(?:,|\b(?:remarks|address|speech|statement|testimony|lecture|sermon|briefing|keynote|newsletter|column|"
-    rf"essay|commentary|letter|notes|diary|blog|report|review|profile|roundup|digest))\s+by\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,4}})",
+    r"essay|commentary|letter|notes|diary|blog|report|review|profile|roundup|digest)"
+    # a record's closing line: "Minutes taken by Annika Lovstad, Democratic Services Officer."
+    r"|\b(?:minutes|notes|record|transcript)\s+(?:taken|recorded|prepared|compiled|kept|written|transcribed))"
+    rf"\s+by\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,4}})",
     re.IGNORECASE,
 )
+_CLOSING_PARAGRAPHS = 3  # where a record names who took it
 _REQUOTE_MIN_WORDS = 6
 _SIGNATURE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}$")
 # Signatures that stand for a role, not a person ("...is the AUTHOR").
@@ -175,7 +179,8 @@ def attribute(
         stated = _authors_from_text(paragraphs)
         if dialogue and set(stated) <= set(dialogue.speakers):  # the last turn's label, not a signature
             stated = []
-        by_header = _header_author([title or "", *paragraphs[:opening]])
+        by_header = _header_author([title or "", *paragraphs[:opening]]) or _header_author(
+            paragraphs[-_CLOSING_PARAGRAPHS:])
         # Correspondence and collections are their writers' (a closing signature is the last letter's).
         authors = list(dict.fromkeys(byline or by_header or (writers if writers else stated) or named_speakers))
         authors = authors or list(dict.fromkeys(p for p, _ in bios.values()))

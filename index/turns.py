@@ -33,7 +33,7 @@ _TITLES = {
     "ASSOCIATE", "PROF", "PROFESSOR", "HON", "PRESIDENT", "VICE", "SECRETARY", "PRESS", "GEN",
     "GENERAL", "COL", "CAPT", "REV", "AMBASSADOR", "MAYOR", "SIR", "LORD", "LADY", "ADM", "LT",
     "CHAIRMAN", "CHAIRWOMAN", "CHAIR", "DEAN", "COUNCILLOR", "COUNCILOR", "COUNCILMAN", "COUNCILWOMAN",
-    "COUNCILMEMBER", "ALDERMAN", "ALDERWOMAN", "MINISTER", "PREMIER", "CHANCELLOR", "COMMISSIONER",
+    "COUNCILMEMBER", "ALDERMAN", "ALDERWOMAN", "MINISTER", "PREMIER", "CHANCELLOR", "COMMISSIONER", "CLLR",
 }
 _SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ"}
 _FUNCTION_WORDS = {
@@ -189,6 +189,9 @@ def names_in(line: str) -> list[str]:
     names: list[str] = []
     run: list[str] = []
     for word in line.split() + [""]:
+        if run and word[:1] in "([":  # "Desmond Achterberg (Friends of Hollins Park)": the bracket ends the name
+            _flush(run, names)
+            run = []
         core = word.strip(",;:()[]\"")
         bare = core.strip(".").upper()
         possessive = core.endswith(("'s", "\u2019s", "'", "\u2019")) or bool(_CONTRACTION.search(core))

@@ -920,6 +920,30 @@ def test_a_header_line_naming_the_maker_of_a_text_gives_its_author(tmp_path):
         assert {p.author for p in passages} == {authors[0] if authors else None}, header
 
 
+def test_minutes_are_their_clerks_and_a_quotation_in_them_the_speakers(tmp_path):
+    """A meeting's minutes name their writer in a closing line ("Minutes taken by ..."): the reported
+    speech is the clerk's; a quotation is the words of the person its clause names, whose name ends
+    at a bracket ("Keira Bannon (Tillingbourne Youth Football Club)") and loses its "Cllr"."""
+    minutes = [
+        "PARKS AND OPEN SPACES COMMITTEE", "Minutes of the meeting held on Tuesday 11 March 2025",
+        "Present: Cllr Chidi Okafor (Chair), Cllr Helen Marsh-Whitley (Vice-Chair)",
+        "Also present: Keira Bannon (Tillingbourne Youth Football Club) and eleven members of the public.",
+        "4.1 Keira Bannon (Tillingbourne Youth Football Club) said that the club had cancelled 31 fixtures. "
+        "\u201cEvery cancelled Saturday is a child who drifts away from sport,\u201d she said.",
+        "5.2 Cllr Helen Marsh-Whitley said that she could not support the pitch. \u201cWe would be paving a meadow "
+        "with plastic and calling it progress,\u201d Cllr Marsh-Whitley said.",
+        "5.3 RESOLVED: That the Head of Parks be authorised to submit a funding bid for the pitch.",
+        "The meeting closed at 8.52 pm.", "Minutes taken by Annika Lovstad, Democratic Services Officer."]
+    path = tmp_path / "minutes.txt"
+    path.write_text("\n\n".join(minutes) + "\n", encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.authors == ["Annika Lovstad"]
+    assert {p.author for p in passages if p.kind == "body"} == {"Annika Lovstad"}
+    assert {p.text: p.author for p in passages if p.kind == "quote"} == {
+        "Every cancelled Saturday is a child who drifts away from sport,": "Keira Bannon",
+        "We would be paving a meadow with plastic and calling it progress,": "Helen Marsh-Whitley"}
+
+
 def test_a_role_in_an_author_field_and_an_office_before_a_quoted_name_are_no_names():
     from index.people import split_people
 

@@ -101,7 +101,7 @@ def _position(question: str, person: str) -> int:
 # Honorifics and offices that precede a name in a label or a question ("MR. JUSTICE STEWART",
 # "Justice Stewart", "Mr. Lincoln", "Sen. Manchin"), and suffixes that follow it ("Nachman, Jr.").
 _HONORIFIC_WORDS = (r"mr|mrs|ms|miss|mx|dr|prof|professor|sen|senator|rep|representative|gov|governor|president|"
-                    r"chief|associate|justice|judge|sir|dame|lord|lady|rev|reverend|gen|general|col|hon|secretary")
+                    r"chief|associate|justice|judge|sir|dame|lord|lady|rev|reverend|gen|general|col|hon|secretary|cllr|councillor")
 _HONORIFICS = re.compile(rf"^(?:(?:{_HONORIFIC_WORDS})\.?\s+)+", re.IGNORECASE)
 _HONORIFIC_PREFIX = rf"(?i:(?:{_HONORIFIC_WORDS})\.?\s+)*"  # any case; the name after it stays case-sensitive
 _SUFFIX = re.compile(r",?\s+(?:jr|sr|ii|iii|iv|esq)\.?$", re.IGNORECASE)
