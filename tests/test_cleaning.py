@@ -206,6 +206,24 @@ def test_a_line_end_hyphen_is_kept_as_written(tmp_path: Path):
     assert "a union with Great-Britain" in article.text
 
 
+def test_a_typesetters_line_end_hyphen_inside_a_word_goes(tmp_path: Path):
+    """Justified text breaks words at line ends ("cab-" / "inet"): joined, the word is the one the
+    text means when a dictionary or the text itself writes it whole; a compound keeps its hyphen."""
+    lines = ["Start with the money, because that is where the council starts and",
+             "where its case is weakest. The paper argues that the quay costs the",
+             "council money every single year, that a sale would end it. The cab-",
+             "inet has the sums the wrong way round, because the quay and the sea-",
+             "wall beyond it and the ice plant are worth far more to the town than",
+             "the marina developer will ever pay for them, whatever the paper says.", "",
+             "Then turn to the people who would lose their work if the harbour",
+             "closed for good next spring, the skippers and the processors and the",
+             "chandlery, none of whom the cabinet paper even mentions at all."]
+    path = tmp_path / "quay.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    article, _ = prepare_article(path, None, "0" * 64)
+    assert "The cabinet has the sums" in article.text and "the sea-wall beyond it" in article.text
+
+
 # -- the title is the article's own headline -------------------------------------------------------
 def _prepare_without_metadata(path: Path):
     return prepare_article(path, None, content_hash(path.read_bytes(), None))
