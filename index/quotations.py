@@ -25,7 +25,12 @@ from .people import is_institution
 from .turns import key_of, names_in
 
 MIN_WORDS = 6
-_QUOTATION = re.compile(r"\u201c([^\u201c\u201d]+)\u201d|\"([^\"\n]+)\"")
+# Double quotation marks, or single ones as British texts print them ('They keep telling us we're a
+# museum piece.'): an apostrophe inside a word (a letter follows it) does not close a single quotation.
+_QUOTATION = re.compile(
+    r"\u201c([^\u201c\u201d]+)\u201d|\"([^\"\n]+)\""
+    r"|(?<!\w)\u2018((?:[^\u2018\u2019\n]|\u2019(?=[a-z]))+)\u2019(?![a-z])"
+    r"|(?<![\w'])'(?=[A-Z])((?:[^'\n]|'(?=[a-z]))+)'(?![a-z])")
 _VERB = (r"(?:said|says|told|tells|wrote|writes|argued|argues|added|adds|warned|warns|insisted|insists|"
          r"noted|notes|explained|explains|asked|asks|replied|replies|declared|declares|urged|urges|"
          r"recalled|recalls|admitted|admits|countered|counters|conceded|concedes|predicted|predicts|"
@@ -66,7 +71,7 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
             if not opened and (first := _first_mentioned(para[: match.start()], known)):
                 subject, opened = first, True
             cursor = match.end()
-            words = (match.group(1) or match.group(2)).strip()
+            words = next(g for g in match.groups() if g).strip()
             if len(words.split()) < MIN_WORDS:
                 continue
             person = _speaker(para, match, known, subject)
@@ -96,10 +101,16 @@ def _speaker(para: str, match: re.Match, known: list[str], subject: str | None) 
     if after:
         return _resolve(after.group("who") or after.group("who2"), known, subject)
     sentence_start = max((m.end() for m in _SENTENCE_START.finditer(para, 0, match.start())), default=0)
-    for cue in reversed(list(_CUE_BEFORE.finditer(para[sentence_start : match.start()]))):
+    lead = para[sentence_start : match.start()]
+    for cue in reversed(list(_CUE_BEFORE.finditer(lead))):
         person = _resolve(cue.group("who"), known, subject)
         if person:
             return person
+    # A lead-in ending with a colon whose subject is a person: 'Ronan Tully, who has skippered the
+    # crabber for twenty-six years, put it to us bluntly: "...'.
+    opening = re.match(rf"\s*(?P<who>{_NAME})\b", lead)
+    if opening and lead.rstrip().endswith(":"):
+        return _resolve(opening.group("who"), known, subject)
     return None
 
 

@@ -980,6 +980,25 @@ def test_a_quotation_in_a_paragraph_is_also_a_passage_of_the_person_quoted(tmp_p
     assert {p.author for p in passages if p.kind == "body"} == {"Jane Doe"}
 
 
+def test_single_quotation_marks_and_a_colon_lead_in_quote_their_speaker(tmp_path):
+    """British single quotation marks (an apostrophe inside a word does not close them), and a
+    lead-in ending with a colon whose subject is the person ("Ronan Tully, who ..., put it to us
+    bluntly:")."""
+    paragraphs = [
+        "The council's case leans on the idea that fishing here is finished. Ronan Tully, who has skippered "
+        "the crabber Morwenna out of Port Aldwick for twenty-six years, put it to us bluntly: 'They keep "
+        "telling us we're a museum piece. Museums don't pay harbour dues.'",
+        "Helen Marsh agreed. \u2018We\u2019ve run this quay for a century and we can run it for another,\u2019 "
+        "she said.",
+        "The writers' own view is simple: 'sell the quay' is no plan at all for a town that still fishes."]
+    path = tmp_path / "quay.txt"
+    path.write_text("Don't Sell the Quay\n\nBy Isolde Marchetti\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    _, passages = prepare_article(path, None, "0" * 64)
+    assert {p.text: p.author for p in passages if p.kind == "quote"} == {
+        "They keep telling us we're a museum piece. Museums don't pay harbour dues.": "Ronan Tully",
+        "We\u2019ve run this quay for a century and we can run it for another,": "Helen Marsh"}
+
+
 def test_a_quoted_person_is_found_by_name_and_stays_out_of_other_searches(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
