@@ -28,7 +28,7 @@ from assistant.models import (
 from assistant.retrieval import grounding
 from assistant.retrieval.conversation import History, history_turns
 from assistant.retrieval.hybrid import Hit, HybridRetriever, plan_search
-from assistant.retrieval.query import QueryPlan, follow_up_question, plan_query
+from assistant.retrieval.query import QueryPlan, follow_up_question, plan_query, position
 from assistant.settings import Settings
 from index.embeddings import Embedder, load_embedder
 from index.lock import LOCK_FILE
@@ -364,8 +364,13 @@ class Assistant:
 
     def is_grounded(self, hits: list[Hit], plan: QueryPlan) -> bool:
         snap = self.retriever.snapshot()
-        if not plan.authors and grounding.silent_people(plan.text, snap.people, snap.article_names, snap.vocabulary):
-            return False  # the words of someone the corpus only mentions
+        asked = plan.question or plan.text
+        silent = grounding.silent_people(asked, snap.people, snap.article_names, snap.vocabulary)
+        # The words of someone the corpus only mentions, asked before anyone it hears ("How did Cllr
+        # Dana Fairbairn respond to Margaret Oyelaran's letter?" asks Fairbairn's answer).
+        if silent and min(map(asked.find, silent)) < min((position(asked, a) for a in plan.authors),
+                                                          default=len(asked)):
+            return False
         bounds = grounding.calibration(self.retriever)
         return grounding.is_grounded(hits, plan.text, snap.vocabulary, plan.authors, bounds)
 

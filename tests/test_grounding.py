@@ -99,3 +99,8 @@ def test_the_words_of_someone_the_corpus_only_mentions_are_not_in_it(tmp_path):
     assert not assistant.ask("What did Colin Abernethy say about the 90-night cap on holiday lets?").grounded
     assert assistant.ask("What did Ravi Chandrasekar say about the 90-night cap on holiday lets?").grounded
     assert assistant.ask("Why does Lindqvist support the 90-night cap on holiday lets?").grounded
+    # Asked before someone the corpus hears, the mentioned person's answer is still not in it.
+    respond = "How did Colin Abernethy respond to Ravi Chandrasekar's objection to the 90-night cap on holiday lets?"
+    assert not assistant.ask(respond).grounded
+    assert assistant.ask(
+        "What did Ravi Chandrasekar tell Colin Abernethy about the 90-night cap on holiday lets?").grounded

@@ -82,6 +82,7 @@ class QueryPlan:
     summary: bool = False  # asks for the gist of a scope, not for one fact
     topic: bool = True  # names a topic beyond its form and the corpus's common words (`names_topic`)
     counter: bool = False  # asks for evidence against a claim
+    question: str = ""  # the question as asked, names and all
 
 
 def _mentions(question: str, name: str) -> bool:
@@ -91,7 +92,7 @@ def _mentions(question: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?:['\u2019]s)?(?![\w-]){longer_noun}", question) is not None
 
 
-def _position(question: str, person: str) -> int:
+def position(question: str, person: str) -> int:
     """Where the question first names `person` (by any form; its length when it does not)."""
     spots = [m.start() for form in person_forms(person)
              for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", question)]
@@ -456,7 +457,7 @@ def plan_query(
     text = _INSTRUCTION.sub("", question).strip() or question
     authors = roster.named(question)
     if len(authors) > 1:  # "What does Acton think Zelensky could do?" asks Acton, about Zelensky
-        first = min(authors, key=lambda a: _position(question, a))
+        first = min(authors, key=lambda a: position(question, a))
         authors = [a for a in authors if a == first or a not in roster.only_quoted]
     ids = named_articles(question, articles)
     if authors or ids:
@@ -482,6 +483,7 @@ def plan_query(
         summary=bool(_SUMMARY.search(question)) or (bool(authors or ids) and not topic),
         topic=topic,
         counter=bool(_INSTRUCTION.match(question)) and text != question,
+        question=question,
     )
 
 
