@@ -104,6 +104,17 @@ def test_roles_given_in_running_text_name_their_holders():
     assert found.named("What case does the transport minister make?") == ["Leilani Havili"]
 
 
+def test_roles_in_a_table_row_a_headline_and_police_ranks():
+    minutes = "Present:\nCllr Chidi Okafor | Chair\nCllr Helen Marsh-Whitley | Vice-Chair\nCllr Rajesh Varma | Member"
+    headline = "Planning chief Ruth Adeyemi on why the Riverside height cap has to go"
+    podcast = "With me are Chief Inspector Farid Malouf and Lorna Beckwith of the Civil Liberties Network."
+    people = ["Helen Marsh-Whitley", "Ruth Adeyemi", "Farid Malouf", "Lorna Beckwith"]
+    found = Roster(people, {}, roles_in([minutes, headline, podcast], people))
+    assert found.named("How did the Vice-Chair's view of the pitch differ?") == ["Helen Marsh-Whitley"]
+    assert found.named("Summarise the planning chief's case for lifting the cap.") == ["Ruth Adeyemi"]
+    assert found.named("What does the chief inspector say about retention?") == ["Farid Malouf"]
+
+
 def test_a_role_several_people_hold_names_the_one_heard_where_the_question_is():
     radio = ("The Commons Hour: leaf blowers\n\nWith me is Councillor Bernadette Quill.\n\n"
              "Bernadette Quill: A rebate for landscapers who switch from gas leaf blowers.")

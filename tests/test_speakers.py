@@ -596,6 +596,35 @@ def test_an_answer_is_found_by_the_words_of_the_question_it_answers(tmp_path):
     assert answer in [p.text for p in found]
 
 
+def test_a_comparison_pairing_a_named_person_with_a_described_one_hears_both(tmp_path):
+    """"How do the campaigner and the chief inspector disagree?" names one side (the chief inspector,
+    by role) and only describes the other: the other voices of the same debate are searched too."""
+    from conftest import make_settings
+
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    turns = [
+        "Host: Tonight, the plan for number plate cameras on every road into Greyhaven. With me are Chief "
+        "Inspector Farid Malouf and Lorna Beckwith of the Greyhaven Civil Liberties Network.",
+        "Farid Malouf: Cameras cut crime. Detection is the bigger prize: in districts with a network like this, "
+        "the share of vehicle crimes that end in a charge roughly doubles.",
+        "Lorna Beckwith: The evidence that these networks deter crime is much weaker than people assume. "
+        "Deterrence wears off. Surveillance doesn't, the data just keeps piling up.",
+        "Farid Malouf: Thieves move stolen cars through several districts, and cameras let us follow them.",
+        "Farid Malouf: A year of data lets officers solve crimes that come to light months later.",
+        "Farid Malouf: Most burglaries in the villages are done by people who arrive by car and leave by car.",
+        "Farid Malouf: Fly-tipping in Ashcombe Lane fell by half where we trialled two cameras last spring.",
+    ]
+    (corpus / "podcast.txt").write_text("Common Ground, episode 47\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index([corpus])
+    question = "How do the civil liberties campaigner and the chief inspector disagree about whether cameras cut crime?"
+    assert assistant.plan(question).authors == ["Farid Malouf"]
+    assert "Lorna Beckwith" in {h.author for h in assistant.search(question, 5)}
+
+
 LEAD_IN = "The case for closing libraries is easy to state, and many have stated it. As Harold Finch wrote in 2019:"
 FINCH = ["Nobody under forty has set foot in a public library in years, and", "nobody needs to. Nostalgia is not",
          "a public service."]

@@ -12,6 +12,7 @@ its async machinery costs more than the whole search budget on this corpus.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -408,12 +409,14 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
-def interleave(groups: list[list[Hit]], k: int) -> list[Hit]:
+def interleave(groups: list[list[Hit]], k: int, ranked: bool = True) -> list[Hit]:
     """Round-robin over groups (one per author), so no author crowds out the others; each round
-    starts with the group whose best passage is closest to the question, which leads the answer."""
+    starts with the group whose best passage is closest to the question, which leads the answer
+    (with `ranked` false, in the order given)."""
     out: list[Hit] = []
     seen: set[str] = set()
-    groups = sorted(groups, key=lambda g: -g[0].dense if g else 0.0)
+    if ranked:
+        groups = sorted(groups, key=lambda g: -g[0].dense if g else 0.0)
     for rank in range(max((len(g) for g in groups), default=0)):
         for group in groups:
             if rank < len(group) and group[rank].passage.id not in seen:
@@ -494,6 +497,14 @@ def plan_search(
     if len(plan.authors) > 1:
         groups = [retriever.search(query, k, authors=[a], **filters) for a in plan.authors]
         return quotations_first(interleave(groups, k))
+    if plan.compare and len(plan.authors) == 1 and not plan.article_ids and _PAIRED.search(plan.question):
+        # A comparison pairing one person it names with a party it only describes ("How do the
+        # campaigner and the chief inspector disagree?"): the person's words, and the other voices
+        # of the debate, interview or profile the person is heard in.
+        if others := _voices_beside(retriever, plan.authors[0]):
+            groups = [retriever.search(query, k, authors=plan.authors, **filters),
+                      retriever.search(query, k, authors=others, **(filters | {"kinds": own_kinds}))]
+            return quotations_first(interleave(groups, k))
     if plan.authors and set(plan.authors) <= retriever.snapshot().roster.only_quoted:
         # Someone heard only in quotations: their words, and what the texts say about the question.
         groups = [retriever.search(query, k, authors=plan.authors, **filters),
@@ -504,6 +515,19 @@ def plan_search(
         penalty = COUNTER_PENALTY if plan.counter else AUTHOR_PENALTY
         return diversify(retriever.search(query, k * 4, authors=authors, **filters), k, penalty, floor)
     return quotations_first(retriever.search(query, k, authors=authors, **filters))
+
+
+# A comparison of two parties the question pairs: "How do the campaigner and the chief inspector disagree".
+_PAIRED = re.compile(r"\b(?:do|does|did|are|were)\s+\S.{0,80}?\s+and\s+\S.{0,80}?\s+"
+                     r"(?:disagree|differ|agree|compare|clash|part ways|split)\b", re.IGNORECASE)
+
+
+def _voices_beside(retriever: HybridRetriever, person: str) -> list[str]:
+    """The other people heard in the articles `person` is heard in."""
+    snap = retriever.snapshot()
+    articles = {snap.passages[i].article_id for i in snap.by_author.get(person, [])}
+    return sorted({p.author for a in articles for i in snap.by_article[a]
+                   if (p := snap.passages[i]).author and p.author != person and p.kind == "body"})
 
 
 def quotations_first(hits: list[Hit]) -> list[Hit]:

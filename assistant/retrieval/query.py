@@ -141,11 +141,13 @@ _OFFICES = (
     "professor", "commissioner", "counsel", "attorney", "general", "spokesman", "spokeswoman", "spokesperson",
     "chancellor", "king", "queen", "prince", "premier", "officer", "adviser", "advisor", "correspondent",
     "columnist", "reporter", "moderator", "host", "sheriff", "prosecutor", "lawyer", "councillor", "councilor",
+    "inspector", "superintendent", "sergeant", "constable", "chief", "clerk", "treasurer",
 )
 _OFFICE = "(?:" + "|".join(o.capitalize() for o in _OFFICES) + ")"
 _NAME_RUN = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,3}"
-_ROLE_BEFORE = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE}) ({_NAME_RUN})")
-_ROLE_AFTER = re.compile(rf"({_NAME_RUN}), ((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE})\b")
+_ROLE_BEFORE = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+[ -]){{0,2}}{_OFFICE}) ({_NAME_RUN})")
+# After a comma, or in the next cell of a table row ("Cllr Helen Marsh-Whitley | Vice-Chair").
+_ROLE_AFTER = re.compile(rf"({_NAME_RUN})(?:,| \|) ((?:[A-Z][a-z]+[ -]){{0,2}}{_OFFICE})\b")
 # In running text, lower case: "June Hartigan was deputy electoral commissioner for eleven years",
 # "Derek Nakamura, executive director of the Grocers' Association".
 _OFFICE_WORD = "(?:" + "|".join(_OFFICES) + ")"
@@ -159,6 +161,8 @@ _NOT_OCCUPATIONS = {"senior", "junior", "other", "another", "major", "minor", "p
 _ROLE_IN_PROSE = re.compile(
     rf"({_NAME_RUN})(?:,| (?:is|was|has been|had been|serves as|served as)) (?:an? |the )?"
     rf"((?:[a-z]+ ){{0,3}}{_OFFICE_WORD})\b")
+# A headline's lower-case office before a name: "Planning chief Ruth Adeyemi on why ...".
+_ROLE_IN_HEADLINE = re.compile(rf"^([A-Z][a-z]+ {_OFFICE_WORD}) ({_NAME_RUN})", re.M)
 # A record's office, then its holder in brackets: "The Minister for Transport (Ms Leilani Havili)".
 _ROLE_HOLDER = re.compile(
     rf"((?:[A-Z][a-z]+ ){{0,2}}{_OFFICE}(?: (?:for|of) (?:the )?[A-Z][a-z]+)?) "
@@ -203,7 +207,8 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
         # The head gives roles (bylines, bench lists, a moderator's introductions), and so does the
         # tail (a writer's bio line under the text).
         head = text[:ROLE_CHARS] + "\n\n" + text[max(ROLE_CHARS, len(text) - ROLE_TAIL_CHARS):]
-        pairs = [(m.group(1), m.group(2)) for pattern in (_ROLE_BEFORE, _ROLE_HOLDER) for m in pattern.finditer(head)]
+        pairs = [(m.group(1), m.group(2)) for pattern in (_ROLE_BEFORE, _ROLE_HOLDER, _ROLE_IN_HEADLINE)
+                 for m in pattern.finditer(head)]
         pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE, _OCCUPATION)
                   for m in pattern.finditer(head)]
         # Separate opinions come after the court's, anywhere in the text.
