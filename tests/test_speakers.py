@@ -623,6 +623,31 @@ def test_a_comparison_pairing_a_named_person_with_a_described_one_hears_both(tmp
     question = "How do the civil liberties campaigner and the chief inspector disagree about whether cameras cut crime?"
     assert assistant.plan(question).authors == ["Farid Malouf"]
     assert "Lorna Beckwith" in {h.author for h in assistant.search(question, 5)}
+    assert {"Farid Malouf", "Lorna Beckwith"} <= {row.author for row in assistant.positions(question)}
+
+
+def test_a_person_heard_only_in_quotations_has_a_position_when_named(tmp_path):
+    from conftest import make_settings
+
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    minutes = [
+        "PARKS COMMITTEE", "Minutes of the meeting held on Tuesday 11 March 2025",
+        "5.1 The committee considered the report on replacing the grass pitches at Hollins Park with an "
+        "artificial pitch, funded by a bid to the Football Foundation.",
+        "5.2 Cllr Helen Marsh-Whitley said that she could not support an artificial pitch in the park. "
+        "\u201cAn artificial pitch would pave a meadow with plastic, and in ten years we would pay to dig it up,\u201d "
+        "Cllr Marsh-Whitley said.",
+        "5.3 RESOLVED: That a funding bid for the artificial pitch be submitted.",
+        "Minutes taken by Annika Lovstad, Democratic Services Officer."]
+    (corpus / "minutes.txt").write_text("\n\n".join(minutes) + "\n", encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index([corpus])
+    rows = assistant.positions("What is Helen Marsh-Whitley's view of the artificial pitch?")
+    assert [row.author for row in rows] == ["Helen Marsh-Whitley"]
+    assert "pave a meadow with plastic" in rows[0].citations[0].quote
 
 
 LEAD_IN = "The case for closing libraries is easy to state, and many have stated it. As Harold Finch wrote in 2019:"

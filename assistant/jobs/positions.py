@@ -26,7 +26,7 @@ from assistant.compose.extractive import MIN_QUOTE_WORDS, VIEW_QUOTE_WORDS, Enco
 from assistant.jobs import llm_common, stance
 from assistant.models import Citation, PairStance, Passage, Position, Positions, Stance, voiced_by
 from assistant.retrieval import grounding
-from assistant.retrieval.hybrid import Hit, plan_search
+from assistant.retrieval.hybrid import Hit, plan_search, voices_beside
 from assistant.retrieval.speakers import Speaker, cached_encoder, speaker_hits, speakers
 
 if TYPE_CHECKING:
@@ -95,13 +95,17 @@ def gather(assistant: JobContext, question: str) -> tuple[str, list[Row], np.nda
     # the corpus does not address gets no rows at all rather than the least-bad quotes.
     if not assistant.is_grounded(plan_search(retriever, plan, 5, kinds=("body",), vector=vector), plan):
         return plan.text, [], vector
-    pool = speakers(retriever)
+    # The people named (co-authors too, and the other side of a comparison naming only one), heard
+    # in their quoted words as well.
+    named = plan.authors + voices_beside(retriever, plan)
+    pool = speakers(retriever, quoted=named)
     if plan.authors:
-        pool = [s for s in pool if voiced_by(s.author, plan.authors)]  # co-authors too
+        pool = [s for s in pool if voiced_by(s.author, named)]
     rows = []
     floor = grounding.topic_floor(retriever, named=bool(plan.authors))
     for speaker in pool:
-        hits = evidence(speaker_hits(retriever, speaker, plan.text, vector, CANDIDATES_PER_SPEAKER), floor)
+        kinds = ("body", "quote") if speaker.author in named else ("body",)
+        hits = evidence(speaker_hits(retriever, speaker, plan.text, vector, CANDIDATES_PER_SPEAKER, kinds), floor)
         if hits:
             rows.append(Row(speaker, hits))
     rows.sort(key=lambda r: r.relevance, reverse=True)

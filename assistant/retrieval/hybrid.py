@@ -497,14 +497,10 @@ def plan_search(
     if len(plan.authors) > 1:
         groups = [retriever.search(query, k, authors=[a], **filters) for a in plan.authors]
         return quotations_first(interleave(groups, k))
-    if plan.compare and len(plan.authors) == 1 and not plan.article_ids and _PAIRED.search(plan.question):
-        # A comparison pairing one person it names with a party it only describes ("How do the
-        # campaigner and the chief inspector disagree?"): the person's words, and the other voices
-        # of the debate, interview or profile the person is heard in.
-        if others := _voices_beside(retriever, plan.authors[0]):
-            groups = [retriever.search(query, k, authors=plan.authors, **filters),
-                      retriever.search(query, k, authors=others, **(filters | {"kinds": own_kinds}))]
-            return quotations_first(interleave(groups, k))
+    if others := voices_beside(retriever, plan):
+        groups = [retriever.search(query, k, authors=plan.authors, **filters),
+                  retriever.search(query, k, authors=others, **filters)]
+        return quotations_first(interleave(groups, k))
     if plan.authors and set(plan.authors) <= retriever.snapshot().roster.only_quoted:
         # Someone heard only in quotations: their words, and what the texts say about the question.
         groups = [retriever.search(query, k, authors=plan.authors, **filters),
@@ -518,16 +514,21 @@ def plan_search(
 
 
 # A comparison of two parties the question pairs: "How do the campaigner and the chief inspector disagree".
-_PAIRED = re.compile(r"\b(?:do|does|did|are|were)\s+\S.{0,80}?\s+and\s+\S.{0,80}?\s+"
+_PAIRED = re.compile(r"(?:^|\b(?:do|does|did|are|were)\s+)\S.{0,80}?\s+and\s+\S.{0,80}?\s+"
                      r"(?:disagree|differ|agree|compare|clash|part ways|split)\b", re.IGNORECASE)
 
 
-def _voices_beside(retriever: HybridRetriever, person: str) -> list[str]:
-    """The other people heard in the articles `person` is heard in."""
+def voices_beside(retriever: HybridRetriever, plan: QueryPlan) -> list[str]:
+    """For a comparison pairing the one person it names with a party it only describes ("How do the
+    campaigner and the chief inspector disagree?"), the other voices of the debate, interview or
+    profile that person is heard in: the other side is among them. Else []."""
+    if not (plan.compare and len(plan.authors) == 1 and not plan.article_ids and _PAIRED.search(plan.question)):
+        return []
     snap = retriever.snapshot()
+    person = plan.authors[0]
     articles = {snap.passages[i].article_id for i in snap.by_author.get(person, [])}
     return sorted({p.author for a in articles for i in snap.by_article[a]
-                   if (p := snap.passages[i]).author and p.author != person and p.kind == "body"})
+                   if (p := snap.passages[i]).author and p.author != person})
 
 
 def quotations_first(hits: list[Hit]) -> list[Hit]:

@@ -11,7 +11,7 @@ an intro): it is nobody's position, so the per-speaker jobs leave it out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,10 +33,10 @@ class Speaker:
 
 
 def speaker_of(passage: Passage, articles: dict[str, Article]) -> Speaker | None:
-    """The speaker of a body passage, or None for bio lines and shared text. A voice the text
-    never names ("Unnamed questioner", "Speaker 2") is one per article: the same label in
+    """The speaker of a body passage or a quotation, or None for bio lines and shared text. A voice
+    the text never names ("Unnamed questioner", "Speaker 2") is one per article: the same label in
     another transcript is someone else."""
-    if passage.kind != "body" or is_shared_text(passage, articles):
+    if passage.kind == "bio" or is_shared_text(passage, articles):
         return None
     article = articles.get(passage.article_id)
     if passage.author and article and passage.author in article.unnamed_speakers:
@@ -63,12 +63,13 @@ def unknown_label(article: Article) -> str:
     return f"{UNKNOWN_PREFIX} ({where})"
 
 
-def speakers(retriever: HybridRetriever) -> list[Speaker]:
-    """Every speaker of the corpus, unsigned articles disambiguated by title when outlets clash."""
+def speakers(retriever: HybridRetriever, quoted: Collection[str] = ()) -> list[Speaker]:
+    """Every speaker of the corpus, unsigned articles disambiguated by title when outlets clash;
+    people heard only in quotations too when they are among `quoted` (a question names them)."""
     snap = retriever.snapshot()
     found: dict[str, Speaker] = {}
     for passage in snap.passages:
-        if passage.kind == "quote":  # heard through a writer who quotes them: no row of their own
+        if passage.kind == "quote" and passage.author not in quoted:  # heard through a writer: no row of their own
             continue
         speaker = speaker_of(passage, snap.articles)
         if speaker is not None:
@@ -84,16 +85,18 @@ def speakers(retriever: HybridRetriever) -> list[Speaker]:
 
 
 def speaker_hits(
-    retriever: HybridRetriever, speaker: Speaker, text: str, vector: np.ndarray, k: int
+    retriever: HybridRetriever, speaker: Speaker, text: str, vector: np.ndarray, k: int,
+    kinds: tuple[str, ...] = ("body",),
 ) -> list[Hit]:
-    """The speaker's best body passages for `text`, their own words only."""
+    """The speaker's best passages for `text` (of `kinds`: their body passages, or their quoted words
+    too), their own words only."""
     hits = retriever.search(
         text,
         k,
         authors=[speaker.author] if speaker.author else None,
         article_ids=[speaker.article_id] if speaker.article_id else None,
         vector=vector,
-        kinds=("body",),
+        kinds=kinds,
     )
     # The article filter of an unsigned article may still let shared text through.
     return [h for h in hits if h.passage.author == speaker.author]
