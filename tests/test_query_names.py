@@ -115,6 +115,19 @@ def test_roles_in_a_table_row_a_headline_and_police_ranks():
     assert found.named("What does the chief inspector say about retention?") == ["Farid Malouf"]
 
 
+def test_a_person_is_named_by_the_organisation_they_speak_for():
+    minutes = ("Also present: Keira Bannon (Tillingbourne Youth Football Club) and Desmond Achterberg "
+               "(Friends of Hollins Park). With me is Lorna Beckwith from the Greyhaven Civil Liberties Network.")
+    people = ["Keira Bannon", "Desmond Achterberg", "Lorna Beckwith", "Helen Marsh-Whitley"]
+    found = Roster(people, {}, roles_in([minutes, "Cllr Helen Marsh-Whitley | Vice-Chair"], people),
+                   only_quoted=frozenset(["Keira Bannon", "Helen Marsh-Whitley"]))
+    assert found.named("What did the youth football club say about cancelled fixtures?") == ["Keira Bannon"]
+    assert found.named("Why does the civil liberties network object?") == ["Lorna Beckwith"]
+    # A comparison of two people heard only in quotations asks both (not "X's view of Y").
+    plan = plan_query("How did the Vice-Chair's view of the pitch differ from the youth football club's?", found, [])
+    assert plan.authors == ["Keira Bannon", "Helen Marsh-Whitley"]
+
+
 def test_a_role_several_people_hold_names_the_one_heard_where_the_question_is():
     radio = ("The Commons Hour: leaf blowers\n\nWith me is Councillor Bernadette Quill.\n\n"
              "Bernadette Quill: A rebate for landscapers who switch from gas leaf blowers.")

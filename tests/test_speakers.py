@@ -640,7 +640,9 @@ def test_a_person_heard_only_in_quotations_has_a_position_when_named(tmp_path):
         "5.2 Cllr Helen Marsh-Whitley said that she could not support an artificial pitch in the park. "
         "\u201cAn artificial pitch would pave a meadow with plastic, and in ten years we would pay to dig it up,\u201d "
         "Cllr Marsh-Whitley said.",
-        "5.3 RESOLVED: That a funding bid for the artificial pitch be submitted.",
+        "5.3 Keira Bannon (Tillingbourne Youth Football Club) said that the club had cancelled 31 fixtures on the "
+        "waterlogged grass. \u201cEvery cancelled Saturday is a child who drifts away from sport,\u201d she said.",
+        "5.4 RESOLVED: That a funding bid for the artificial pitch be submitted.",
         "Minutes taken by Annika Lovstad, Democratic Services Officer."]
     (corpus / "minutes.txt").write_text("\n\n".join(minutes) + "\n", encoding="utf-8")
     assistant = Assistant(make_settings(tmp_path / "data", corpus))
@@ -648,6 +650,9 @@ def test_a_person_heard_only_in_quotations_has_a_position_when_named(tmp_path):
     rows = assistant.positions("What is Helen Marsh-Whitley's view of the artificial pitch?")
     assert [row.author for row in rows] == ["Helen Marsh-Whitley"]
     assert "pave a meadow with plastic" in rows[0].citations[0].quote
+    # Two people heard only in quotations compared: their words, and the minutes that report them.
+    answer = assistant.ask("How did Helen Marsh-Whitley's view of the artificial pitch differ from Keira Bannon's?")
+    assert answer.grounded and {"Helen Marsh-Whitley", "Annika Lovstad"} <= {c.passage.author for c in answer.citations}
 
 
 LEAD_IN = "The case for closing libraries is easy to state, and many have stated it. As Harold Finch wrote in 2019:"

@@ -494,18 +494,19 @@ def plan_search(
     if plan.authors:  # a person the question names is heard in the words others quote too
         kinds = (*kinds, "quote")
     filters = {"article_ids": plan.article_ids or None, "vector": vector, "kinds": kinds}
+    # Someone heard only in quotations: their words, and what the texts say about the question (the
+    # writer reports the rest: a minute's "Cllr Marsh-Whitley said that ...").
+    quoted_only = set(plan.authors) & retriever.snapshot().roster.only_quoted
+    reported = [retriever.search(query, k, **(filters | {"kinds": own_kinds}))] if quoted_only else []
     if len(plan.authors) > 1:
         groups = [retriever.search(query, k, authors=[a], **filters) for a in plan.authors]
-        return quotations_first(interleave(groups, k))
+        return quotations_first(interleave(groups + reported, k))
     if others := voices_beside(retriever, plan):
         groups = [retriever.search(query, k, authors=plan.authors, **filters),
                   retriever.search(query, k, authors=others, **filters)]
         return quotations_first(interleave(groups, k))
-    if plan.authors and set(plan.authors) <= retriever.snapshot().roster.only_quoted:
-        # Someone heard only in quotations: their words, and what the texts say about the question.
-        groups = [retriever.search(query, k, authors=plan.authors, **filters),
-                  retriever.search(query, k, **(filters | {"kinds": own_kinds}))]
-        return quotations_first(interleave(groups, k))
+    if quoted_only:
+        return quotations_first(interleave([retriever.search(query, k, authors=plan.authors, **filters), *reported], k))
     authors = plan.authors or None
     if plan.compare or plan.counter:
         penalty = COUNTER_PENALTY if plan.counter else AUTHOR_PENALTY

@@ -161,6 +161,11 @@ _NOT_OCCUPATIONS = {"senior", "junior", "other", "another", "major", "minor", "p
 _ROLE_IN_PROSE = re.compile(
     rf"({_NAME_RUN})(?:,| (?:is|was|has been|had been|serves as|served as)) (?:an? |the )?"
     rf"((?:[a-z]+ ){{0,3}}{_OFFICE_WORD})\b")
+# A name, then the organisation in brackets or after "of the" / "from the": "Keira Bannon (Tillingbourne
+# Youth Football Club)", "Lorna Beckwith from the Greyhaven Civil Liberties Network".
+_ORG_WORD = r"[A-Z][\w'\u2019&-]*"
+_AFFILIATION = re.compile(
+    rf"({_NAME_RUN})(?: \(| (?:of|from) the )((?:{_ORG_WORD} (?:(?:of|for|and) )?){{1,5}}{_ORG_WORD})\b")
 # A headline's lower-case office before a name: "Planning chief Ruth Adeyemi on why ...".
 _ROLE_IN_HEADLINE = re.compile(rf"^([A-Z][a-z]+ {_OFFICE_WORD}) ({_NAME_RUN})", re.M)
 # A record's office, then its holder in brackets: "The Minister for Transport (Ms Leilani Havili)".
@@ -213,11 +218,20 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
                   for m in pattern.finditer(head)]
         # Separate opinions come after the court's, anywhere in the text.
         pairs += [(f"{m.group(3)} {m.group(1)}", m.group(2)) for m in _SEPARATE_OPINION.finditer(text)]
+        # An organisation a person speaks for: "Keira Bannon (Tillingbourne Youth Football Club)" is
+        # "the youth football club" and "the football club" too.
+        pairs += [(org, m.group(1)) for m in _AFFILIATION.finditer(head) for org in _org_forms(m.group(2))]
         for role, name in pairs:
             person = person_of(name)
             if person and (role := _role(role)) and role.split()[-1] not in _NOT_OCCUPATIONS:
                 found[person].add(role)
     return dict(found)
+
+
+def _org_forms(org: str) -> list[str]:
+    """An organisation's name and its endings of two words or more, as a question may shorten it."""
+    words = org.split()
+    return [" ".join(words[i:]) for i in range(len(words) - 1)]
 
 
 # A role several people hold names one of them when that one's articles alone hold at least this
@@ -461,7 +475,9 @@ def plan_query(
     """How to search for `question`; `common` are the corpus's words that name no topic."""
     text = _INSTRUCTION.sub("", question).strip() or question
     authors = roster.named(question)
-    if len(authors) > 1:  # "What does Acton think Zelensky could do?" asks Acton, about Zelensky
+    # "What does Acton think Zelensky could do?" asks Acton, about Zelensky; a comparison ("How does
+    # the Vice-Chair's view differ from the youth football club's?") asks both.
+    if len(authors) > 1 and not _COMPARE.search(question):
         first = min(authors, key=lambda a: position(question, a))
         authors = [a for a in authors if a == first or a not in roster.only_quoted]
     ids = named_articles(question, articles)
