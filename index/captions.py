@@ -22,12 +22,20 @@ _CUE_LABEL = re.compile(r"^((?:[A-Z][\w.'\u2019-]*\s){0,3}[A-Z][\w.'\u2019-]*):\
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 
 
+# US broadcast captions mark every change of speaker with ">>", naming the speaker only sometimes
+# (">> MODERATOR: Good evening", ">> I appreciate the councilman's point"): an unnamed turn is an
+# unidentified voice of its own, never the previous speaker's.
+_CHANGE = re.compile(r"\s*>>\s*")
+UNIDENTIFIED = "Unidentified Speaker"
+
+
 @dataclass
 class Cue:
     speaker: str | None
     text: str
     start: float
     end: float
+    turn: bool = False  # opens a new turn (">>") even when it names nobody
 
 
 @dataclass
@@ -48,7 +56,8 @@ def read_cues(path: Path, text: str) -> Captions:
         captions = webvtt.from_buffer(lines, format=suffix.lstrip("."))
     except (MalformedFileError, MalformedCaptionError) as exc:
         raise ValueError(f"not a valid {suffix} caption file: {exc}") from exc
-    cues = [_cue(c.voice, c.text, c.start_in_seconds, c.end_in_seconds) for c in captions if c.text.strip()]
+    cues = [cue for c in captions if c.text.strip()
+            for cue in _cues(c.voice, c.text, c.start_in_seconds, c.end_in_seconds)]
     return Captions(cues, _title(captions) if suffix == ".vtt" else None)
 
 
@@ -69,12 +78,19 @@ def _title(captions) -> str | None:
     return next(titles, None)
 
 
-def _cue(voice: str | None, text: str, start: float, end: float) -> Cue:
+def _cues(voice: str | None, text: str, start: float, end: float) -> list[Cue]:
+    """A caption's text as cues: one, or one per ">>" change of speaker in it."""
     words = " ".join(text.split())
+    parts = _CHANGE.split(words)
+    cues = [_cue(voice, parts[0], start, end)] if parts[0] else []
+    return cues + [_cue(voice, part, start, end, turn=True) for part in parts[1:] if part]
+
+
+def _cue(voice: str | None, words: str, start: float, end: float, turn: bool = False) -> Cue:
     label = _CUE_LABEL.match(words)
     if voice is None and label:
         voice, words = label.group(1), words[label.end():]
-    return Cue(" ".join(voice.split()) if voice else None, words, start, end)
+    return Cue(" ".join(voice.split()) if voice else None, words, start, end, turn)
 
 
 def transcript(cues: list[Cue]) -> str:
@@ -83,8 +99,8 @@ def transcript(cues: list[Cue]) -> str:
     paragraphs: list[str] = []
     speaker, previous = None, None
     for cue in cues:
-        if cue.speaker is not None and cue.speaker != speaker:
-            speaker = cue.speaker
+        if cue.turn or (cue.speaker is not None and cue.speaker != speaker):
+            speaker = cue.speaker or UNIDENTIFIED
             paragraphs.append(f"{speaker}: {cue.text}")
         elif previous is None or (cue.speaker is None and _pause_after_sentence(previous, cue)):
             paragraphs.append(cue.text)

@@ -34,6 +34,7 @@ _TITLES = {
     "GENERAL", "COL", "CAPT", "REV", "AMBASSADOR", "MAYOR", "SIR", "LORD", "LADY", "ADM", "LT",
     "CHAIRMAN", "CHAIRWOMAN", "CHAIR", "DEAN", "COUNCILLOR", "COUNCILOR", "COUNCILMAN", "COUNCILWOMAN",
     "COUNCILMEMBER", "ALDERMAN", "ALDERWOMAN", "MINISTER", "PREMIER", "CHANCELLOR", "COMMISSIONER", "CLLR",
+    "INSPECTOR", "SUPERINTENDENT", "SERGEANT", "SGT", "CONSTABLE", "DETECTIVE", "CAPTAIN",
 }
 _SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ"}
 _FUNCTION_WORDS = {
@@ -274,7 +275,9 @@ def _is_participants(key: str, content: str) -> bool:
     named = [p for p in parts if re.fullmatch(rf"{_TOKEN}(?:\s+{_TOKEN}){{1,4}}", p)]
     if "?" in content or "!" in content:
         return False
-    return bool(named) and (key in _HEADER_WORDS or len(named) == len(parts))
+    # Mostly names: a moderator's opening speech that names the guests ("With me are Councilman Leo
+    # Brandt, ...") is a turn.
+    return 2 * len(named) >= len(parts) > 0 and (key in _HEADER_WORDS or len(named) == len(parts))
 
 
 def blank_furniture(para: str) -> str:
@@ -450,7 +453,9 @@ def _dialogue(
     # The talk starts at its first label that is a turn for sure (not a "Panel: ..." line).
     counts = Counter(m.key for m in turn_marks)
     first = next((m for m in turn_marks if _opens_talk(m) or counts[m.key] > 1), turn_marks[0] if turn_marks else None)
-    people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first)))
+    # A host's or moderator's opening turn introduces the guests ("With me are Councilman Leo Brandt").
+    introduced = names_in(paragraphs[first.paragraph][first.speech_start:]) if first and _is_role(first.key) else []
+    people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first) + introduced))
     roles.update(_office_roles(turn_marks))
     speaker_of = _speakers(turn_marks, people, roles)
     speaker_of.update(_self_introduced(paragraphs, turn_marks, speaker_of))
@@ -471,9 +476,11 @@ INTRODUCTION_CHARS = 400  # a speaker introduces themself at the start of their 
 
 
 def _self_introduced(paragraphs: list[str], marks: list[_Mark], speaker_of: dict[str, str]) -> dict[str, str]:
-    """Numbered speakers ("Speaker 1", a recording tool's) who give their full name in their first turn."""
+    """Numbered speakers ("Speaker 1", a recording tool's) and roles ("MODERATOR") who give their full
+    name in their first turn ("I'm Janelle Ruiz")."""
     named = {}
-    for key in {m.key for m in marks if _tool_numbered(m.key) and speaker_of.get(m.key) == display(m.label)}:
+    for key in {m.key for m in marks if (_tool_numbered(m.key) or _is_role(m.key))
+                and speaker_of.get(m.key) == display(m.label)}:
         first = next(m for m in marks if m.key == key)
         said = _SELF_INTRODUCTION.search(paragraphs[first.paragraph][first.speech_start:][:INTRODUCTION_CHARS])
         if not said and first.heading and first.paragraph + 1 < len(paragraphs):

@@ -320,6 +320,51 @@ def test_webvtt_voice_tags_become_one_labelled_paragraph_per_turn(tmp_path):
     assert "00:00" not in read_document(path).text and "NOTE" not in read_document(path).text
 
 
+CLOSED_CAPTIONS_SRT = """1
+00:00:04,000 --> 00:00:07,180
+>> MODERATOR: Good evening. I'm
+Janelle Ruiz. With me are Councilman
+
+2
+00:00:07,260 --> 00:00:10,430
+Leo Brandt and Councilwoman Dana
+Whitlock. Councilman?
+
+3
+00:00:10,510 --> 00:00:13,670
+>> COUNCILMAN BRANDT: Thank you.
+Fourteen drive-throughs on one mile.
+
+4
+00:00:13,750 --> 00:00:16,900
+>> MODERATOR: Councilwoman, your
+response. >> I appreciate the point,
+
+5
+00:00:16,980 --> 00:00:20,160
+but this treats a convenience
+as if it were a vice.
+"""
+
+
+def test_broadcast_captions_start_a_turn_at_each_change_of_speaker(tmp_path):
+    """US closed captions: ">>" marks a new speaker, named or not; an unnamed one is an unidentified
+    voice of their own, never the previous speaker's; the moderator who says "I'm Janelle Ruiz" is her."""
+    path = tmp_path / "town-hall.srt"
+    path.write_text(CLOSED_CAPTIONS_SRT, encoding="utf-8")
+    assert read_document(path).text.split("\n\n")[2:] == [
+        "MODERATOR: Councilwoman, your response.",
+        "Unidentified Speaker: I appreciate the point, but this treats a convenience as if it were a vice."]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    path.rename(corpus / "town-hall.srt")
+    _, passages = prepare_article(corpus / "town-hall.srt", None, "0" * 64)
+    said = {p.text: p.author for p in passages}
+    assert said["Thank you. Fourteen drive-throughs on one mile."] == "Leo Brandt"
+    assert said["Councilwoman, your response."] == "Janelle Ruiz"
+    assert said["I appreciate the point, but this treats a convenience as if it were a vice."] == "Unidentified Speaker"
+
+
 @pytest.mark.parametrize(("header", "title"), [
     ("WEBVTT - Bus lanes on Main Street: a town hall", "Bus lanes on Main Street: a town hall"),
     ("WEBVTT\nKind: captions\nTitle: Bus lanes town hall", "Bus lanes town hall"),
