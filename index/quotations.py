@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .attribution import Segment, paragraph_starts
 from .people import is_institution
-from .turns import key_of, names_in
+from .turns import is_title, key_of, names_in
 
 MIN_WORDS = 6
 # Double quotation marks, or single ones as British texts print them ('They keep telling us we're a
@@ -84,9 +84,10 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
 
 
 def full_names(text: str) -> list[str]:
-    """Full names in `text`, without the office before them; organisations are no one."""
+    """Full names in `text`, without the office before them; organisations are no one, nor is a form
+    of address ending in an office ("Madam Chair", "Mr. Chairman")."""
     names = [_OFFICE_WORDS.sub("", n) for n in names_in(text)]
-    return [n for n in names if not is_institution(n) and 2 <= len(n.split()) <= 4]
+    return [n for n in names if not is_institution(n) and 2 <= len(n.split()) <= 4 and not is_title(n.split()[-1])]
 
 
 def _first_mentioned(text: str, known: list[str]) -> str | None:

@@ -37,6 +37,9 @@ _TITLES = {
     "INSPECTOR", "SUPERINTENDENT", "SERGEANT", "SGT", "CONSTABLE", "DETECTIVE", "CAPTAIN",
 }
 _SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ"}
+# Titles written abbreviated: their full stop ends no sentence ("Sen. Hale"), unlike "Madam Chair."
+_ABBREVIATED = {"SEN", "REP", "GOV", "PROF", "GEN", "COL", "CAPT", "REV", "HON", "ADM", "SGT", "CLLR", "DET",
+                "MRS", "MESSRS", "ASSOC", "SUPT", "INSP", "CMDR", "LTC", "MAJ"}
 _FUNCTION_WORDS = {
     "OF", "BY", "AND", "THE", "ON", "FOR", "IN", "AT", "TO", "WITH", "VS", "V", "A", "AN", "FROM",
     "AS", "BUT", "WHEN", "WHILE", "IF", "SO",  # sentence openers: "As Harold Finch wrote:"
@@ -45,7 +48,7 @@ _FUNCTION_WORDS = {
 _HEADER_WORDS = {
     "PARTICIPANTS", "PARTICIPANT", "MODERATOR", "MODERATORS", "PANELISTS", "PANEL", "GUESTS", "GUEST",
     "SPEAKERS", "PRESENT", "BEFORE", "APPEARANCES", "HOST", "HOSTS", "WITH", "FEATURING", "INTERVIEWER",
-    "ATTENDEES", "CAST",
+    "ATTENDEES", "CAST", "WITNESSES", "MEMBERS PRESENT", "MEMBERS", "ALSO PRESENT", "STAFF PRESENT",
 }
 _ROLE_WORDS = {"MODERATOR", "HOST", "INTERVIEWER", "GUEST"}
 # Parts a speaker plays, not names: voices of their transcript, never authors or institutions. A
@@ -76,7 +79,10 @@ def _attached(group: str) -> str:
 _BRACKETED = re.compile(r"\(([^()\n]+)\)")
 # A hearing or a legislature's record: a title in title case, the surname in capitals, a full
 # stop ("Mr. SMITH. Thank you.", "Senator WARNER. Yes.", "The CHAIRMAN. Order.").
-_HONORIFIC = "|".join(sorted({w.title() for w in _COURTESY | _TITLES} | {"The", "Chairman", "Chairwoman"}))
+# A record in capitals writes the title so too ("DR. VOSS.", "CHAIRWOMAN LINDQVIST."); "THE" is left
+# out there, where "THE END." or "THE CASE. It began ..." would read as a label.
+_HONORIFIC = "|".join(sorted({w.title() for w in _COURTESY | _TITLES} | {"The", "Chairman", "Chairwoman"}
+                             | _COURTESY | _TITLES | {"CHAIRMAN", "CHAIRWOMAN"}, key=len, reverse=True))
 HEARING_LABEL = rf"(?:{_HONORIFIC})\.?(?:[^\S\n]+[A-Z][A-Z'\u2019-]+)+"
 _HEARING = re.compile(HEARING_LABEL)
 # A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text", "A. text".
@@ -200,12 +206,15 @@ def names_in(line: str) -> list[str]:
         if run and word == core and core in PARTICLES:  # "Luis de la Cruz"
             run.append(core)
             continue
+        if capital and run and bare in _COURTESY | {"DR"}:  # "... Protection Mr. Curtis Fenn": a new name
+            _flush(run, names)
+            run = []
         if capital and run and len(bare) > 1 and _case_changes(run, core):
             _flush(run, names)  # "the United States HUGO L. BLACK": two names
             run = []
         if capital and (run or bare not in _TITLES | _COURTESY | _ROLE_LABELS | _HEADER_WORDS):  # "Hosts Ana Ferreira"
             run.append(core)
-        sentence_end = core.endswith(".") and len(bare) > 2 and bare not in _SUFFIXES | _TITLES
+        sentence_end = core.endswith(".") and len(bare) > 2 and bare not in _SUFFIXES | _ABBREVIATED
         if not capital or word != core or sentence_end:  # a lower-case word or punctuation ends a name
             _flush(run, names)
             run = []

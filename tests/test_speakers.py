@@ -335,6 +335,27 @@ def test_hearing_record_labels():
     assert said["Mr. Haines then left the room, and the hearing went on."] is None  # a reporter's narration
 
 
+def test_a_hearing_record_in_capitals_and_its_witness_list():
+    """"DR. VOSS." and "CHAIRWOMAN LINDQVIST." in capitals are labels; "MEMBERS PRESENT:" and "WITNESSES:"
+    are header lines whose names resolve them, even two witnesses run together on one line; "Madam
+    Chair." ends a sentence, it starts no name."""
+    hearing = ["PUBLIC HEARING ON L.D. 1187",
+               "MEMBERS PRESENT: Senator Karin Lindqvist, Chairwoman; Representative Dale Morrow",
+               "WITNESSES:",
+               "Dr. Helena Voss, State Hydrologist, Department of Environmental Protection Mr. Curtis Fenn, "
+               "Vice President, Clearbrook Springs",
+               "CHAIRWOMAN LINDQVIST. The committee will come to order. Dr. Voss.",
+               "DR. VOSS. Thank you, Madam Chair. I can describe what we measure in the aquifer.",
+               "REPRESENTATIVE MORROW. Would the Department have the staff to run it?",
+               "DR. VOSS. Not with current staffing.", "CHAIRWOMAN LINDQVIST. Thank you. Mr. Fenn.",
+               "MR. FENN. Thank you, Madam Chair. We share our data voluntarily."]
+    attribution, said = said_by(hearing)
+    assert attribution.speakers == ["Karin Lindqvist", "Helena Voss", "Dale Morrow", "Curtis Fenn"]
+    assert said["Not with current staffing."] == "Helena Voss"
+    assert said["Thank you, Madam Chair. We share our data voluntarily."] == "Curtis Fenn"
+    assert names_in("Thank you, Madam Chair. I serve as First Selectwoman.") == ["Madam Chair", "First Selectwoman"]
+
+
 def test_broadcast_parliament_and_court_labels():
     """A role after the name ("DANA WHITFIELD, HOUSING COMMISSIONER:"), a constituency and party
     ("(Leeds North) (Lab)"), an office with its holder in brackets, and a court's roles ("THE COURT:")
