@@ -24,6 +24,8 @@ _ORGANISATION_WORDS = {
     "party", "union", "group", "staff", "editors", "editorial", "desk", "media", "publishing",
     "publications", "states", "nations", "republic", "kingdom", "city", "county", "church",
     "project", "team", "program", "programme", "organization", "organisation", "secretariat",
+    "forum", "club", "trust", "alliance", "coalition", "federation", "chamber", "campaign", "collective",
+    "cooperative", "partnership", "initiative", "authority", "hospital", "caucus", "league", "consortium",
 }
 # Words that say what a person does (a bio line's or a byline's role): "columnist", "fellow".
 CREDENTIAL = re.compile(

@@ -18,6 +18,7 @@ from .captions import CAPTION_SUFFIXES, read_cues, transcript
 from .cleaning import PROSE_WORDS
 from .metadata import ArticleMeta
 from .people import split_people
+from .turns import is_speaker_label
 from .unwrap import BLOCK_INDENT
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", *CAPTION_SUFFIXES}
@@ -444,11 +445,30 @@ def read_docx(path: Path) -> ReadResult:
 
 def _docx_paragraph(paragraph: Any) -> str:
     """A paragraph's text; one in Word's quotation styles ("Quote", "Intense Quote") or indented on
-    the left keeps unwrap.BLOCK_INDENT: a block quotation, as indentation marks one in plain text."""
+    the left keeps unwrap.BLOCK_INDENT: a block quotation, as indentation marks one in plain text.
+    A short bold lead ("**Rhiannon Tate** Thank you, Gwen.", a debate write-up's speaker) keeps its
+    bold as Markdown marks, which index.turns reads as a speaker label."""
     text = paragraph.text.strip()
+    lead = _bold_lead(paragraph)
+    if lead and text.startswith(lead) and len(text) > len(lead) and is_speaker_label(lead.rstrip(" :\u2013\u2014-")):
+        text = f"**{lead}**{text[len(lead):]}"
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     indent = paragraph.paragraph_format.left_indent
     return BLOCK_INDENT + text if "quote" in style.lower() or (indent is not None and indent > 0) else text
+
+
+BOLD_LEAD_WORDS = 6  # a bold lead longer than this is an emphasised sentence, not a label
+
+
+def _bold_lead(paragraph: Any) -> str:
+    """The paragraph's leading bold text, when it is short and not the whole paragraph."""
+    lead = []
+    for run in paragraph.runs:
+        if not run.bold:
+            break
+        lead.append(run.text)
+    text = "".join(lead).strip()
+    return text if 0 < len(text.split()) <= BOLD_LEAD_WORDS else ""
 
 
 def _table_text(table: Any) -> str:

@@ -319,6 +319,11 @@ def _name_alone(text: str) -> re.Match | None:
 def _marks(paragraphs: list[str]) -> list[_Mark]:
     marks = []
     for i, para in enumerate(map(blank_furniture, paragraphs)):
+        if bold := _BOLD_LABEL.match(paragraphs[i]):
+            label = bold.group("label")
+            if is_speaker_label(label):
+                marks.append(_Mark(i, 0, bold.end(), key_of(label), label))
+                continue
         heading = _HEADING.match(para.strip())
         announces = heading and (heading.group("what") or "").upper() in _SPEECHES
         if heading and (announces or para.strip().endswith(":")) and len(para.split()) <= 8:
@@ -337,6 +342,18 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
             office = key_of(m.groupdict().get("office") or "")
             marks.append(_Mark(i, start, m.end(), key_of(label), label, office=office))
     return marks
+
+
+# A speaker in bold at the start of a paragraph, with or without a colon or dash after it: a debate
+# write-up's "**Rhiannon Tate** Thank you, Gwen." and "**Yusuf Adeyemi** – I want to start ...".
+_BOLD_LABEL = re.compile(
+    r"^[^\S\n]*\*\*(?P<label>[^*\n:]{2,60}?)[^\S\n]*:?\*\*[^\S\n]*(?:[:\u2013\u2014]|--?)?[^\S\n]*(?=\S)")
+
+
+def is_speaker_label(label: str) -> bool:
+    """A bold lead that names a speaker: a full name, or a part in the talk ("Audience member")."""
+    key = key_of(label)
+    return names_in(label) == [title_case(label)] or _is_unnamed(key) or _is_role(key)
 
 
 def _dash_heading(match: re.Match, para: str) -> bool:

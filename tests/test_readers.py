@@ -112,6 +112,34 @@ def test_docx_tables_keep_their_text(tmp_path):
     assert "Revenue rose | Spending fell" in read_document(tmp_path / "t.docx").text
 
 
+def test_a_docx_speaker_in_bold_opens_a_turn(tmp_path):
+    """A debate write-up's speakers in bold at the start of their paragraphs, with or without a dash:
+    each turn is theirs; bold that names no one ("5.9 RESOLVED:") stays text; a forum as the file's
+    author is its outlet."""
+    document = docx.Document()
+    document.core_properties.author = "Porthallow Civic Forum"
+    document.add_paragraph("Should Porthallow charge an overnight visitor levy?")
+    turns = [("Gwen Treloar", " \u2013 Good evening, and thank you for braving the weather tonight."),
+             ("Rhiannon Tate", " Thank you, Gwen. Forty thousand people sleep here in August."),
+             ("Yusuf Adeyemi", " \u2013 The front is filthy in August, but a levy is the wrong tool."),
+             ("Audience member:", " Would the levy be charged per pitch or per person?"),
+             ("Rhiannon Tate", " Per pitch, and children would not be counted at all."),
+             ("5.9 RESOLVED:", " That the levy be put to a public consultation in the spring.")]
+    for bold, rest in turns:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(bold).bold = True
+        paragraph.add_run(rest)
+    document.save(tmp_path / "debate.docx")
+    result = read_document(tmp_path / "debate.docx")
+    assert result.meta.authors is None and result.meta.outlet == "Porthallow Civic Forum"
+    assert "**Rhiannon Tate** Thank you, Gwen." in result.text and "\n5.9 RESOLVED: That the levy" in result.text
+    _, passages = prepare_article(tmp_path / "debate.docx", None, "0" * 64)
+    said = {p.text: p.author for p in passages}
+    assert said["Thank you, Gwen. Forty thousand people sleep here in August."] == "Rhiannon Tate"
+    assert said["The front is filthy in August, but a levy is the wrong tool."] == "Yusuf Adeyemi"
+    assert said["Would the levy be charged per pitch or per person?"] == "Audience member"
+
+
 def test_docx_author_that_is_an_office_goes_to_the_outlet(tmp_path):
     path = _docx(tmp_path / "memo.docx", author="Office of Management and Budget; Jane Roe")
     meta = read_document(path).meta
