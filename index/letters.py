@@ -36,6 +36,20 @@ def signer(paragraph: str) -> str | None:
     return found[0] if found == [display(name)] and not is_institution(name) else None
 
 
+# The line that closes a letter above its signature.
+_VALEDICTION = re.compile(r"^(?:yours(?:\s+(?:sincerely|faithfully|truly))?|sincerely(?:\s+yours)?|"
+                          r"(?:with\s+)?(?:best|kind|warm)\s+(?:regards|wishes)|regards|respectfully(?:\s+yours)?),?$",
+                          re.IGNORECASE)
+
+
+def _closes_letter(above: list[str]) -> bool:
+    """Whether the paragraphs `above` a line end as a letter does: its prose, or its prose and a
+    closing line such as "Yours sincerely,"."""
+    if _VALEDICTION.match(above[-1].strip()):
+        above = above[:-1]
+    return bool(above) and _is_prose(above[-1])
+
+
 def _is_prose(paragraph: str) -> bool:
     return len(paragraph.split()) > HEADLINE_MAX_WORDS and paragraph.rstrip().endswith(_SENTENCE_END)
 
@@ -47,16 +61,20 @@ def _is_headline(paragraph: str) -> bool:
 
 def signed_letters(paragraphs: list[str]) -> dict[int, str | None] | None:
     """Paragraph index -> the writer of the letter it belongs to (None: a headline or a note of the
-    page's, not a letter's words), or None when the text is not a page of signed letters."""
-    signatures = {i: who for i, p in enumerate(paragraphs) if i and _is_prose(paragraphs[i - 1]) and (who := signer(p))}
+    page's, not a letter's words), or None when the text is not a page of signed letters. A
+    signature follows the letter's prose, or its closing line ("Yours sincerely,"); a letter opening
+    "Dear ...," starts there, and what stands above it (an editor's note) is the page's."""
+    signatures = {i: who for i, p in enumerate(paragraphs)
+                  if i and _closes_letter(paragraphs[:i]) and (who := signer(p))}
     if len(signatures) < MIN_LETTERS:
         return None
     owners: dict[int, str | None] = {}
     start = 0
     for end, who in signatures.items():
         heading = True  # the short lines opening a letter are its headline, the editors' words
+        opening = next((i for i in range(start, end) if _SALUTATION.match(paragraphs[i])), start)
         for i in range(start, end + 1):
-            heading = heading and _is_headline(paragraphs[i]) and i != end
+            heading = heading and (_is_headline(paragraphs[i]) or i < opening) and i != end
             owners[i] = None if heading else who
         start = end + 1
     owners.update((i, None) for i in range(start, len(paragraphs)))  # the page's closing notes

@@ -775,6 +775,24 @@ def test_each_signed_letter_on_a_page_is_its_signers(tmp_path):
     assert said.get("The conflict just moved to our kitchen") is None
 
 
+def test_an_exchange_of_letters_closed_by_yours_sincerely(tmp_path):
+    """"Dear ...," to "Yours sincerely," and the signer's name: each letter is its signer's; the
+    editor's note between them, above the reply's salutation, is the page's."""
+    first = LETTER.format(opening="Letter one.")
+    reply = LETTER.format(opening="Letter two.")
+    page = ["AN EXCHANGE: THE NIGHTS AT STELLBRIDGE", "Dear Ms Ashdown,", first, "Yours sincerely,",
+            "Tobias Renner", "Chair, Stellbridge Hospital Action Group", "* * *",
+            "The Courier invited the health board to respond. Ms Ashdown's reply is printed in full below. -- Editor",
+            "Dear Mr Renner,", reply, "Yours sincerely,", "Helen Ashdown", "Chief Executive, North Vale Health Board"]
+    path = tmp_path / "exchange.txt"
+    path.write_text("\n\n".join(page) + "\n", encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.authors == ["Tobias Renner", "Helen Ashdown"] and article.form == "letters"
+    assert {p.author for p in passages if "Letter one." in p.text} == {"Tobias Renner"}
+    assert {p.author for p in passages if "Letter two." in p.text} == {"Helen Ashdown"}
+    assert {p.author for p in passages if "The Courier invited" in p.text} == {None}
+
+
 def test_an_open_letters_list_of_signatories_is_one_letter(tmp_path):
     """Co-signatories listed under one letter sign it together: it is not split into letters."""
     body = "\n\n".join(LETTER.format(opening=f"Point {n}.") for n in range(3))
