@@ -6,7 +6,15 @@ import pytest
 from conftest import make_settings
 
 from assistant import Assistant
-from assistant.retrieval.grounding import CONFIDENT_SD, FLOOR_SD, MIN_SD, OFF_TOPIC_PROBES, calibrate, unknown_names
+from assistant.retrieval.grounding import (
+    CONFIDENT_SD,
+    FLOOR_SD,
+    MIN_SD,
+    OFF_TOPIC_PROBES,
+    calibrate,
+    unknown_names,
+    unknown_share,
+)
 
 
 def test_bounds_follow_the_corpus_own_off_topic_scores():
@@ -104,3 +112,11 @@ def test_the_words_of_someone_the_corpus_only_mentions_are_not_in_it(tmp_path):
     assert not assistant.ask(respond).grounded
     assert assistant.ask(
         "What did Ravi Chandrasekar tell Colin Abernethy about the 90-night cap on holiday lets?").grounded
+
+
+def test_the_kind_of_article_a_question_names_is_no_topic_word():
+    """"the Gazette op-ed", "the podcast", "the newsletter" name an article, not a topic: absent from a
+    corpus of op-eds, they do not count as words the corpus lacks."""
+    vocabulary = dict.fromkeys(["gazett", "save", "council", "streetlight", "switch"])
+    question = "According to the Gazette op-ed, what savings does the council claim the streetlight switch-off gives?"
+    assert unknown_share(question, vocabulary, []) == 0.0

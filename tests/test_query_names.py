@@ -128,6 +128,19 @@ def test_a_person_is_named_by_the_organisation_they_speak_for():
     assert plan.authors == ["Keira Bannon", "Helen Marsh-Whitley"]
 
 
+def test_a_signatures_office_on_the_line_under_the_name():
+    letter = ("I would be glad to meet the Action Group.\n\nYours sincerely,\n\nHelen Ashdown\n"
+              "Chief Executive, North Vale Health Board")
+    found = Roster(["Helen Ashdown"], {}, roles_in([letter], ["Helen Ashdown"]))
+    assert found.named("What did the health board chief executive offer for the summer?") == ["Helen Ashdown"]
+
+
+def test_an_exchange_of_letters_names_the_letters_page_not_a_transcript():
+    articles = [Article(id="letters", source="/c/exchange.txt", form="letters"),
+                Article(id="debate", source="/c/debate.txt", form="transcript")]
+    assert named_articles("In the exchange of letters about Stellbridge, what was offered?", articles) == ["letters"]
+
+
 def test_a_role_several_people_hold_names_the_one_heard_where_the_question_is():
     radio = ("The Commons Hour: leaf blowers\n\nWith me is Councillor Bernadette Quill.\n\n"
              "Bernadette Quill: A rebate for landscapers who switch from gas leaf blowers.")

@@ -62,14 +62,15 @@ CONFIDENT_SD = 5.5
 MIN_SD = 0.03  # a near-constant probe distribution (a tiny corpus) would make any question "clearly above"
 MAX_UNKNOWN_SHARE = 0.34  # more than a third of the content words unknown: off-topic
 
-# Words of the question's form, not its topic ("what does X argue in the article").
+# Words of the question's form, not its topic ("what does X argue in the article", "the Gazette op-ed").
 _FORM_WORDS = """about according after again against all also an any are argue argues argued argument article
 articles as author authors be because been before being between both but by can claim corpus could counter
 counterpoints debate did do does doing during each few for from give has have having how if in into is it its
 just more most much my no nor not now of off on once only or other our out over own piece same say says said
 should so some such than that the their them then there these they think thinks this those through to too under
 until up very view views was were what when where which while who whom why will with would you your summarize
-summary position positions stance""".split()
+summary position positions stance op ed oped editorial column essay commentary opinion interview transcript
+podcast broadcast newsletter blog letter letters""".split()
 FORM_TOKENS = set(tokenize([" ".join(_FORM_WORDS)])[0])
 
 

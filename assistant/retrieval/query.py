@@ -21,6 +21,7 @@ _COMPARE = re.compile(
 # page"): each pattern, and the forms (models.ArticleForm) it names, the first form found deciding.
 _THE_FEW_WORDS = r"\bthe\s+(?:[\w-]+\s+){0,2}?"  # "the debate", "the radio panel", "the magazine interview"
 _LAYOUT_WORDS = [
+    (re.compile(r"\bexchange\s+of\s+(?:open\s+)?(?:letters|e-?mails)\b", re.I), ("letters",)),
     (re.compile(rf"{_THE_FEW_WORDS}(?:debate|dialogue|transcript|panel|discussion)\b", re.I), ("transcript",)),
     (re.compile(rf"{_THE_FEW_WORDS}(?:exchange|conversation)\b", re.I), ("transcript", "interview")),
     (re.compile(rf"{_THE_FEW_WORDS}interview\b", re.I), ("interview", "transcript")),
@@ -141,7 +142,7 @@ _OFFICES = (
     "professor", "commissioner", "counsel", "attorney", "general", "spokesman", "spokeswoman", "spokesperson",
     "chancellor", "king", "queen", "prince", "premier", "officer", "adviser", "advisor", "correspondent",
     "columnist", "reporter", "moderator", "host", "sheriff", "prosecutor", "lawyer", "councillor", "councilor",
-    "inspector", "superintendent", "sergeant", "constable", "chief", "clerk", "treasurer",
+    "inspector", "superintendent", "sergeant", "constable", "chief", "clerk", "treasurer", "executive",
 )
 _OFFICE = "(?:" + "|".join(o.capitalize() for o in _OFFICES) + ")"
 _NAME_RUN = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,3}"
@@ -166,6 +167,9 @@ _ROLE_IN_PROSE = re.compile(
 _ORG_WORD = r"[A-Z][\w'\u2019&-]*"
 _AFFILIATION = re.compile(
     rf"({_NAME_RUN})(?: \(| (?:of|from) the )((?:{_ORG_WORD} (?:(?:of|for|and) )?){{1,5}}{_ORG_WORD})\b")
+# A signature: the name on its line, the office on the next ("Helen Ashdown / Chief Executive, North
+# Vale Health Board").
+_ROLE_BELOW = re.compile(rf"^({_NAME_RUN})[^\S\n]*\n(?:[^\S\n]*\n)?((?:[A-Z][a-z]+[ -]){{0,2}}{_OFFICE})\b", re.M)
 # A headline's lower-case office before a name: "Planning chief Ruth Adeyemi on why ...".
 _ROLE_IN_HEADLINE = re.compile(rf"^([A-Z][a-z]+ {_OFFICE_WORD}) ({_NAME_RUN})", re.M)
 # A record's office, then its holder in brackets: "The Minister for Transport (Ms Leilani Havili)".
@@ -214,7 +218,7 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
         head = text[:ROLE_CHARS] + "\n\n" + text[max(ROLE_CHARS, len(text) - ROLE_TAIL_CHARS):]
         pairs = [(m.group(1), m.group(2)) for pattern in (_ROLE_BEFORE, _ROLE_HOLDER, _ROLE_IN_HEADLINE)
                  for m in pattern.finditer(head)]
-        pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE, _OCCUPATION)
+        pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE, _OCCUPATION, _ROLE_BELOW)
                   for m in pattern.finditer(head)]
         # Separate opinions come after the court's, anywhere in the text.
         pairs += [(f"{m.group(3)} {m.group(1)}", m.group(2)) for m in _SEPARATE_OPINION.finditer(text)]
