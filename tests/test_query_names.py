@@ -156,6 +156,13 @@ def test_a_role_several_people_hold_names_the_one_heard_where_the_question_is():
         "Bernadette Quill"]
     assert found.named("What did the councillor say about rental scooters?") == ["Marcus Bell"]
     assert found.named("What did the councillor propose?") == []  # no topic to tell them apart
+    # An office one person holds names them when the question is about their articles' topic.
+    town_hall = "With me are the sponsor, Councilman Leo Brandt, and Councilwoman Dana Whitlock."
+    alone = Roster(["Leo Brandt", "Dana Whitlock"], {}, roles_in([town_hall], ["Leo Brandt", "Dana Whitlock"]),
+                   heard_in={"Leo Brandt": (town_hall + " Drive-through queues block Route 9.",),
+                             "Dana Whitlock": (town_hall + " Enforce the site plan rules.",)})
+    assert alone.named("How many drive-through queues does the councilman say block Route 9?") == ["Leo Brandt"]
+    assert alone.named("What does the councilman say?") == []
     assert found.named("What did the councillor say the playground needs?") == []  # two councillors there
     plan = plan_query("What help did the councillor propose for landscapers switching from leaf blowers?", found, [])
     assert plan.authors == ["Bernadette Quill"] and "councillor" not in plan.text

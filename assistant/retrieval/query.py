@@ -143,6 +143,8 @@ _OFFICES = (
     "chancellor", "king", "queen", "prince", "premier", "officer", "adviser", "advisor", "correspondent",
     "columnist", "reporter", "moderator", "host", "sheriff", "prosecutor", "lawyer", "councillor", "councilor",
     "inspector", "superintendent", "sergeant", "constable", "chief", "clerk", "treasurer", "executive",
+    "councilman", "councilwoman", "councilmember", "alderman", "alderwoman", "selectman", "selectwoman",
+    "assemblyman", "assemblywoman", "supervisor",
 )
 _OFFICE = "(?:" + "|".join(o.capitalize() for o in _OFFICES) + ")"
 _NAME_RUN = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,3}"
@@ -299,8 +301,9 @@ class Roster:
             if _asks_for_role(lowered, role):
                 found.setdefault(person, role)
         for role, holders in self.holders.items():
-            # "the councillor" of a corpus with three: the one heard where the question's topic is
-            if len(holders) > 1 and not found.keys() & set(holders) and _asks_for_role(lowered, role):
+            # "the councillor" of a corpus with three: the one heard where the question's topic is (an
+            # office one person holds too: the texts may give it to others they never hear)
+            if role not in self.by_role and not found.keys() & set(holders) and _asks_for_role(lowered, role):
                 if person := self._on_topic(question, holders):
                     found.setdefault(person, role)
         for alias, person in self.aliases.items():  # "the Forester" as well as "The Forester"
@@ -321,7 +324,7 @@ class Roster:
         own = {p: {t for t in terms if t in self._words_of[p]
                    and not any(t in self._words_of[o] for o in holders if o != p)} for p in holders}
         ranked = sorted(holders, key=lambda p: len(own[p]), reverse=True)
-        lead = len(own[ranked[0]]) - len(own[ranked[1]])
+        lead = len(own[ranked[0]]) - (len(own[ranked[1]]) if len(ranked) > 1 else 0)
         return ranked[0] if lead >= ROLE_TOPIC_WORDS else None
 
     def _ambiguous(self, question: str, surname: str, sharing: list[str], found: dict[str, str]) -> list[str]:
