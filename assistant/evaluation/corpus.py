@@ -436,7 +436,8 @@ CORPORA = {
     # Layouts the first two corpora lack (an unlabelled interview, letters pages, a point/counterpoint,
     # a forum thread, a one-label speech, block quotations), written blind by separate sessions.
     **{name: Corpus(name, PROJECT_ROOT / "eval" / f"corpus-{name}", PROJECT_ROOT / "eval" / f"{name}.jsonl")
-       for name in ("conventions-1", "conventions-2", "conventions-3", "conventions-4", "conventions-5")},
+       for name in ("conventions-1", "conventions-2", "conventions-3", "conventions-4", "conventions-5",
+                    "conventions-6")},
 }
 
 
