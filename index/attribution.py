@@ -240,7 +240,14 @@ def _owned_pieces(paragraphs: list[str], owners: dict[int, str | None] | None, a
         owner = [joint_label(authors) if authors else None] * len(paragraphs)
         quoted = _block_quotes(paragraphs, authors) | reader_letters(paragraphs)
     owner = _requoted(paragraphs, [quoted.get(i, who) for i, who in enumerate(owner)])
+    owner = [None if _EDITORS_NOTE.match(p) else who for p, who in zip(paragraphs, owner, strict=True)]
     return [Piece(i, 0, len(p), owner[i], i > 0 and owner[i] != owner[i - 1]) for i, p in enumerate(paragraphs)]
+
+
+# A note the editors add to a writer's piece: "Editor's note: Graham Ollerton served ...", "Correction:
+# An earlier version of this article said ...". The publication's words, not the writer's.
+_EDITORS_NOTE = re.compile(
+    r"^\W{0,3}(?:editor['\u2019]?s['\u2019]?\s+note|correction|clarification)\s*[:.\u2014\u2013-]", re.IGNORECASE)
 
 
 def _requoted(paragraphs: list[str], owner: list[str | None]) -> list[str | None]:

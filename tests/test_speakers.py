@@ -860,6 +860,18 @@ def test_a_guest_post_under_its_own_byline_is_the_guests_and_the_afterword_the_h
     assert {p.author for p in passages if "Good morning" in p.text or "(host)" in p.text} == {"Hollis Penrose"}
 
 
+def test_an_editors_note_and_a_correction_are_the_publications(tmp_path):
+    oped = ["# Switching off the streetlights is a false economy", "By Graham Ollerton",
+            "Editor's note: Graham Ollerton served for twenty-six years as a police officer in Fallowmere.",
+            PROSE, OTHER_PROSE[0],
+            "Correction: An earlier version said the conversion was paid for by a grant. \u2014 The Editors"]
+    path = tmp_path / "oped.md"
+    path.write_text("\n\n".join(oped) + "\n", encoding="utf-8")
+    _, passages = prepare_article(path, None, "0" * 64)
+    assert {p.author for p in passages if "Editor's note" in p.text or "Correction" in p.text} == {None}
+    assert {p.author for p in passages if PROSE in p.text} == {"Graham Ollerton"}
+
+
 def test_an_unsigned_editorial_and_the_opposing_view_under_it(tmp_path):
     """An editorial under its board's byline is no person's words, and is no byline author; the
     signed opposing view printed under it (outside <article>) is its writer's."""
