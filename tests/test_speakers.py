@@ -589,15 +589,23 @@ def test_an_interview_is_searched_as_one(tmp_path):
     assert plan.article_ids == [interview.id] and plan.authors == ["Tobias Reinholt"]
 
 
-def test_an_answer_is_found_by_the_words_of_the_question_it_answers(tmp_path):
-    """An answer that leaves out the question's words ranks where the question would: the
-    campaigner's safeguards come up for a question about them, though only the host said "safeguards"."""
+def indexed_podcast(tmp_path: Path, turns: list[str]):
+    """An Assistant over one podcast transcript of `turns` ("Name: words" paragraphs)."""
     from conftest import make_settings
 
     from assistant import Assistant
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
+    (corpus / "podcast.txt").write_text("Common Ground, episode 47\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "data", corpus))
+    assistant.index([corpus])
+    return assistant
+
+
+def test_an_answer_is_found_by_the_words_of_the_question_it_answers(tmp_path):
+    """An answer that leaves out the question's words ranks where the question would: the
+    campaigner's safeguards come up for a question about them, though only the host said "safeguards"."""
     answer = ("At minimum, cut retention to thirty days for cars not linked to an offence, hand the audit to an "
               "independent panel, and publish every year how many searches were made and how many led anywhere.")
     turns = [
@@ -610,9 +618,7 @@ def test_an_answer_is_found_by_the_words_of_the_question_it_answers(tmp_path):
         "Host: Lorna, what about the van that was stolen from a listener last month?",
         "Lorna Beckwith: I am sorry about his van. Losing your work vehicle is a disaster for a small business.",
     ]
-    (corpus / "podcast.txt").write_text("Common Ground, episode 47\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
-    assistant = Assistant(make_settings(tmp_path / "data", corpus))
-    assistant.index([corpus])
+    assistant = indexed_podcast(tmp_path, turns)
     found = assistant.search("What safeguards does the campaigner want if the plate cameras go ahead?", 3)
     assert answer in [p.text for p in found]
 
@@ -620,12 +626,6 @@ def test_an_answer_is_found_by_the_words_of_the_question_it_answers(tmp_path):
 def test_a_comparison_pairing_a_named_person_with_a_described_one_hears_both(tmp_path):
     """"How do the campaigner and the chief inspector disagree?" names one side (the chief inspector,
     by role) and only describes the other: the other voices of the same debate are searched too."""
-    from conftest import make_settings
-
-    from assistant import Assistant
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     turns = [
         "Host: Tonight, the plan for number plate cameras on every road into Greyhaven. With me are Chief "
         "Inspector Farid Malouf and Lorna Beckwith of the Greyhaven Civil Liberties Network.",
@@ -638,9 +638,7 @@ def test_a_comparison_pairing_a_named_person_with_a_described_one_hears_both(tmp
         "Farid Malouf: Most burglaries in the villages are done by people who arrive by car and leave by car.",
         "Farid Malouf: Fly-tipping in Ashcombe Lane fell by half where we trialled two cameras last spring.",
     ]
-    (corpus / "podcast.txt").write_text("Common Ground, episode 47\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
-    assistant = Assistant(make_settings(tmp_path / "data", corpus))
-    assistant.index([corpus])
+    assistant = indexed_podcast(tmp_path, turns)
     question = "How do the civil liberties campaigner and the chief inspector disagree about whether cameras cut crime?"
     assert assistant.plan(question).authors == ["Farid Malouf"]
     assert "Lorna Beckwith" in {h.author for h in assistant.search(question, 5)}
@@ -844,6 +842,12 @@ def test_pieces_under_their_own_bylines_are_their_writers(tmp_path):
     assert {p.author for p in passages if "Let cooks decide" in p.text} == {None}
 
 
+def prepared(path: Path, text: str):
+    """The article and passages the pipeline makes of `text` written to `path`."""
+    path.write_text(text, encoding="utf-8")
+    return prepare_article(path, None, "0" * 64)
+
+
 def test_a_guest_post_under_its_own_byline_is_the_guests_and_the_afterword_the_hosts(tmp_path):
     """A newsletter by its editor (front matter) hosting a guest essay under the guest's byline: the
     guest's words run from the byline to the editor's next heading, the rest is the editor's."""
@@ -852,9 +856,7 @@ def test_a_guest_post_under_its_own_byline_is_the_guests_and_the_afterword_the_h
             f"Good morning, readers. Today's guest post is by Dr. Marisol Anand, who teaches hydrology. {PROSE}\n\n"
             f"## Pay for the rain you send downstream\n\n*by Dr. Marisol Anand*\n\n{guest}\n\n"
             f"## Afterword: where I part company with Marisol\n\n(host) {PROSE}\n")
-    path = tmp_path / "ledger-118.md"
-    path.write_text(post, encoding="utf-8")
-    article, passages = prepare_article(path, None, "0" * 64)
+    article, passages = prepared(tmp_path / "ledger-118.md", post)
     assert article.authors == ["Hollis Penrose"]
     assert {p.author for p in passages if "(guest)" in p.text} == {"Marisol Anand"}
     assert {p.author for p in passages if "Good morning" in p.text or "(host)" in p.text} == {"Hollis Penrose"}
@@ -865,9 +867,7 @@ def test_an_editors_note_and_a_correction_are_the_publications(tmp_path):
             "Editor's note: Graham Ollerton served for twenty-six years as a police officer in Fallowmere.",
             PROSE, OTHER_PROSE[0],
             "Correction: An earlier version said the conversion was paid for by a grant. \u2014 The Editors"]
-    path = tmp_path / "oped.md"
-    path.write_text("\n\n".join(oped) + "\n", encoding="utf-8")
-    _, passages = prepare_article(path, None, "0" * 64)
+    _, passages = prepared(tmp_path / "oped.md", "\n\n".join(oped) + "\n")
     assert {p.author for p in passages if "Editor's note" in p.text or "Correction" in p.text} == {None}
     assert {p.author for p in passages if PROSE in p.text} == {"Graham Ollerton"}
 
