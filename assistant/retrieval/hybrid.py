@@ -409,14 +409,12 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
-def interleave(groups: list[list[Hit]], k: int, ranked: bool = True) -> list[Hit]:
+def interleave(groups: list[list[Hit]], k: int) -> list[Hit]:
     """Round-robin over groups (one per author), so no author crowds out the others; each round
-    starts with the group whose best passage is closest to the question, which leads the answer
-    (with `ranked` false, in the order given)."""
+    starts with the group whose best passage is closest to the question, which leads the answer."""
     out: list[Hit] = []
     seen: set[str] = set()
-    if ranked:
-        groups = sorted(groups, key=lambda g: -g[0].dense if g else 0.0)
+    groups = sorted(groups, key=lambda g: -g[0].dense if g else 0.0)
     for rank in range(max((len(g) for g in groups), default=0)):
         for group in groups:
             if rank < len(group) and group[rank].passage.id not in seen:
