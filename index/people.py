@@ -27,6 +27,12 @@ _ORGANISATION_WORDS = {
     "forum", "club", "trust", "alliance", "coalition", "federation", "chamber", "campaign", "collective",
     "cooperative", "partnership", "initiative", "authority", "hospital", "caucus", "league", "consortium",
 }
+# The last word of a place's name, never a person's: "Ridge Hollow Road", "Pine Street", "Mill Pond".
+_PLACE_WORDS = {
+    "road", "street", "avenue", "lane", "drive", "boulevard", "square", "park", "bridge", "river", "lake",
+    "pond", "valley", "hill", "hills", "heights", "harbour", "harbor", "station", "airport", "highway",
+    "estate", "quay", "wharf", "reservoir", "township", "village", "borough", "district",
+}
 # Words that say what a person does (a bio line's or a byline's role): "columnist", "fellow".
 CREDENTIAL = re.compile(
     r"\b(fellow|director|columnist|professor|editor|author of|chair|president|senior|analyst|"
@@ -67,11 +73,17 @@ def is_institution(name: str) -> bool:
     return words[0] == "the" or " of " in f" {name.lower()} " or any(w in _ORGANISATION_WORDS for w in words)
 
 
+def is_place(name: str) -> bool:
+    """'Ridge Hollow Road', 'Elm Ridge Park': a name whose last word is a kind of place."""
+    words = _words(name)
+    return bool(words) and words[-1] in _PLACE_WORDS
+
+
 def is_person_name(name: str) -> bool:
     """Shaped like a person's name ('Stephen A. Douglas', 'Ludwig van Beethoven'): two to six
     capitalised parts, no digits, no organisation or account words."""
     parts = name.split()
-    if not 2 <= len(parts) <= 6 or re.search(r"[\d@/\\_]", name) or is_institution(name):
+    if not 2 <= len(parts) <= 6 or re.search(r"[\d@/\\_]", name) or is_institution(name) or is_place(name):
         return False
     return not _is_account(name) and all(_NAME_PART.match(p) or p.lower() in PARTICLES for p in parts)
 

@@ -17,7 +17,7 @@ from .quotations import quote_segments
 from .readers import ReadError, read_document
 
 # Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "30"
+PIPELINE_VERSION = "31"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 
 from .attribution import Segment, paragraph_starts
-from .people import is_institution
+from .offices import OFFICES, TITLE_WORDS, alternation
+from .people import is_institution, is_place
 from .turns import is_title, key_of, names_in
 
 MIN_WORDS = 6
@@ -45,10 +46,7 @@ _CUE_BEFORE = re.compile(
     rf"(?P<who>{_NAME}|\b(?:{_PRONOUN}))(?:,\s+who|,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|then\s+)?{_VERB}\b")
 _SENTENCE_START = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[A-Z\"\u201c])")
 # Office and rank words before a name are no part of it ("Regional Waste Commissioner Helena Marchetti").
-_OFFICE_WORDS = re.compile(
-    r"^(?:.*\s)?(?:Commissioner|President|Minister|Secretary|Councillor|Councilor|Senator|Governor|Mayor|"
-    r"Inspector|Officer|Director|Chair|Chairman|Chairwoman|Professor|Prof\.?|Dr\.?|Judge|Justice|Sergeant|"
-    r"Superintendent|Chief|Representative|Rep\.?|Sen\.?|Gov\.?|Mr\.?|Mrs\.?|Ms\.?|State)\s+")
+_OFFICE_WORDS = re.compile(rf"^(?:.*\s)?(?:{alternation(OFFICES | TITLE_WORDS | {'state'}, capitalised=True)})\.?\s+")
 
 
 @dataclass
@@ -84,10 +82,11 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
 
 
 def full_names(text: str) -> list[str]:
-    """Full names in `text`, without the office before them; organisations are no one, nor is a form
-    of address ending in an office ("Madam Chair", "Mr. Chairman")."""
+    """Full names in `text`, without the office before them; organisations and places are no one, nor
+    is a form of address ending in an office ("Madam Chair", "Mr. Chairman")."""
     names = [_OFFICE_WORDS.sub("", n) for n in names_in(text)]
-    return [n for n in names if not is_institution(n) and 2 <= len(n.split()) <= 4 and not is_title(n.split()[-1])]
+    return [n for n in names if 2 <= len(n.split()) <= 4 and not is_title(n.split()[-1])
+            and not is_institution(n) and not is_place(n)]
 
 
 def _first_mentioned(text: str, known: list[str]) -> str | None:

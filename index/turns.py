@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .offices import ABBREVIATED, ADDRESSED, COURTESY, TITLE_PARTS, alternation
 from .people import PARTICLES
 
 UNNAMED_QUESTIONER = "Unnamed questioner"
@@ -27,19 +28,11 @@ _UNNAMED = {"Q": UNNAMED_QUESTIONER, "QUESTION": UNNAMED_QUESTIONER}
 # "A" answers "Q" (an interview, a deposition): the one person the header names, else unnamed.
 _ANSWER = "A"
 _UNNAMED_WORDS = {"VOICE", "VOICES", "AUDIENCE", "CROWD", "REPORTER", "UNIDENTIFIED", "SEVERAL", "ALL"}
-_COURTESY = {"MR", "MRS", "MS", "MISS", "MESSRS"}
-_TITLES = {
-    "DR", "SEN", "SENATOR", "REP", "REPRESENTATIVE", "GOV", "GOVERNOR", "JUDGE", "JUSTICE", "CHIEF",
-    "ASSOCIATE", "PROF", "PROFESSOR", "HON", "PRESIDENT", "VICE", "SECRETARY", "PRESS", "GEN",
-    "GENERAL", "COL", "CAPT", "REV", "AMBASSADOR", "MAYOR", "SIR", "LORD", "LADY", "ADM", "LT",
-    "CHAIRMAN", "CHAIRWOMAN", "CHAIR", "DEAN", "COUNCILLOR", "COUNCILOR", "COUNCILMAN", "COUNCILWOMAN",
-    "COUNCILMEMBER", "ALDERMAN", "ALDERWOMAN", "MINISTER", "PREMIER", "CHANCELLOR", "COMMISSIONER", "CLLR",
-    "INSPECTOR", "SUPERINTENDENT", "SERGEANT", "SGT", "CONSTABLE", "DETECTIVE", "CAPTAIN",
-}
+_COURTESY = {w.upper() for w in COURTESY}
+_TITLES = {w.upper() for w in ADDRESSED | ABBREVIATED | TITLE_PARTS}
 _SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ"}
 # Titles written abbreviated: their full stop ends no sentence ("Sen. Hale"), unlike "Madam Chair."
-_ABBREVIATED = {"SEN", "REP", "GOV", "PROF", "GEN", "COL", "CAPT", "REV", "HON", "ADM", "SGT", "CLLR", "DET",
-                "MRS", "MESSRS", "ASSOC", "SUPT", "INSP", "CMDR", "LTC", "MAJ"}
+_ABBREVIATED = {w.upper() for w in ABBREVIATED} | {"MRS", "MESSRS"}
 _FUNCTION_WORDS = {
     "OF", "BY", "AND", "THE", "ON", "FOR", "IN", "AT", "TO", "WITH", "VS", "V", "A", "AN", "FROM",
     "AS", "BUT", "WHEN", "WHILE", "IF", "SO",  # sentence openers: "As Harold Finch wrote:"
@@ -81,8 +74,7 @@ _BRACKETED = re.compile(r"\(([^()\n]+)\)")
 # stop ("Mr. SMITH. Thank you.", "Senator WARNER. Yes.", "The CHAIRMAN. Order.").
 # A record in capitals writes the title so too ("DR. VOSS.", "CHAIRWOMAN LINDQVIST."); "THE" is left
 # out there, where "THE END." or "THE CASE. It began ..." would read as a label.
-_HONORIFIC = "|".join(sorted({w.title() for w in _COURTESY | _TITLES} | {"The", "Chairman", "Chairwoman"}
-                             | _COURTESY | _TITLES | {"CHAIRMAN", "CHAIRWOMAN"}, key=len, reverse=True))
+_HONORIFIC = rf"(?i:{alternation(frozenset(w.lower() for w in _COURTESY | _TITLES))})|The"
 HEARING_LABEL = rf"(?:{_HONORIFIC})\.?(?:[^\S\n]+[A-Z][A-Z'\u2019-]+)+"
 _HEARING = re.compile(HEARING_LABEL)
 # A label at the start of a line: "Name Name:", "ALL CAPS:", "CAPS---inline", "Q  text", "A. text".

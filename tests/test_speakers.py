@@ -1109,6 +1109,20 @@ def test_single_quotation_marks_and_a_colon_lead_in_quote_their_speaker(tmp_path
         "We\u2019ve run this quay for a century and we can run it for another,": "Helen Marsh"}
 
 
+def test_a_pronoun_cue_never_makes_a_place_or_an_office_someone(tmp_path):
+    """"He writes:" is the person the paragraph names, not the road it also names ("Ridge Hollow Road"),
+    nor an office of its speaker ("First Selectwoman", a title like any other)."""
+    paragraph = (
+        "I serve as First Selectwoman of Wyeth. But last August eleven households on Ridge Hollow Road had wells "
+        "run dry. I have a letter from one of those residents, Mr. Owen Pratt, who milks ninety cows on Ridge "
+        "Hollow Road. He writes: \u201cI do not know whether the bottling plant dried up my well, and that is "
+        "exactly what frightens me.\u201d")
+    path = tmp_path / "hearing.txt"
+    path.write_text("Wells Run Dry\n\nBy Ada Tembo\n\n" + paragraph, encoding="utf-8")
+    _, passages = prepare_article(path, None, "0" * 64)
+    assert [p.author for p in passages if p.kind == "quote"] == ["Owen Pratt"]
+
+
 def test_a_quoted_person_is_found_by_name_and_stays_out_of_other_searches(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

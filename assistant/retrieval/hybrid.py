@@ -492,6 +492,10 @@ def plan_search(
     if plan.authors:  # a person the question names is heard in the words others quote too
         kinds = (*kinds, "quote")
     filters = {"article_ids": plan.article_ids or None, "vector": vector, "kinds": kinds}
+    if others := voices_beside(retriever, plan):
+        groups = [retriever.search(query, k, authors=plan.authors, **filters),
+                  retriever.search(query, k, authors=others, **filters)]
+        return quotations_first(interleave(groups, k))
     # Someone heard only in quotations: their words, and what the texts say about the question (the
     # writer reports the rest: a minute's "Cllr Marsh-Whitley said that ...").
     quoted_only = set(plan.authors) & retriever.snapshot().roster.only_quoted
@@ -499,10 +503,6 @@ def plan_search(
     if len(plan.authors) > 1:
         groups = [retriever.search(query, k, authors=[a], **filters) for a in plan.authors]
         return quotations_first(interleave(groups + reported, k))
-    if others := voices_beside(retriever, plan):
-        groups = [retriever.search(query, k, authors=plan.authors, **filters),
-                  retriever.search(query, k, authors=others, **filters)]
-        return quotations_first(interleave(groups, k))
     if quoted_only:
         return quotations_first(interleave([retriever.search(query, k, authors=plan.authors, **filters), *reported], k))
     authors = plan.authors or None

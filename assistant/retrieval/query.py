@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistant.models import Article
 from assistant.retrieval.lexical import tokenize
+from index.offices import OFFICES, TITLE_WORDS, alternation
 
 _COMPARE = re.compile(
     r"\b(compare|comparison|contrast|differ|difference|differences|disagree|disagreement|agree|"
@@ -102,8 +103,7 @@ def position(question: str, person: str) -> int:
 
 # Honorifics and offices that precede a name in a label or a question ("MR. JUSTICE STEWART",
 # "Justice Stewart", "Mr. Lincoln", "Sen. Manchin"), and suffixes that follow it ("Nachman, Jr.").
-_HONORIFIC_WORDS = (r"mr|mrs|ms|miss|mx|dr|prof|professor|sen|senator|rep|representative|gov|governor|president|"
-                    r"chief|associate|justice|judge|sir|dame|lord|lady|rev|reverend|gen|general|col|hon|secretary|cllr|councillor")
+_HONORIFIC_WORDS = alternation(TITLE_WORDS)
 _HONORIFICS = re.compile(rf"^(?:(?:{_HONORIFIC_WORDS})\.?\s+)+", re.IGNORECASE)
 _HONORIFIC_PREFIX = rf"(?i:(?:{_HONORIFIC_WORDS})\.?\s+)*"  # any case; the name after it stays case-sensitive
 _SUFFIX = re.compile(r",?\s+(?:jr|sr|ii|iii|iv|esq)\.?$", re.IGNORECASE)
@@ -136,24 +136,14 @@ def named_people(question: str, people: list[str]) -> list[str]:
 # Psaki", "Chief Justice Warren") or after it and a comma ("EARL WARREN, Chief Justice of the United
 # States"); "Jen Psaki, December 20" or "Thomas Paine, Sir" put capitalised words beside a name that
 # are no role. On one line: a heading above a name is not its role.
-_OFFICES = (
-    "secretary", "justice", "judge", "president", "senator", "representative", "congressman", "congresswoman",
-    "governor", "mayor", "minister", "ambassador", "chairman", "chairwoman", "chair", "director", "editor",
-    "professor", "commissioner", "counsel", "attorney", "general", "spokesman", "spokeswoman", "spokesperson",
-    "chancellor", "king", "queen", "prince", "premier", "officer", "adviser", "advisor", "correspondent",
-    "columnist", "reporter", "moderator", "host", "sheriff", "prosecutor", "lawyer", "councillor", "councilor",
-    "inspector", "superintendent", "sergeant", "constable", "chief", "clerk", "treasurer", "executive",
-    "councilman", "councilwoman", "councilmember", "alderman", "alderwoman", "selectman", "selectwoman",
-    "assemblyman", "assemblywoman", "supervisor",
-)
-_OFFICE = "(?:" + "|".join(o.capitalize() for o in _OFFICES) + ")"
+_OFFICE = alternation(OFFICES, capitalised=True)
 _NAME_RUN = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,3}"
 _ROLE_BEFORE = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+[ -]){{0,2}}{_OFFICE}) ({_NAME_RUN})")
 # After a comma, or in the next cell of a table row ("Cllr Helen Marsh-Whitley | Vice-Chair").
 _ROLE_AFTER = re.compile(rf"({_NAME_RUN})(?:,| \|) ((?:[A-Z][a-z]+[ -]){{0,2}}{_OFFICE})\b")
 # In running text, lower case: "June Hartigan was deputy electoral commissioner for eleven years",
 # "Derek Nakamura, executive director of the Grocers' Association".
-_OFFICE_WORD = "(?:" + "|".join(_OFFICES) + ")"
+_OFFICE_WORD = alternation(OFFICES)
 # An occupation in apposition or after a copula, with its article: "Keziah Marsh, an audiologist at ...",
 # "Joanna Kettle is a contributing writer at ..." (agent nouns: -er, -or, -ist, -ian).
 _OCCUPATION = re.compile(
@@ -285,7 +275,7 @@ class Roster:
         justice"), or one word that is no office ("audiologist"; "Judge" or "Senator" is held by many
         people in most texts)."""
         return {role: names[0] for role, names in self.holders.items()
-                if len(names) == 1 and (len(role.split()) >= 2 or role not in _OFFICES)}
+                if len(names) == 1 and (len(role.split()) >= 2 or role not in OFFICES)}
 
     def named(self, question: str) -> list[str]:
         matched = {p: max((f for f in person_forms(p) if _mentions(question, f)), key=len, default="")
