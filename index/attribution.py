@@ -20,7 +20,7 @@ from .interview import find_interview
 from .letters import reader_letters, signed_letters
 from .people import CREDENTIAL, is_institution
 from .sections import author_sections
-from .turns import Dialogue, Piece, find_dialogue, find_monologue, key_of, names_in, title_case
+from .turns import Dialogue, Piece, find_dialogue, find_monologue, is_title, key_of, names_in, title_case
 from .unwrap import is_block_quote
 
 _NAME_TOKEN = r"[A-Z][\w'\u2019-]*\.?"
@@ -75,8 +75,12 @@ class Attribution:
 
 
 def match_person(fragment: str, people: list[str]) -> str | None:
-    """The one person whose full, first or last name is `fragment` (None if ambiguous)."""
-    fragment = fragment.strip()
+    """The one person whose full, first or last name is `fragment`, titles aside ("Dr. Lucia
+    Ferrante"), or None if ambiguous."""
+    words = fragment.split()
+    while len(words) > 1 and is_title(words[0]):
+        words = words[1:]
+    fragment = " ".join(words)
     hits = [
         p
         for p in people

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from assistant.models import Article, Passage
 
 from .attribution import Attribution, attribute
 from .chunking import chunk_segments, make_splitter
-from .cleaning import clean
+from .cleaning import CleanedText, clean
 from .injection import default_encoder, detect
 from .metadata import ArticleMeta, overlay, slugify
 from .people import is_institution
 from .quotations import quote_segments
 from .readers import ReadError, read_document
+from .turns import surname
 
 # Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
 PIPELINE_VERSION = "31"
@@ -40,8 +42,8 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
     Metadata precedence: the articles.toml entry `meta`, then the file's own metadata, then
     what the text says (bylines, bio lines, speaker turns)."""
     document = read_document(path)
-    known = overlay(meta, document.meta)
-    cleaned = clean(document.text, title=known.title)
+    cleaned = clean(document.text, title=overlay(meta, document.meta).title)
+    known = overlay(meta, _byline_over_file_authors(document.meta, cleaned))
     if not cleaned.paragraphs:
         raise ReadError("no article text left after removing page furniture")
     title = known.title or cleaned.title or ""
@@ -92,6 +94,21 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
     if not passages:
         raise ReadError("no passages could be made from the text")
     return article, passages
+
+
+def _byline_over_file_authors(own: ArticleMeta, cleaned: CleanedText) -> ArticleMeta:
+    """The file's own author field unless the text disowns it. A property naming someone the text
+    never mentions by any name, on a text whose byline names its writers, is whoever typed the file or owns its
+    template (a Word document's "Author"): the byline is the article's."""
+    if own.authors and cleaned.byline_names and not any(_mentions(cleaned.text, a) for a in own.authors):
+        return own.model_copy(update={"authors": None})
+    return own
+
+
+def _mentions(text: str, person: str) -> bool:
+    """Whether `text` names `person` by surname or first name (a newsletter signed "Hollis")."""
+    names = {surname(person), person.split()[0].upper()}
+    return any(re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE) for name in names)
 
 
 def _without_institutions(attribution: Attribution) -> Attribution:

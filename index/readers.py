@@ -60,7 +60,7 @@ def file_meta(
     people, institutions = split_people([str(a) for a in authors or [] if a])
     outlet_name = _plain(outlet) or (institutions[0] if institutions else "")
     return ArticleMeta(
-        file=path.name, title=_usable_title(_plain(title)), authors=people or None,
+        file=path.name, title=_usable_title(_plain(title), path), authors=people or None,
         outlet=outlet_name, date=_iso_date(date), url=_plain(url),
     )
 
@@ -69,14 +69,20 @@ def _plain(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _usable_title(title: str) -> str | None:
+def _usable_title(title: str, path: Path) -> str | None:
     """A title, unless it is a placeholder or a file name that a tool stamped in ("untitled",
-    "Microsoft Word - draft3.docx")."""
+    "Microsoft Word - draft3.docx", "OpEd district merger FINAL v3" for OpEd_district_merger_FINAL_v3.docx)."""
     if not title or title.lower() in {"untitled", "untitled document", "document", "word document"}:
         return None
     if re.search(r"\.(docx?|pdf|txt|html?|md|odt|rtf)$", title, re.IGNORECASE):
         return None
+    if _words_of(title) == _words_of(path.stem):
+        return None
     return title
+
+
+def _words_of(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", name.lower())
 
 
 def _iso_date(value: Any) -> str:

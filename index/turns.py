@@ -172,7 +172,8 @@ def title_case(name: str) -> str:
     return " ".join(words)
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
+    """A name's last word in capitals, without a suffix ("Nachman, Jr." -> "NACHMAN")."""
     words = [w.strip(".,").upper() for w in name.split()]
     words = [w for w in words if w and w not in _SUFFIXES]
     return words[-1] if words else ""
@@ -233,7 +234,7 @@ def resolve(key: str, people: list[str]) -> str | None:
     words = _name_words(key)
     if not words:
         return None
-    matches = [p for p in people if _surname(p) == words[-1]]
+    matches = [p for p in people if surname(p) == words[-1]]
     if len(words) > 1:
         matches = [p for p in matches if all(w in key_of(p).split() for w in words[:-1])]
     if not matches and len(words) == 1 and 2 <= len(words[0]) <= 3:
@@ -656,10 +657,10 @@ def _narrates(para: str, speaker: str) -> bool:
     """A reporter's sentence about the speaker ("Mr. Lincoln then came forward ..."):
     the speaker's name, with a title or first name, then a lower-case word."""
     words = [w.strip(".,") for w in para.split()[:6]]
-    surname = _surname(speaker)
-    if surname not in [w.upper() for w in words[1:5]]:
+    last = surname(speaker)
+    if last not in [w.upper() for w in words[1:5]]:
         return False
-    at = [w.upper() for w in words].index(surname)
+    at = [w.upper() for w in words].index(last)
     lead = [w.upper() for w in words[:at]]
     named = all(w in _COURTESY | _TITLES or w in key_of(speaker).split() for w in lead)
     return named and at + 1 < len(words) and words[at + 1][:1].islower()

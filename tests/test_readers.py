@@ -140,6 +140,26 @@ def test_a_docx_speaker_in_bold_opens_a_turn(tmp_path):
     assert said["Would the levy be charged per pitch or per person?"] == "Audience member"
 
 
+def test_a_docx_byline_outranks_the_typists_name_in_its_properties(tmp_path):
+    """Word stamps whoever typed the file as its "Author" and its file name as its title. A byline in
+    the text naming others, and a property naming someone the text never mentions: the byline wins,
+    and so does the headline over a title that is only the file name. The writers' bio line, with a
+    title before the name, is theirs."""
+    path = _docx(tmp_path / "OpEd_school_merger_FINAL_v3.docx", title="OpEd school merger FINAL v3",
+                 author="Pam Whitcombe", paragraphs=[
+                     "It is time to merge the two school districts", "By Dr. Lucia Ferrante and Marcus Obiora",
+                     LONG, LONG.replace("council", "board"),
+                     "Dr. Lucia Ferrante was superintendent of the Alder Creek School District from 2013 to 2022 and is "
+                     "now a senior fellow at the Valley Policy Institute."])
+    article, passages = _prepare(path)
+    assert article.authors == ["Lucia Ferrante", "Marcus Obiora"]
+    assert article.title == "It is time to merge the two school districts"
+    assert passages[-1].author == "Lucia Ferrante" and passages[-1].text.startswith("Dr. Lucia Ferrante was")
+    # The same property on a text that names its typist, or has no byline, stays the author.
+    path = _docx(tmp_path / "memo.docx", author="Pam Whitcombe", paragraphs=["Budget memo", LONG])
+    assert _prepare(path)[0].authors == ["Pam Whitcombe"]
+
+
 def test_docx_author_that_is_an_office_goes_to_the_outlet(tmp_path):
     path = _docx(tmp_path / "memo.docx", author="Office of Management and Budget; Jane Roe")
     meta = read_document(path).meta
