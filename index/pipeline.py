@@ -43,7 +43,8 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
     what the text says (bylines, bio lines, speaker turns)."""
     document = read_document(path)
     cleaned = clean(document.text, title=overlay(meta, document.meta).title)
-    known = overlay(meta, _byline_over_file_authors(document.meta, cleaned))
+    own = _byline_over_stamped_authors(document.meta, cleaned) if document.stamped_authors else document.meta
+    known = overlay(meta, own)
     if not cleaned.paragraphs:
         raise ReadError("no article text left after removing page furniture")
     title = known.title or cleaned.title or ""
@@ -96,10 +97,10 @@ def prepare_article(path: Path, meta: ArticleMeta | None, digest: str) -> tuple[
     return article, passages
 
 
-def _byline_over_file_authors(own: ArticleMeta, cleaned: CleanedText) -> ArticleMeta:
-    """The file's own author field unless the text disowns it. A property naming someone the text
-    never mentions by any name, on a text whose byline names its writers, is whoever typed the file or owns its
-    template (a Word document's "Author"): the byline is the article's."""
+def _byline_over_stamped_authors(own: ArticleMeta, cleaned: CleanedText) -> ArticleMeta:
+    """The file's tool-stamped authors unless the text disowns them: a Word or PDF "Author" naming
+    someone the text never mentions by any name, on a text whose byline names its writers, is
+    whoever typed or exported the file; the byline is the article's."""
     if own.authors and cleaned.byline_names and not any(_mentions(cleaned.text, a) for a in own.authors):
         return own.model_copy(update={"authors": None})
     return own

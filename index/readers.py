@@ -49,6 +49,9 @@ class ReadResult(BaseModel):
 
     text: str
     meta: ArticleMeta
+    # The authors come from a field the writing tool fills in by itself (Word's and a PDF's
+    # "Author": the account that typed or exported the file), not from one a writer chose.
+    stamped_authors: bool = False
 
 
 def file_meta(
@@ -408,7 +411,7 @@ def read_pdf(path: Path) -> ReadResult:
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise ReadError("PDF has no extractable text (scanned image?)")
-    return ReadResult(text=text, meta=meta)
+    return ReadResult(text=text, meta=meta, stamped_authors=True)
 
 
 def docx_problem(data: bytes) -> str | None:
@@ -446,7 +449,7 @@ def read_docx(path: Path) -> ReadResult:
         meta = file_meta(path, title=props.title, authors=[props.author or ""], date=created)
     except Exception as exc:  # a parser of untrusted input fails in many ways
         raise ReadError(f"broken .docx: {type(exc).__name__}: {exc}"[:200]) from exc
-    return ReadResult(text="\n\n".join(b.rstrip() for b in blocks if b.strip()), meta=meta)
+    return ReadResult(text="\n\n".join(b.rstrip() for b in blocks if b.strip()), meta=meta, stamped_authors=True)
 
 
 def _docx_paragraph(paragraph: Any) -> str:

@@ -149,8 +149,8 @@ def test_a_docx_byline_outranks_the_typists_name_in_its_properties(tmp_path):
                  author="Pam Whitcombe", paragraphs=[
                      "It is time to merge the two school districts", "By Dr. Lucia Ferrante and Marcus Obiora",
                      LONG, LONG.replace("council", "board"),
-                     "Dr. Lucia Ferrante was superintendent of the Alder Creek School District from 2013 to 2022 and is "
-                     "now a senior fellow at the Valley Policy Institute."])
+                     "Dr. Lucia Ferrante was superintendent of the Alder Creek School District from 2013 to 2022 "
+                     "and is now a senior fellow at the Valley Policy Institute."])
     article, passages = _prepare(path)
     assert article.authors == ["Lucia Ferrante", "Marcus Obiora"]
     assert article.title == "It is time to merge the two school districts"
