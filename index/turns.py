@@ -105,17 +105,20 @@ _AFFILIATION = r"(?:[^\S\n]+(?:--|\u2014|\u2013)[^\S\n]+[^\n]{1,60}?){1,2}"
 _NAME_ALONE = re.compile(
     rf"^(?P<name>{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,3}})(?P<affiliation>{_AFFILIATION})?$"
 )
-# Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03", "10:03 AM") or Markdown emphasis.
+# Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03", "10:03 AM"), Markdown emphasis,
+# or the number of an evidence session's question before its asker ("Q12 Chair:", "Q13 Ruth Okoro:").
 # Labels are matched on a copy with these blanked to spaces of the same length, so every
 # offset found still points into the paragraph itself.
 _FURNITURE = re.compile(
     r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b(?:[^\S\n]*[AaPp]\.?[Mm]\b\.?)?[\])]?|\*\*|__"
+    r"|(?m:^)[^\S\n]*Q\d{1,4}(?=[^\S\n]+[A-Z])"
 )
 # What a possessive heading announces, so that a subhead such as "Putin's Gamble." is no speaker.
 _SPEECHES = {
     "SPEECH", "REPLY", "REJOINDER", "REMARKS", "ADDRESS", "STATEMENT", "TESTIMONY", "RESPONSE",
     "REBUTTAL", "ARGUMENT", "LECTURE", "SERMON", "OPENING", "CLOSING", "QUESTIONS", "ANSWER",
 }
+_PANEL_NUMBER = re.compile(r"[IVX]{1,4}")  # a roman numeral: the number of a panel or part, no speaker
 _HEADER_LINE = re.compile(r"^(?P<role>[A-Za-z]+)\s*:\s*(?P<names>\S.*)$")
 _ASIDE = re.compile(r"^\s*[\[(].*[\])][.\s]*$", re.S)
 _SAID = re.compile(r"\b(?:said|replied|began|spoke|answered|responded|continued)(?: as follows)?:\s+")
@@ -331,6 +334,8 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
             if _dash_heading(m, para):
                 continue
             label = next(m.group(g) for g in ("caps", "title", "holder", "hearing", "a", "q") if m.groupdict().get(g))
+            if _PANEL_NUMBER.fullmatch(label):  # "I: Hallvard Berg, Chief Executive; ...": a witness panel
+                continue
             label = _with_holder(label, m.groupdict().get("caps_more") or m.groupdict().get("title_more") or "")
             office = key_of(m.groupdict().get("office") or "")
             marks.append(_Mark(i, start, m.end(), key_of(label), label, office=office))
@@ -469,6 +474,7 @@ def _dialogue(
             participants.extend(names)
             if key_of(header.group("role")) in _ROLE_WORDS and len(names) == 1:
                 roles[key_of(header.group("role"))] = names[0]
+    roles.update(_bracketed_roles("\n".join(paragraphs[:first_turn])))
     # The talk starts at its first label that is a turn for sure (not a "Panel: ..." line).
     counts = Counter(m.key for m in turn_marks)
     first = next((m for m in turn_marks if _opens_talk(m) or counts[m.key] > 1), turn_marks[0] if turn_marks else None)
@@ -487,6 +493,19 @@ def _dialogue(
         return None
     unnamed = {speaker_of[m.key] for m in turn_marks if _is_unnamed(m.key) and m.key not in roles}
     return Dialogue(speakers, _pieces(paragraphs, turn_marks, speaker_of, stops), unnamed)
+
+
+# A header's name with the part it plays in brackets: "Members present: Margaret Ashdown (Chair); ...".
+_NAME_WITH_ROLE = re.compile(rf"({_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}})[^\S\n]*\(([A-Za-z][A-Za-z -]{{1,30}})\)")
+
+
+def _bracketed_roles(header: str) -> dict[str, str]:
+    """Role label key -> the one person the header gives that role in brackets."""
+    found: dict[str, list[str]] = {}
+    for name, role in _NAME_WITH_ROLE.findall(header):
+        if key_of(role) in _ROLE_LABELS and (names := names_in(name)):
+            found.setdefault(key_of(role), []).append(names[-1])
+    return {role: names[0] for role, names in found.items() if len(set(names)) == 1}
 
 
 # "I'm Nadia Ferreira-Holt", "My name is Ann Lee": a speaker naming themself.

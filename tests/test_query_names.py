@@ -34,6 +34,14 @@ def test_surnames_stay_case_sensitive_for_ordinary_names():
     assert named_people("a white paper on warren buffett", TRANSCRIPT) == []
 
 
+def test_a_caller_is_named_by_the_first_name_in_their_label_and_a_role_by_no_common_noun():
+    voices = ["Janet Ormsby", "Caller (Teddy)", "Caller (Gwen, Millbrook)", "Audience member"]
+    assert named_people("How does Janet Ormsby's view differ from the caller Teddy's?", voices) == [
+        "Janet Ormsby", "Caller (Teddy)"]
+    assert named_people("What did Gwen say about nappies?", voices) == ["Caller (Gwen, Millbrook)"]
+    assert named_people("What does the committee member Declan Rourke think?", voices) == []
+
+
 def test_names_and_their_honorifics_are_stripped_from_the_search_text():
     text = strip_sources("What did Justice Stewart ask Mr. Wechsler about the advertisement?", TRANSCRIPT[:2])
     assert text == "What did ask about the advertisement?"

@@ -245,6 +245,29 @@ def said_by(paragraphs: list[str]) -> tuple[Attribution, dict[str, str | None]]:
     return attribution, {text: who for text, who in segment_texts(paragraphs, attribution)}
 
 
+def test_an_evidence_session_numbers_its_questions_and_lists_its_witnesses():
+    """A select committee's oral evidence: "Q12 Chair:" is the chair (named in the members line with
+    the role in brackets), the question number is no part of a label, a witness panel's "I:" is no
+    speaker, and "Mr Berg:" is the witness the panel line names in full."""
+    evidence = [
+        "Members present: Margaret Ashdown (Chair); Kwame Asante-Boyd; Declan Rourke.",
+        "I: Hallvard Berg, Chief Executive, Thornmere Borough Council; and Dr Imogen Sato, Director, "
+        "Libraries Futures Trust.",
+        "Q1 Chair: Good morning and welcome to this session on libraries.",
+        "Mr Berg: Good morning. We currently run eleven branch libraries.",
+        "Q2 Kwame Asante-Boyd: Dr Sato, is that realistic?",
+        "Dr Sato: In some places, yes. Opening hours fell by a third within three years.",
+        "Q3 Chair: Mr Berg, is that right?",
+        "Mr Berg: We will publish quarterly figures for every branch."]
+    attribution, said = said_by(evidence)
+    assert said["Good morning and welcome to this session on libraries."] == "Margaret Ashdown"
+    assert said["Mr Berg, is that right?"] == "Margaret Ashdown"
+    assert said["We will publish quarterly figures for every branch."] == "Hallvard Berg"
+    assert said["Dr Sato, is that realistic?"] == "Kwame Asante-Boyd"
+    assert said["In some places, yes. Opening hours fell by a third within three years."] == "Imogen Sato"
+    assert set(attribution.speakers) == {"Margaret Ashdown", "Hallvard Berg", "Kwame Asante-Boyd", "Imogen Sato"}
+
+
 def test_recording_tool_and_markdown_labels():
     """Timestamps before or after a label, a label on its own line with its time, Markdown
     emphasis around it and one-word role labels are turns; numbered speakers stay unnamed."""

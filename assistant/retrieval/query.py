@@ -109,6 +109,10 @@ _HONORIFIC_PREFIX = rf"(?i:(?:{_HONORIFIC_WORDS})\.?\s+)*"  # any case; the name
 _SUFFIX = re.compile(r",?\s+(?:jr|sr|ii|iii|iv|esq)\.?$", re.IGNORECASE)
 
 
+# A transcript's role label holding a first name, as index.turns keeps it: "Caller (Gwen, Millbrook)".
+_NAMED_IN_BRACKETS = re.compile(r"[A-Z][\w ]*? \(([A-Z][\w'\u2019-]+)(?:, [^()]*)?\)")
+
+
 def person_forms(person: str) -> list[str]:
     """The forms a question may name `person` by, longest first: the stored name, the name without
     honorifics or suffix, first + last name, surname. A name stored in capitals (a transcript's
@@ -124,7 +128,11 @@ def person_forms(person: str) -> list[str]:
         forms.add(f"{parts[0]} {parts[-1]}")
     if parts and (len(parts) > 1 or bare != name):
         forms.add(parts[-1])
-    return sorted((f for f in forms if len(f) >= 2 and not _HONORIFICS.fullmatch(f + " ")), key=len, reverse=True)
+    if caller := _NAMED_IN_BRACKETS.fullmatch(name):  # "Caller (Teddy)", "Caller (Gwen, Millbrook)": "Teddy"
+        forms = {name, caller.group(1)}
+    # A form is a proper noun: "Audience member" is not named by every "member" of a question.
+    return sorted((f for f in forms if len(f) >= 2 and f[:1].isupper() and not _HONORIFICS.fullmatch(f + " ")),
+                  key=len, reverse=True)
 
 
 def named_people(question: str, people: list[str]) -> list[str]:
