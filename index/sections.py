@@ -50,9 +50,12 @@ def _template(line: str, person: str) -> str:
 
 # A heading naming the writer or speaker of the section under it, as court reports print separate
 # opinions ("Opinion of the Court, delivered by Judge Anneliese Moreau", "Judge Kwame Asante,
-# concurring:") and debate reports their speeches ("Proposing the motion: Nadia Ferreira, chair of ...").
+# concurring:", "Judge Tomasz Brennan, dissenting.") and debate reports their speeches ("Proposing the
+# motion: Nadia Ferreira, chair of ...").
 _WRITER_HEADING = re.compile(
     r"(?:\bby\s+(?P<by>[^,;:()]+?)|^(?P<opinion>[^,;:()]+?),?\s*\(?(?:concurring|dissenting)\b[^:.]*\)?)\s*[:.]?$"
+    # "Judge Adaeze Morrow delivered the opinion of the panel, in which ... joined."
+    r"|^(?P<delivered>[^,;:()]+?)\s+delivered\s+the\s+(?:opinion|judgm?ent|decision|reasons)\b"
     r"|^[A-Z][^:,;()]{2,40}:\s+(?P<part>[^,;:()]+?)(?:,\s[^:]*)?$",
     re.I)
 # A short heading line ("Floor questions", "Result") ends a section its heading named the speaker of.
@@ -67,7 +70,7 @@ def writer_heading(line: str) -> str | None:
     match = _WRITER_HEADING.search(line.strip())
     if not match:
         return None
-    named = match.group("by") or match.group("opinion") or match.group("part")
+    named = match.group("by") or match.group("opinion") or match.group("delivered") or match.group("part")
     people = [n for n in names_in(named) if not is_institution(n)]
     # "Label: Name, role": the part after the colon is the name alone, not a phrase naming someone.
     whole = match.group("part") is None or len(named.split()) == len(people[0].split()) if people else False

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from assistant.models import DroppedText
 
 from .embeddings import vocabulary_words
-from .turns import HEARING_LABEL, blank_furniture
+from .turns import HEARING_LABEL, blank_furniture, names_in
 
 # A line that starts a labelled turn: "MS. PSAKI:", "Emma Ashford:", "Speaker 2:", "Q:", a bare
 # "Q ", "A. ", "MR. LINCOLN---Yes, sir", "Mr. SMITH. " (timestamps and Markdown emphasis blanked first).
@@ -162,6 +162,16 @@ def _starts_paragraph(line: str, previous: str) -> bool:
     return bool(marked) or _is_heading(text) or _indent(line) > _indent(previous) + 1
 
 
+NAMED_LINE_WORDS = 6
+
+
+def _named_line_alone(line: str, previous: str, following: str | None) -> bool:
+    """A short line naming someone, between a sentence's end and a new paragraph: a heading that
+    says whose words follow ("Judge Tomasz Brennan, dissenting."), not a paragraph's last line."""
+    return (len(line.split()) <= NAMED_LINE_WORDS and previous.rstrip().endswith((".", ":", "?", "!"))
+            and following is not None and _starts_paragraph(following, line) and bool(names_in(line)))
+
+
 def _ends_paragraph(line: str, following: str | None, width: int) -> bool:
     """The wrapper broke this line early: the next line's first word would have fitted."""
     if following is None or _is_heading(line):
@@ -215,10 +225,11 @@ def unwrap(lines: list[str]) -> list[str] | None:
     previous = ""
     for n, i in enumerate(nonblank):
         line = lines[i]
-        if current and (_starts_paragraph(line, previous) or (blank_separated and not lines[i - 1].strip())):
+        following = lines[nonblank[n + 1]] if n + 1 < len(nonblank) else None
+        if current and (_starts_paragraph(line, previous) or (blank_separated and not lines[i - 1].strip())
+                        or _named_line_alone(_collapsed(line), previous, following)):
             flush()
         current.append(_collapsed(line))
-        following = lines[nonblank[n + 1]] if n + 1 < len(nonblank) else None
         if _ends_paragraph(_collapsed(line), following, width):
             flush()
         previous = line

@@ -926,6 +926,30 @@ def test_separate_opinions_under_headings_naming_their_judges(tmp_path):
     assert {p.author for p in passages if "Before:" in p.text} <= {None}
 
 
+def test_a_hard_wrapped_decision_with_a_majority_opinion_and_a_dissent(tmp_path):
+    """A tribunal's decision as a PDF gives it: lines wrapped at 90 characters, no blank lines. "Judge X
+    delivered the opinion of the panel" opens the majority's reasons; "Judge Y, dissenting." on the
+    line after the majority's last sentence opens the dissent, and the judges' names signing it are
+    nobody's words."""
+    import textwrap
+
+    def wrapped(text: str) -> list[str]:
+        return textwrap.wrap(text, 90)
+
+    lines = ["KESTREL POINT HOUSING APPEALS TRIBUNAL",
+             "Judge Adaeze Morrow delivered the opinion of the panel, in which Tribunal Member Helena Quist",
+             "joined.",
+             *wrapped(f"1. {PROSE} {OTHER_PROSE[0]} {OTHER_PROSE[1]} The appeal is dismissed."),
+             "Judge Tomasz Brennan, dissenting.",
+             *wrapped(f"2. {OTHER_PROSE[2]} {OTHER_PROSE[0]} I would have allowed the appeal in part."),
+             "Judge Adaeze Morrow", "Judge Tomasz Brennan"]
+    article, passages = prepared(tmp_path / "decision.txt", "\n".join(lines) + "\n")
+    said = {n: p.author for p in passages for n in (1, 2) if f"{n}. " in p.text}
+    assert said == {1: "Adaeze Morrow", 2: "Tomasz Brennan"}
+    assert article.authors == ["Adaeze Morrow", "Tomasz Brennan"]
+    assert "Judge Tomasz Brennan, dissenting." not in next(p.text for p in passages if "1. " in p.text)
+
+
 def test_an_email_thread_is_each_senders_words_and_a_quotation_its_writers(tmp_path):
     """Messages under "From:" header blocks, newest first; a reply quoting the message it answers
     under "On <date>, <Name> wrote:"; header lines, signatures and the export's cover are nobody's."""
