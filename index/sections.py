@@ -84,16 +84,16 @@ def author_sections(
     when the page is not several pieces by different people. `authors`: the text's own writers
     (metadata, its byline), whose page may host a guest's piece under the guest's byline."""
     ways = (_byline_starts(bylines), _template_starts(paragraphs), _writer_starts(paragraphs),
-            _guest_starts(paragraphs, bylines, authors))
+            _guest_starts(paragraphs, bylines, authors), _signed_starts(paragraphs))
     starts = next((found for found in ways if len(set(found.values())) >= 2), {})
-    headed = starts is ways[2]
+    headed, signed = starts is ways[2], starts is ways[4]
     order = sorted(starts)
     if len(order) < 2 or any(not any(_not_heading(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
         return None
     owners: dict[int, str | None] = dict.fromkeys(range(len(paragraphs)))
     for n, start in enumerate(order):
         end = order[n + 1] if n + 1 < len(order) else len(paragraphs)
-        while end > start + 1 and not _not_heading(paragraphs[end - 1]) and n + 1 < len(order):
+        while not signed and end > start + 1 and not _not_heading(paragraphs[end - 1]) and n + 1 < len(order):
             end -= 1  # the next piece's headline, above its byline
         if headed:  # a speech or an opinion ends at the report's next heading ("Floor questions")
             end = next((j for j in range(start + 1, end) if _subheading(paragraphs[j])), end)
@@ -131,6 +131,44 @@ def _guest_starts(
             starts[j] = host
             break
         prose = prose or len(paragraphs[j].split()) >= PROSE_WORDS
+    return starts
+
+
+# A piece signed under its text, as a symposium prints its contributors: a dash and the name ("— Brian
+# Haddow, owner of Haddow & Sons"), or a bio line ("Simone Achterberg is policy lead at ...").
+_SIGNED = re.compile(r"^(?:[\u2014\u2013]|--?)\s*(?P<name>[^,;:()]+?)\s*(?:,\s.*)?$"
+                     r"|^(?P<bio>(?:[A-Z][\w'\u2019.-]*\s+){1,3}[A-Z][\w'\u2019-]*)\s+(?:is|was)\s+"
+                     r"(?:an?|the|(?:[a-z-]+\s){1,3}(?:at|of|for|in|with))\s")  # a role: "is policy lead at"
+SIGNATURE_MAX_WORDS = 40
+
+
+def signer(paragraph: str) -> str | None:
+    """The one person a closing line signs for, or None."""
+    match = _SIGNED.match(paragraph.strip())
+    if not match or len(paragraph.split()) > SIGNATURE_MAX_WORDS:
+        return None
+    named = match.group("name") or match.group("bio")
+    people = [n for n in names_in(named) if not is_institution(n)]
+    return people[0] if len(people) == 1 and len(people[0].split()) == len(named.split()) else None
+
+
+def _signed_starts(paragraphs: list[str]) -> dict[int, str | None]:
+    """A page of pieces each signed under its prose by a different person: each piece runs from the
+    end of the one before (the first from the heading above its prose) to its signature; an unsigned
+    introduction above and the page's closing lines below are nobody's (None)."""
+    ends = {i: who for i, p in enumerate(paragraphs)
+            if i and len(paragraphs[i - 1].split()) >= PROSE_WORDS and (who := signer(p))}
+    if len(set(ends.values())) < 2:
+        return {}
+    first = min(ends) - 1
+    while first > 0 and _not_heading(paragraphs[first - 1]) and len(paragraphs[first - 1].split()) >= PROSE_WORDS:
+        first -= 1  # the first piece's prose
+    first -= first > 0 and not _not_heading(paragraphs[first - 1])  # and its heading
+    starts: dict[int, str | None] = {first: ends[min(ends)]}
+    for before, end in zip(sorted(ends), sorted(ends)[1:]):
+        starts[before + 1] = ends[end]
+    if any(_not_heading(p) for p in paragraphs[max(ends) + 1:]):
+        starts[max(ends) + 1] = None
     return starts
 
 

@@ -950,6 +950,27 @@ def test_a_hard_wrapped_decision_with_a_majority_opinion_and_a_dissent(tmp_path)
     assert "Judge Tomasz Brennan, dissenting." not in next(p.text for p in passages if "1. " in p.text)
 
 
+def test_a_symposium_of_pieces_each_signed_under_its_text(tmp_path):
+    """Contributors named only after their pieces, by a dash and the name or by a bio line: each piece
+    from its heading to its signature is theirs; the unsigned introduction and the page's closing
+    lines are nobody's; a sentence opening on a book's title ("Empty Lots is worth reading") signs nothing."""
+    page = "\n\n".join([
+        "# Should Quayside Street go car-free on Saturdays?",
+        f"The mayor's office has proposed a closure. We asked four readers. {PROSE}",
+        "### Footfall follows people", f"(one) {OTHER_PROSE[0]} {PROSE}", f"(one) {OTHER_PROSE[1]} {PROSE}",
+        "\u2014 Nadia Okonjo-Reyes, senior lecturer in urban planning at Larkhaven Polytechnic",
+        "### Thirty-one years behind this counter", f"(two) {OTHER_PROSE[2]} {PROSE}",
+        "Empty Lots is worth reading, and worth arguing with, as every shopkeeper on this street will be glad to "
+        "tell you on a Saturday.",
+        "*Brian Haddow is the owner of Haddow & Sons Family Butchers, 14 Quayside Street.*",
+        "*Have your say: letters@ledger.example. Contributors write in a personal capacity.*"])
+    article, passages = prepared(tmp_path / "symposium.md", page + "\n")
+    assert {p.author for p in passages if "(one)" in p.text} == {"Nadia Okonjo-Reyes"}
+    assert {p.author for p in passages if "(two)" in p.text or "Empty Lots" in p.text} == {"Brian Haddow"}
+    assert {p.author for p in passages if "mayor's office" in p.text or "Have your say" in p.text} == {None}
+    assert article.authors == ["Nadia Okonjo-Reyes", "Brian Haddow"]
+
+
 def test_an_email_thread_is_each_senders_words_and_a_quotation_its_writers(tmp_path):
     """Messages under "From:" header blocks, newest first; a reply quoting the message it answers
     under "On <date>, <Name> wrote:"; header lines, signatures and the export's cover are nobody's."""
