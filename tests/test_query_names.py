@@ -209,6 +209,12 @@ def test_a_reply_to_a_stated_claim_is_a_counterpoint_request():
                       "affection?", Roster([]), [])
     assert plan.counter and plan.text.startswith("Britain protected")
     assert not plan_query("What did Lincoln say against Douglas?", Roster(["Abraham Lincoln"]), []).counter
+    # The claim first, the request after it.
+    plan = plan_query("Volunteers can run the libraries as well as staff. What in the evidence session pushes "
+                      "back on that?", Roster([]), [])
+    assert plan.counter and plan.text == "Volunteers can run the libraries as well as staff."
+    assert plan_query("Closing the street will kill the shops. What argues against that?", Roster([]), []).counter
+    assert not plan_query("Putin invaded in 2022. Why did he do that?", Roster([]), []).counter
 
 
 def test_a_pen_name_a_bio_line_gives_names_its_owner():

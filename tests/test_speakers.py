@@ -640,10 +640,16 @@ def test_an_answer_is_found_by_the_words_of_the_question_it_answers(tmp_path):
         "Farid Malouf: Detection is the bigger prize. Thieves move stolen cars through several districts.",
         "Host: Lorna, what about the van that was stolen from a listener last month?",
         "Lorna Beckwith: I am sorry about his van. Losing your work vehicle is a disaster for a small business.",
+        "Host: Last word, Lorna?",
+        "Lorna Beckwith: If the plate cameras go ahead, people will want to know who decided, and nobody in "
+        "this town was ever asked.",
     ]
     assistant = indexed_podcast(tmp_path, turns)
     found = assistant.search("What safeguards does the campaigner want if the plate cameras go ahead?", 3)
     assert answer in [p.text for p in found]
+    # Searched for by name, the host's question is out of scope but still scored: the answer leads.
+    found = assistant.search("What safeguards does Lorna Beckwith want if the plate cameras go ahead?", 1)
+    assert [p.text for p in found] == [answer]
 
 
 def test_a_comparison_pairing_a_named_person_with_a_described_one_hears_both(tmp_path):

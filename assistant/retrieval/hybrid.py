@@ -129,6 +129,10 @@ class Snapshot:
                 out[int(i)] = int(j)
         return out
 
+    def askers_of(self, allowed: np.ndarray) -> np.ndarray:
+        """The question passages outside `allowed` whose answer is inside it."""
+        return np.array(sorted(i for i, j in self.answers.items() if allowed[j] and not allowed[i]), dtype=int)
+
     @cached_property
     def common_words(self) -> frozenset[str]:
         """Stemmed words found in more than COMMON_SHARE of the body passages."""
@@ -278,6 +282,11 @@ class HybridRetriever:
         lexical = self._lexical(snap, query, allowed)
         if allowed is None and "quote" not in kinds and "quote" in snap.kind_set:
             dense, lexical = _unquoted(snap, dense), _unquoted(snap, lexical)
+        if allowed is not None and (askers := snap.askers_of(allowed)).size:
+            # Another voice's question whose answer is in scope (a committee member's, answered by the
+            # witness searched for) is scored too, so that its answer can rank where it would (`_fuse`).
+            dense |= self._dense_exact(snap, vector, askers)
+            lexical |= self._lexical(snap, query, np.isin(np.arange(len(snap.passages)), askers))
         return self._fuse(snap, dense, lexical, k, allowed)
 
     def _allowed(self, snap: Snapshot, authors, article_ids, kinds) -> np.ndarray | None:
@@ -389,7 +398,7 @@ class HybridRetriever:
             answer = snap.answers.get(i)
             if answer is not None and (allowed is None or allowed[answer]):
                 fused[answer] = max(fused[answer], score)
-        best = sorted(fused, key=fused.get, reverse=True)[:k]
+        best = sorted((i for i in fused if allowed is None or allowed[i]), key=fused.get, reverse=True)[:k]
         return [
             Hit(
                 passage=snap.passages[i].model_copy(update={"score": round(fused[i], 6)}),

@@ -42,6 +42,14 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 
+# A claim stated first, then the request: "<claim>. What argues against that?", "<claim>. What in the
+# evidence session pushes back on that?"
+_TRAILING_REQUEST = re.compile(
+    r"(?<=[.!])\s+(?:what|which|who|is there|are there|anything)\b[^.?!]{0,80}?\b(?:against|push(?:es)? back|"
+    r"counter|rebut|refute|contradict|challenge|disagree)\w*\b[^.?!]{0,40}\?\s*$",
+    re.IGNORECASE,
+)
+
 
 _SUMMARY = re.compile(
     r"\b(summar(y|ise|ize|ising|izing)|main (argument|point|claim)s?|overall (argument|view|position)|"
@@ -479,6 +487,8 @@ def plan_query(
 ) -> QueryPlan:
     """How to search for `question`; `common` are the corpus's words that name no topic."""
     text = _INSTRUCTION.sub("", question).strip() or question
+    if trailing := _TRAILING_REQUEST.search(text):
+        text = text[: trailing.start()].strip()
     authors = roster.named(question)
     # "What does Acton think Zelensky could do?" asks Acton, about Zelensky; a comparison ("How does
     # the Vice-Chair's view differ from the youth football club's?") asks both.
@@ -508,7 +518,7 @@ def plan_query(
         # "What does Beebe propose?" names no topic: it asks for the gist of his piece.
         summary=bool(_SUMMARY.search(question)) or (bool(authors or ids) and not topic),
         topic=topic,
-        counter=bool(_INSTRUCTION.match(question)) and text != question,
+        counter=(bool(_INSTRUCTION.match(question)) and text != question) or trailing is not None,
         question=question,
     )
 
