@@ -172,7 +172,7 @@ class Question:
 
     @property
     def single_author_position(self) -> bool:
-        return self.type == "position" and len(self.authors) == 1
+        return self.type == "position" and len(set(self.authors)) == 1
 
     def files(self, folder: Path) -> list[Path]:
         """The files of `folder` its spans come from: `articles` holds file names (general.jsonl)
@@ -437,7 +437,7 @@ CORPORA = {
     # a forum thread, a one-label speech, block quotations), written blind by separate sessions.
     **{name: Corpus(name, PROJECT_ROOT / "eval" / f"corpus-{name}", PROJECT_ROOT / "eval" / f"{name}.jsonl")
        for name in ("conventions-1", "conventions-2", "conventions-3", "conventions-4", "conventions-5",
-                    "conventions-6")},
+                    "conventions-6", "conventions-7")},
 }
 
 
