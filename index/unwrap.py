@@ -104,6 +104,7 @@ def drop_page_furniture(lines: list[str], dropped: list[DroppedText]) -> list[st
     # only one (the page number: a forum's "Post #3 — @jo (Jo Brandt), 14 May" changes two).
     furniture = {s for s, n in counts.items()
                  if n >= _FOOTER_MIN_REPEATS and len(variants[s]) > 1 and _one_number_changes(variants[s])}
+    furniture |= _running_beside(lines, shape, furniture)
     kept = []
     for line, s in zip(lines, shape):
         if s in furniture:
@@ -111,6 +112,24 @@ def drop_page_furniture(lines: list[str], dropped: list[DroppedText]) -> list[st
         else:
             kept.append(line)
     return kept
+
+
+_RUNNING_SPAN = 3  # a running header's lines stand this close to the page number they go with
+
+
+def _running_beside(lines: list[str], shape: list[str], page_lines: set[str]) -> set[str]:
+    """The shapes of short lines repeated word for word on several pages, each time within
+    _RUNNING_SPAN lines of a page-number line: the rest of a running header or footer ("Harbourline v
+    Kestrel Point BC | Appeal No. KPT/2024/031" over "Page 2 of 3"). A heading repeated in the text is
+    not beside one; post headings differing in their numbers are not repeated word for word."""
+    near = {j for i, s in enumerate(shape) if s in page_lines for j in range(i - _RUNNING_SPAN, i + _RUNNING_SPAN + 1)}
+    spots: dict[str, list[int]] = defaultdict(list)
+    for i, (line, s) in enumerate(zip(lines, shape, strict=True)):
+        if s.strip() and s not in page_lines and len(s.split()) <= _FOOTER_MAX_WORDS:
+            spots[_collapsed(line)].append(i)
+    return {shape[where[0]] for where in spots.values()
+            if len(where) >= _FOOTER_MIN_REPEATS and set(where) <= near
+            and len({_collapsed(lines[i]) for i, s in enumerate(shape) if s == shape[where[0]]}) == 1}
 
 
 def _is_heading(line: str) -> bool:

@@ -319,6 +319,20 @@ def test_lines_differing_in_more_than_a_page_number_are_no_running_header():
     assert {d.reason for d in cleaned.dropped if "Annual report" in d.text} == {"page furniture"}
 
 
+def test_a_running_header_beside_the_page_number_goes_and_the_paragraph_it_cut_is_whole_again():
+    """The tribunal decision's pages each open with the same case name and date over "Page n of 3":
+    the whole header goes, as page furniture, and the paragraph running over a page break reads on
+    without it. The case name in the decision's own text stays."""
+    path = ROOT / "eval" / "corpus-conventions-7" / "kestrel_point_tribunal_KPT-2024-031.pdf"
+    cleaned = clean(read_file(path))
+    dropped = [(d.text, d.reason) for d in cleaned.dropped]
+    assert dropped.count(("Decision promulgated 14 March 2025", "page furniture")) == 3
+    assert dropped.count(("Harbourline Holiday Lets Ltd v Kestrel Point BC | Appeal No. KPT/2024/031",
+                          "page furniture")) == 3
+    assert any("applying a bedroom threshold as a night limit." in p for p in cleaned.paragraphs)
+    assert "HARBOURLINE HOLIDAY LETS LIMITED" in cleaned.paragraphs and "promulgated" not in cleaned.text
+
+
 def test_a_line_beside_a_lone_quote_mark_is_no_doubled_caption():
     """An email reply quotes the message it answers line by line ("> text", then a lone ">"); a
     neighbour of a few characters is no copy of the line, which stays (it was dropped as a caption)."""
