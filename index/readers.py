@@ -234,6 +234,7 @@ def read_html(path: Path) -> ReadResult:
     # (a second article on the page, then a byline heading it), or at the end.
     paragraphs = _placed(text.split("\n"), left_out_prose(tree, text))
     paragraphs = _placed(paragraphs, author_boxes(tree, "\n".join(paragraphs)))
+    paragraphs += page_comments(tree, "\n".join(paragraphs))
     quoted = block_quotations(tree)
     paragraphs = [BLOCK_INDENT + line if " ".join(line.split()) in quoted else line for line in paragraphs]
     return ReadResult(text="\n\n".join(p for p in paragraphs if p), meta=meta)
@@ -346,6 +347,40 @@ def _class_and_id(element: Any) -> str:
 def _collapsed_lines(text: str) -> list[str]:
     """The lines of trafilatura's text, whitespace collapsed (how elements' text is compared with them)."""
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+# A reader comment or a forum reply: an element whose class names it one ("comment", "comment stickied";
+# not the "comments" list around them, nor their parts: "comment-body", "quoted-comment"), and in it the
+# element holding who wrote it ("author", "username", "display-name").
+_COMMENT = re.compile(r"(?<![\w-])comment(?![\w-])", re.I)
+_COMMENTER = re.compile(r"(?<![a-z])(author|username|user|display-name|commenter|nickname)(?![a-z])", re.I)
+
+
+def page_comments(tree: Any | None, extracted: str) -> list[str]:
+    """The page's comments that trafilatura left out of `extracted` (it keeps a page's main text
+    only): each as its header line, the element around the commenter's name as the page prints it
+    ("u/molar_bear_dds · 412 points · 2 days ago", "Deb Sorensen (@debsor) March 4, 2025"), then its
+    paragraphs, replies in page order. On a forum thread they are most of the text; attribution
+    reads the header lines (index.sections). A comment with no named writer is left out, as before."""
+    if tree is None:
+        return []
+    seen = " ".join(extracted.split())
+    out: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or not _COMMENT.search(element.get("class", "")):
+            continue
+        own = [e for e in element.iter() if isinstance(e.tag, str) and _comment_of(e) is element]
+        names = [e for e in own if _COMMENTER.search(e.get("class", ""))]
+        paragraphs = [" ".join(e.text_content().split()) for e in own if e.tag == "p"]
+        if not names or not any(paragraphs) or all(p in seen for p in paragraphs):
+            continue
+        out += [" ".join(names[0].getparent().text_content().split()), *paragraphs]
+    return out
+
+
+def _comment_of(element: Any) -> Any | None:
+    """The innermost comment element holding `element` (itself included)."""
+    return next((e for e in (element, *element.iterancestors()) if _COMMENT.search(e.get("class", ""))), None)
 
 
 # An element whose class or id names it an author box: `<aside class="bio">`, `<div class="author-bio">`.

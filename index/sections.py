@@ -21,6 +21,7 @@ from assistant.models import joint_label
 from .cleaning import PROSE_WORDS
 from .people import is_institution
 from .turns import names_in
+from .unwrap import BLOCK_INDENT
 
 HEADING_MAX_WORDS = 20
 _SENTENCE_END = (".", "!", ":", ",")
@@ -83,10 +84,10 @@ def author_sections(
     """Paragraph index -> the writer of the section it belongs to (None: the editors'), or None
     when the page is not several pieces by different people. `authors`: the text's own writers
     (metadata, its byline), whose page may host a guest's piece under the guest's byline."""
-    ways = (_byline_starts(bylines), _template_starts(paragraphs), _writer_starts(paragraphs),
-            _guest_starts(paragraphs, bylines, authors), _signed_starts(paragraphs))
+    ways = (_post_starts(paragraphs, authors), _byline_starts(bylines), _template_starts(paragraphs),
+            _writer_starts(paragraphs), _guest_starts(paragraphs, bylines, authors), _signed_starts(paragraphs))
     starts = next((found for found in ways if len(set(found.values())) >= 2), {})
-    headed, signed = starts is ways[2], starts is ways[4]
+    headed, signed = starts is ways[3], starts is ways[5]
     order = sorted(starts)
     if len(order) < 2 or any(not any(_not_heading(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
         return None
@@ -131,6 +132,53 @@ def _guest_starts(
             starts[j] = host
             break
         prose = prose or len(paragraphs[j].split()) >= PROSE_WORDS
+    return starts
+
+
+# A post's header line as forums, comment sections and thread exports print it: who wrote it (a
+# handle, "u/name" or "@name", a username with an underscore or a digit, or a name), with its handle in
+# brackets or else how and when it was received ("· 412 points · 2 days ago", "March 4, 2025 at 7:03
+# p.m."). A thread's own numbering ("5/12 · 08:12") opens its writer's next post.
+_POST_WHO = (r"(?:(?P<name>[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){1,3})|(?:u/|@)(?P<handle>[\w.-]{2,40})"
+             r"|(?P<username>[a-z0-9]*(?:_|\d)[\w.-]*))(?P<bracketed> \(@[\w.@-]+\))?")
+_POST_HEADER = re.compile(rf"^{_POST_WHO}(?P<meta>(?: OP| \[[A-Z]\])?(?: [^\n]{{1,80}})?)$")
+# A reply shown inline as a block quotation, its header run into its text: "Bex Okafor (@bex@social.example)
+# · 08:31 @bex replying to @rowan: ...".
+_REPLY_LEAD = re.compile(rf"^{_POST_WHO} [\u00b7\u2022|] \S{{1,25}}\s")
+_POST_META = re.compile(r"\b(?:points?|votes?|likes?|repl(?:y|ies)|ago|stickied|\d{4}|\d{1,2}:\d{2}|[ap]\.m\.)(?!\w)",
+                        re.I)
+_THREAD_NUMBER = re.compile(r"^\d{1,3}/\d{1,3}(?:\s*[\u00b7\u2022|-]\s*\S.{0,40})?$")
+POST_HEADER_WORDS = 16
+
+
+def poster(paragraph: str) -> str | None:
+    """Who wrote the post a header line opens ("u/greywater_gill · 64 points" -> "greywater_gill"), or
+    the reply a block quotation holds under its header."""
+    line = paragraph.strip()
+    if paragraph.startswith(BLOCK_INDENT):
+        match = _REPLY_LEAD.match(line)
+    else:
+        match = _POST_HEADER.match(line)
+        if match and (len(line.split()) > POST_HEADER_WORDS
+                      or not (match.group("bracketed") or _POST_META.search(match.group("meta")))):
+            match = None
+    return (match.group("name") or match.group("handle") or match.group("username")) if match else None
+
+
+def _post_starts(paragraphs: list[str], authors: list[str]) -> dict[int, str | None]:
+    """A thread of posts or a comment section, each post under its header line: each is its poster's
+    words, to the next header; what stands above the first (the story, the opening post) is the page's
+    writers'. A thread's numbered posts are its writer's: the page's author, else the first poster."""
+    starts: dict[int, str | None] = {i: who for i, p in enumerate(paragraphs) if (who := poster(p))}
+    if len(set(starts.values())) < 2:
+        return {}
+    writer = joint_label([a for a in authors if not is_institution(a)]) or None
+    numbered = [i for i, p in enumerate(paragraphs) if _THREAD_NUMBER.match(p.strip())]
+    if numbered:
+        writer = writer or starts[min(starts)]
+        starts.update(dict.fromkeys(numbered, writer))
+    if any(len(p.split()) >= PROSE_WORDS for p in paragraphs[:min(starts)]):
+        starts[0] = writer
     return starts
 
 

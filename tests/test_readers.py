@@ -160,6 +160,34 @@ def test_a_docx_byline_outranks_the_typists_name_in_its_properties(tmp_path):
     assert _prepare(path)[0].authors == ["Pam Whitcombe"]
 
 
+def test_a_pages_comments_are_read_and_each_is_its_commenters(tmp_path):
+    """trafilatura keeps a page's main text; its comments, most of a forum thread, come back under
+    their header lines (the commenter as the page prints them), each comment its writer's words,
+    replies in page order; the story above them stays its byline's."""
+    def comment(who: str, meta: str, text: str, replies: str = "") -> str:
+        return (f'<div class="comment"><span class="meta"><a class="author">{who}</a> {meta}</span>'
+                f"<p>{text}</p>{replies}</div>")
+
+    page = ("<html><head><title>Fluoride in the water?</title></head><body><article><h1>Fluoride in the water?</h1>"
+            f'<p class="byline">By Jane Roe</p><p>{LONG}</p></article><div class="comments">'
+            + comment("u/molar_bear_dds", "\u00b7 412 points \u00b7 2 days ago",
+                      "Fluoridation is the one measure that reaches every child without anyone having to book.",
+                      comment("u/greywater_gill", "\u00b7 188 points \u00b7 2 days ago",
+                              "It also reaches every adult without anyone having to agree to it."))
+            + comment("Deb Sorensen", "(@debsor) March 4, 2025 at 7:03 p.m.",
+                      "A park plus a solar lease beats selling it to a developer for another 300 houses.")
+            + "</div></body></html>")
+    path = tmp_path / "thread.html"
+    path.write_text(page, encoding="utf-8")
+    article, passages = _prepare(path)
+    said = {p.text.split("\n")[-1]: p.author for p in passages}
+    assert said["Fluoridation is the one measure that reaches every child without anyone having to book."] \
+        == "molar_bear_dds"
+    assert said["It also reaches every adult without anyone having to agree to it."] == "greywater_gill"
+    assert said["A park plus a solar lease beats selling it to a developer for another 300 houses."] == "Deb Sorensen"
+    assert {p.author for p in passages if LONG[:40] in p.text} == {"Jane Roe"}
+
+
 def test_docx_author_that_is_an_office_goes_to_the_outlet(tmp_path):
     path = _docx(tmp_path / "memo.docx", author="Office of Management and Budget; Jane Roe")
     meta = read_document(path).meta

@@ -977,6 +977,24 @@ def test_a_symposium_of_pieces_each_signed_under_its_text(tmp_path):
     assert article.authors == ["Nadia Okonjo-Reyes", "Brian Haddow"]
 
 
+def test_a_thread_export_is_its_writers_numbered_posts_and_each_inline_reply_its_posters():
+    """A social-media thread export: the writer's numbered posts ("5/12 · 08:12") under their profile
+    line, replies shown inline as block quotations under their own header ("Bex Okafor (@bex@social.example)
+    · 08:31 ..."): each reply is its poster's, and the writer's next numbered post is the writer's again."""
+    thread = [
+        "Exported from ashvale.social \u00b7 14 May 2025 \u00b7 12 posts by @rowan_ashdown",
+        "Rowan Ashdown (@rowan_ashdown@ashvale.social) \u00b7 Bio: Fairfield resident and walker.",
+        "1/12 \u00b7 08:02", f"(writer) {PROSE}",
+        "    Bex Okafor (@bexley_pavements@ashvale.social) \u00b7 08:31 @bexley_pavements replying to "
+        f"@rowan_ashdown: (reply) {OTHER_PROSE[0]}",
+        "2/12 \u00b7 08:12", f"(writer) {OTHER_PROSE[1]}",
+        f"    tomasz_w (@tomasz_w@treehugger.example) \u00b7 08:47 @tomasz_w replying to @rowan_ashdown: (reply) "
+        f"{OTHER_PROSE[2]}"]
+    attribution, said = said_by(thread)
+    assert {who for text, who in said.items() if "(writer)" in text} == {"Rowan Ashdown"}
+    assert said[thread[4].strip()] == "Bex Okafor" and said[thread[7].strip()] == "tomasz_w"
+
+
 def test_an_email_thread_is_each_senders_words_and_a_quotation_its_writers(tmp_path):
     """Messages under "From:" header blocks, newest first; a reply quoting the message it answers
     under "On <date>, <Name> wrote:"; header lines, signatures and the export's cover are nobody's."""
