@@ -515,12 +515,32 @@ def _bold_lead(paragraph: Any) -> str:
     return text if 0 < len(text.split()) <= BOLD_LEAD_WORDS else ""
 
 
+# A table whose cells hold paragraphs of prose is page layout, not data: a debate card's "FOR: ..." and
+# "AGAINST: ..." columns, each one writer's piece. It is read column by column, each cell's paragraphs
+# as paragraphs; a table of data stays one line per row.
+PROSE_CELL_WORDS = 40
+
+
 def _table_text(table: Any) -> str:
+    if any(len(cell.text.split()) >= PROSE_CELL_WORDS for row in table.rows for cell in row.cells):
+        return _columns_text(table)
     rows = []
     for row in table.rows:
         cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))  # merged cells repeat
         rows.append(" | ".join(c for c in cells if c))
     return "\n".join(r for r in rows if r)
+
+
+def _columns_text(table: Any) -> str:
+    seen: list[Any] = []  # the cells' XML elements, held so that `is` compares them
+    paragraphs = []
+    for column in table.columns:
+        for cell in column.cells:
+            if any(cell._tc is tc for tc in seen):  # a merged cell repeats in every column it spans
+                continue
+            seen.append(cell._tc)
+            paragraphs += [p.text.strip() for p in cell.paragraphs if p.text.strip()]
+    return "\n\n".join(paragraphs)
 
 
 @functools.cache

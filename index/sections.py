@@ -96,8 +96,10 @@ def author_sections(
         end = order[n + 1] if n + 1 < len(order) else len(paragraphs)
         while not signed and end > start + 1 and not _not_heading(paragraphs[end - 1]) and n + 1 < len(order):
             end -= 1  # the next piece's headline, above its byline
-        if headed:  # a speech or an opinion ends at the report's next heading ("Floor questions")
-            end = next((j for j in range(start + 1, end) if _subheading(paragraphs[j])), end)
+        if headed:  # a speech or an opinion ends at the report's next heading after its prose ("Floor
+            # questions"); a role line right under its own heading ("Chair, Ratepayers' Alliance") is no end
+            end = next((j for j in range(start + 1, end) if _subheading(paragraphs[j])
+                        and any(len(p.split()) >= PROSE_WORDS for p in paragraphs[start + 1:j])), end)
         owners.update(dict.fromkeys(range(start, end), starts[start]))
     return owners
 

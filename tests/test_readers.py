@@ -188,6 +188,30 @@ def test_a_pages_comments_are_read_and_each_is_its_commenters(tmp_path):
     assert {p.author for p in passages if LONG[:40] in p.text} == {"Jane Roe"}
 
 
+def test_a_docx_table_of_prose_is_read_by_column_and_each_column_is_its_writers(tmp_path):
+    """A debate card: a two-column table, "FOR: name" and "AGAINST: name" over a role line and the
+    case. Its cells hold prose, so it is read column by column (a table of data stays row by row), and
+    each column is its writer's."""
+    document = docx.Document()
+    document.add_paragraph("Should the council move its staff to a four-day week?")
+    document.add_paragraph("Next month the cabinet will consider a twelve-month trial of a four-day week for its "
+                           "office staff. We asked two residents who have followed the debate to make their case.")
+    table = document.add_table(rows=3, cols=2)
+    cells = [("FOR: Priya Annesley", "AGAINST: Duncan Fairweather"),
+             ("Branch secretary, Kelbrook branch of the Public Services Workers' Union",
+              "Chair, Kelbrook Ratepayers' Alliance"),
+             (f"(for) {LONG}", f"(against) {LONG.replace('council', 'board')}")]
+    for row, texts in zip(table.rows, cells, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(tmp_path / "card.docx")
+    text = read_document(tmp_path / "card.docx").text
+    assert text.index("(for)") < text.index("AGAINST: Duncan Fairweather") < text.index("(against)")
+    article, passages = _prepare(tmp_path / "card.docx")
+    assert {p.author for p in passages if "(for)" in p.text} == {"Priya Annesley"}
+    assert {p.author for p in passages if "(against)" in p.text} == {"Duncan Fairweather"}
+
+
 def test_docx_author_that_is_an_office_goes_to_the_outlet(tmp_path):
     path = _docx(tmp_path / "memo.docx", author="Office of Management and Budget; Jane Roe")
     meta = read_document(path).meta
