@@ -327,6 +327,8 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
             kind = "colon" if para.strip().endswith(":") else "speech"
             marks.append(_Mark(i, 0, len(para), key_of(label), label, heading=kind))
             continue
+        if _caps_headline(i, para):
+            continue
         found = {m.start(): m for m in _LINE_TURN.finditer(para)}
         found.update({m.start("caps"): m for m in _INLINE_TURN.finditer(para)})
         for start in sorted(found):
@@ -340,6 +342,18 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
             office = key_of(m.groupdict().get("office") or "")
             marks.append(_Mark(i, start, m.end(), key_of(label), label, office=office))
     return marks
+
+
+HEADLINE_PARAGRAPHS = 4  # a headline in capitals stands among the text's first paragraphs
+HEADLINE_WORDS = 16
+
+
+def _caps_headline(i: int, para: str) -> bool:
+    """A headline in capitals near the top, its colon no speaker's ("AFTER MIDNIGHT: SHOULD FENWICK
+    EXTEND LATE-NIGHT LICENSING HOURS?"): one line, a few words, no lower-case letter."""
+    text = para.strip()
+    return (i < HEADLINE_PARAGRAPHS and "\n" not in text and len(text.split()) <= HEADLINE_WORDS
+            and not re.search(r"[a-z]", text) and not text.endswith((".", ":")))
 
 
 # A speaker in bold at the start of a paragraph, with or without a colon or dash after it: a debate

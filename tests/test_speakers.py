@@ -268,6 +268,21 @@ def test_an_evidence_session_numbers_its_questions_and_lists_its_witnesses():
     assert set(attribution.speakers) == {"Margaret Ashdown", "Hallvard Berg", "Kwame Asante-Boyd", "Imogen Sato"}
 
 
+def test_a_headline_in_capitals_is_no_speaker_and_initials_follow_a_full_first_label():
+    """"AFTER MIDNIGHT: SHOULD ...?" heads the transcript, it is no one's turn; speakers given in full
+    with their initials on first mention ("HELEN STRACHAN (HS):") are those initials afterwards."""
+    panel = ["FENWICK CIVIC FORUM", "AFTER MIDNIGHT: SHOULD FENWICK EXTEND LATE-NIGHT LICENSING HOURS?",
+             "HELEN STRACHAN (HS): Good evening, everyone. Dev, you're first.",
+             "DEV MALHOTRA (DM): Thanks, Helen. At one in the morning every venue closes at once.",
+             "HS: Carol, the police view?",
+             "CAROL BRIGHT (CB): Staggered closing helps only if the taxis keep up.",
+             "DM: They would, with a marshalled rank on Bridge Street."]
+    attribution, said = said_by(panel)
+    assert attribution.speakers == ["Helen Strachan", "Dev Malhotra", "Carol Bright"]
+    assert said["Carol, the police view?"] == "Helen Strachan"
+    assert said["They would, with a marshalled rank on Bridge Street."] == "Dev Malhotra"
+
+
 def test_recording_tool_and_markdown_labels():
     """Timestamps before or after a label, a label on its own line with its time, Markdown
     emphasis around it and one-word role labels are turns; numbered speakers stay unnamed."""
