@@ -63,6 +63,7 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
     found = []
     for i, para in enumerate(paragraphs):
         cursor, opened = 0, False
+        last: tuple[int, str] | None = None  # where the paragraph's last attributed quotation ended, and whose
         for match in _QUOTATION.finditer(para):
             before = para[cursor : match.start()]
             known += [n for n in full_names(before) if n not in known]
@@ -73,12 +74,25 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
             if len(words.split()) < MIN_WORDS:
                 continue
             person = _speaker(para, match, known, subject)
+            if person is None and last and _continues(para[last[0] : match.start()]):
+                person = last[1]
+            if person:
+                last = (match.end(), person)
             if person and person not in (writers[i] or "").split(" & "):
                 found.append((i, Quotation(match.start() + 1, match.end() - 1, person)))
         known += [n for n in full_names(para[cursor:]) if n not in known]
         if not opened:
             subject = _first_mentioned(para, known) or subject
     return found
+
+
+CONTINUATION_WORDS = 20
+
+
+def _continues(between: str) -> bool:
+    """Whether a quotation goes on after its reporting clause: '"Our members voted against
+    moving," said Joan Tetley, chair of the traders. "Cattle Yard Square is a lovely space ..."'."""
+    return len(between.split()) <= CONTINUATION_WORDS and bool(_CUE_AFTER.match(between))
 
 
 def full_names(text: str) -> list[str]:

@@ -141,14 +141,14 @@ def _guest_starts(
 # handle, "u/name" or "@name", a username with an underscore or a digit, or a name), with its handle in
 # brackets or else how and when it was received ("· 412 points · 2 days ago", "March 4, 2025 at 7:03
 # p.m."). A thread's own numbering ("5/12 · 08:12") opens its writer's next post.
-_POST_WHO = (r"(?:(?P<name>[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){1,3})|(?:u/|@)(?P<handle>[\w.-]{2,40})"
-             r"|(?P<username>[a-z0-9]*(?:_|\d)[\w.-]*))(?P<bracketed> \(@[\w.@-]+\))?")
+_POST_WHO = (r"(?:(?P<name>[A-Z][a-z][\w'\u2019.-]*(?: [A-Z][a-z][\w'\u2019.-]*){1,3})|(?:u/|@)(?P<handle>[\w.-]{2,40})"
+             r"|(?P<username>(?=[\w.-]*[a-z])[a-z0-9][\w.-]*?(?:_|\d)[\w.-]*))(?P<bracketed> \(@[\w.@-]+\))?")
 _POST_HEADER = re.compile(rf"^{_POST_WHO}(?P<meta>(?: OP| \[[A-Z]\])?(?: [^\n]{{1,80}})?)$")
 # A reply shown inline as a block quotation, its header run into its text: "Bex Okafor (@bex@social.example)
 # · 08:31 @bex replying to @rowan: ...".
 _REPLY_LEAD = re.compile(rf"^{_POST_WHO} [\u00b7\u2022|] \S{{1,25}}\s")
-_POST_META = re.compile(r"\b(?:points?|votes?|likes?|repl(?:y|ies)|ago|stickied|\d{4}|\d{1,2}:\d{2}|[ap]\.m\.)(?!\w)",
-                        re.I)
+_POST_META = re.compile(
+    r"\b(?:points?|votes?|likes?|repl(?:y|ies)|ago|stickied|\d{4}|\d{1,2}:\d{2}|[ap]\.m\.|[AP]M)(?!\w)")
 _THREAD_NUMBER = re.compile(r"^\d{1,3}/\d{1,3}(?:\s*[\u00b7\u2022|-]\s*\S.{0,40})?$")
 POST_HEADER_WORDS = 16
 

@@ -20,6 +20,7 @@ from index.attribution import Attribution, attribute
 from index.cleaning import clean, parse_byline
 from index.pipeline import prepare_article
 from index.readers import read_html
+from index.sections import poster
 from index.turns import UNNAMED_QUESTIONER, names_in
 
 GENERAL = Path(__file__).resolve().parents[1] / "eval" / "corpus-general"
@@ -1007,6 +1008,9 @@ def test_a_thread_export_is_its_writers_numbered_posts_and_each_inline_reply_its
         f"{OTHER_PROSE[2]}"]
     attribution, said = said_by(thread)
     assert {who for text, who in said.items() if "(writer)" in text} == {"Rowan Ashdown"}
+    # A headline in capitals or a numbered note with a year is no post's header.
+    assert poster("SATURDAY MARKET TO MOVE TO CATTLE YARD SQUARE AFTER COUNCIL VOTE") is None
+    assert poster("2. Cattle Yard Square was restored in 2023-24 with grant funding. The") is None
     assert said[thread[4].strip()] == "Bex Okafor" and said[thread[7].strip()] == "tomasz_w"
 
 
@@ -1228,6 +1232,19 @@ def test_a_pronoun_cue_never_makes_a_place_or_an_office_someone(tmp_path):
     path.write_text("Wells Run Dry\n\nBy Ada Tembo\n\n" + paragraph, encoding="utf-8")
     _, passages = prepare_article(path, None, "0" * 64)
     assert [p.author for p in passages if p.kind == "quote"] == ["Owen Pratt"]
+
+
+def test_a_quotation_going_on_after_its_reporting_clause_is_the_same_speakers(tmp_path):
+    """A press release's '"...," said Joan Tetley, chair of the traders. "..."': the second part has
+    no cue of its own, it goes on from the first."""
+    paragraph = ("\u201cOur members voted two to one against moving,\u201d said Joan Tetley, chair of the Hollinsford "
+                 "Market Traders' Association. \u201cCattle Yard Square is a lovely space, but it is three hundred "
+                 "metres from where people actually walk.\u201d")
+    _, passages = prepared(tmp_path / "release.txt", f"MARKET TO MOVE\n\n{PROSE}\n\n{paragraph}\n")
+    assert {p.text: p.author for p in passages if p.kind == "quote"} == {
+        "Our members voted two to one against moving,": "Joan Tetley",
+        "Cattle Yard Square is a lovely space, but it is three hundred metres from where people actually walk.":
+            "Joan Tetley"}
 
 
 def test_a_quoted_person_is_found_by_name_and_stays_out_of_other_searches(tmp_path):
