@@ -171,6 +171,13 @@ def test_a_role_several_people_hold_names_the_one_heard_where_the_question_is():
                              "Dana Whitlock": (town_hall + " Enforce the site plan rules.",)})
     assert alone.named("How many drive-through queues does the councilman say block Route 9?") == ["Leo Brandt"]
     assert alone.named("What does the councilman say?") == []
+    # A list whose lines ran together gives a role with a neighbour's words ("Economy Group Inspector"):
+    # it still ends in the office a question names ("the police inspector").
+    panel = "PANEL Dev Malhotra, owner of The Signal Box; Night-Time Economy Group Inspector Carol Bright, police"
+    listed = Roster(["Dev Malhotra", "Carol Bright"], {}, roles_in([panel], ["Dev Malhotra", "Carol Bright"]),
+                    heard_in={"Carol Bright": (panel + " Street marshals and a late-night levy before 3am.",),
+                              "Dev Malhotra": (panel + " Staggered closing clears the taxi queues.",)})
+    assert listed.named("What is the police inspector's view on letting bars stay open till 3am?") == ["Carol Bright"]
     assert found.named("What did the councillor say the playground needs?") == []  # two councillors there
     plan = plan_query("What help did the councillor propose for landscapers switching from leaf blowers?", found, [])
     assert plan.authors == ["Bernadette Quill"] and "councillor" not in plan.text

@@ -283,6 +283,10 @@ class Roster:
                 # "minister for transport" is also "the transport minister"
                 if inverted := re.fullmatch(r"(\w+) (?:for|of) (?:the )?(\w+)", role):
                     holders[f"{inverted.group(2)} {inverted.group(1)}"].append(person)
+                # "economy group inspector" (words of the line above run into a list's role) is also
+                # "the inspector": the office a role ends in
+                if " " in role and (office := role.split()[-1]) in OFFICES and person not in holders[office]:
+                    holders[office].append(person)
         return dict(holders)
 
     @cached_property
