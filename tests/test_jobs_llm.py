@@ -14,7 +14,7 @@ import pytest
 from fake_openai import first_words, hypothesis_in, passages_in, prompt_text, status, text
 
 from assistant.citations import quote_in
-from assistant.jobs import stance
+from assistant.jobs import positions, stance
 from assistant.jobs.llm_common import drop_misattributed, parse_json
 from assistant.jobs.summaries import MAP_BATCH, TOPIC_PASSAGES, llm_scope
 from assistant.retrieval.speakers import UNKNOWN_PREFIX
@@ -91,8 +91,11 @@ def test_llm_positions_label_stances_from_each_authors_own_quotes(llm_assistant,
     assert order == sorted(order, key=["support", "oppose", "mixed", "unclear"].index)
     own_words_only(result)
     # Two one-token questions per quote (the claim, its negation), each showing only that quote
-    # under its own author's name; the answer is read from the log-probabilities.
-    quotes = {(c.passage.author or "unknown", c.quote) for p in result.positions for c in p.citations}
+    # under its own author's name; the answer is read from the log-probabilities. A row's quotes are
+    # read in order until one shows a side, at most STANCE_QUOTES of them.
+    read = [c for p in result.positions for c in p.citations[: 1 if p.author in SIDES else positions.STANCE_QUOTES]]
+    assert len(read) < sum(len(p.citations) for p in result.positions)
+    quotes = {(c.passage.author or "unknown", c.quote) for c in read}
     requests = fake_llm.chat_requests()
     sent = [passages_in(body) for body in requests]
     assert all(len(ps) == 1 for ps in sent) and len(sent) == 2 * len(quotes)

@@ -186,6 +186,27 @@ def test_server_killed_mid_answer_falls_back_then_restarts(local_assistant):
 
 
 @pytest.mark.slow
+def test_positions_get_sides_from_the_model_on_each_authors_own_quotes(local_assistant):
+    result = local_assistant.positions_report("Would an early peace deal between Russia and Ukraine do more harm "
+                                              "than good?")
+    assert result.mode == "llm", result.notices
+    assert len(result.positions) >= 5 and any(p.stance in {"support", "oppose", "mixed"} for p in result.positions)
+    assert all(p.stance != "unlabeled" for p in result.positions)
+    citations = [c for p in result.positions for c in p.citations]
+    kept, dropped = verify_citations(citations, local_assistant.article_texts())
+    assert kept and not dropped
+
+
+@pytest.mark.slow
+def test_debate_prep_sides_come_from_the_model(local_assistant):
+    result = local_assistant.counter("The United States should refuse any talks with Moscow.")
+    assert result.mode == "llm", result.notices
+    assert result.counterpoints and not result.undetermined
+    texts = local_assistant.article_texts()
+    assert all(card.text in texts[card.passage.article_id] for card in result.counterpoints + result.supporting)
+
+
+@pytest.mark.slow
 def test_two_concurrent_asks_are_both_answered(local_assistant):
     questions = [QUESTION, "What does James Acton say about diplomacy?"]
     answers: dict[str, object] = {}
