@@ -90,7 +90,8 @@ def _local_model_rows(local: dict[str, Any] | None) -> list[str]:
     table = local.get("positions_table")
     if table:
         rows += ["", f"Positions table with the model's sides (\"{table['question']}\"): {table['seconds']} s for "
-                 f"{table['rows']} rows and {table['quotes']} quotes ({table['seconds_per_quote']} s a quote), "
+                 f"{table['rows']} rows and {table['quotes']} quotes ({table['seconds_per_quote']} s per quote shown; "
+                 "the model reads a row's quotes until one shows a side), "
                  f"mode {table['mode']}."]
     return [*rows, ""]
 
