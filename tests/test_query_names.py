@@ -121,6 +121,12 @@ def test_roles_in_a_table_row_a_headline_and_police_ranks():
     assert found.named("How did the Vice-Chair's view of the pitch differ?") == ["Helen Marsh-Whitley"]
     assert found.named("Summarise the planning chief's case for lifting the cap.") == ["Ruth Adeyemi"]
     assert found.named("What does the chief inspector say about retention?") == ["Farid Malouf"]
+    # "The chief inspector" asks for no chief but the inspector, whatever the planning chief's texts hold.
+    heard = Roster(people, {}, roles_in([minutes, headline, podcast], people), heard_in={
+        "Ruth Adeyemi": (headline + " Cameras on every road keep data on drivers for a year.",),
+        "Farid Malouf": (podcast,)})
+    assert heard.named("How do the campaigner and the chief inspector disagree about whether cameras keep "
+                       "data on drivers?") == ["Farid Malouf"]
 
 
 def test_a_person_is_named_by_the_organisation_they_speak_for():

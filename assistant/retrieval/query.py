@@ -252,8 +252,10 @@ ROLE_TOPIC_WORDS = 2
 
 
 def _asks_for_role(lowered_question: str, role: str) -> bool:
-    """"the press secretary", "the former deputy electoral commissioner's"."""
-    return re.search(rf"\bthe\s+{_ROLE_ADJECTIVES}{re.escape(role)}(?:['\u2019]s)?\b", lowered_question) is not None
+    """"the press secretary", "the former deputy electoral commissioner's"; not "the chief" of "the
+    chief inspector", where another office follows."""
+    return re.search(rf"\bthe\s+{_ROLE_ADJECTIVES}{re.escape(role)}(?:['\u2019]s)?\b(?!\s+{_OFFICE_WORD}\b)",
+                     lowered_question) is not None
 
 
 def _lower_article(name: str) -> str:
