@@ -123,13 +123,14 @@ def _running_beside(lines: list[str], shape: list[str], page_lines: set[str]) ->
     Kestrel Point BC | Appeal No. KPT/2024/031" over "Page 2 of 3"). A heading repeated in the text is
     not beside one; post headings differing in their numbers are not repeated word for word."""
     near = {j for i, s in enumerate(shape) if s in page_lines for j in range(i - _RUNNING_SPAN, i + _RUNNING_SPAN + 1)}
-    spots: dict[str, list[int]] = defaultdict(list)
+    spots: dict[str, list[int]] = defaultdict(list)  # shape -> where its lines stand
+    texts: dict[str, set[str]] = defaultdict(set)  # shape -> its lines' words
     for i, (line, s) in enumerate(zip(lines, shape, strict=True)):
         if s.strip() and s not in page_lines and len(s.split()) <= _FOOTER_MAX_WORDS:
-            spots[_collapsed(line)].append(i)
-    return {shape[where[0]] for where in spots.values()
-            if len(where) >= _FOOTER_MIN_REPEATS and set(where) <= near
-            and len({_collapsed(lines[i]) for i, s in enumerate(shape) if s == shape[where[0]]}) == 1}
+            spots[s].append(i)
+            texts[s].add(_collapsed(line))
+    return {s for s, where in spots.items()
+            if len(where) >= _FOOTER_MIN_REPEATS and set(where) <= near and len(texts[s]) == 1}
 
 
 def _is_heading(line: str) -> bool:
