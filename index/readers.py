@@ -364,14 +364,17 @@ def page_comments(tree: Any | None, extracted: str) -> list[str]:
     reads the header lines (index.sections). A comment with no named writer is left out, as before."""
     if tree is None:
         return []
+    # Each element of the page, in page order, under the innermost comment holding it (itself included);
+    # a comment comes before its own elements and its replies.
+    own: dict[Any, list[Any]] = {}
+    for element in tree.iter():
+        if isinstance(element.tag, str) and (comment := _comment_of(element)) is not None:
+            own.setdefault(comment, []).append(element)
     seen = " ".join(extracted.split())
     out: list[str] = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or not _COMMENT.search(element.get("class", "")):
-            continue
-        own = [e for e in element.iter() if isinstance(e.tag, str) and _comment_of(e) is element]
-        names = [e for e in own if _COMMENTER.search(e.get("class", ""))]
-        paragraphs = [" ".join(e.text_content().split()) for e in own if e.tag == "p"]
+    for elements in own.values():
+        names = [e for e in elements if _COMMENTER.search(e.get("class", ""))]
+        paragraphs = [" ".join(e.text_content().split()) for e in elements if e.tag == "p"]
         if not names or not any(paragraphs) or all(p in seen for p in paragraphs):
             continue
         out += [" ".join(names[0].getparent().text_content().split()), *paragraphs]
