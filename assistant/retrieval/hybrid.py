@@ -285,8 +285,10 @@ class HybridRetriever:
         if allowed is not None and (askers := snap.askers_of(allowed)).size:
             # Another voice's question whose answer is in scope (a committee member's, answered by the
             # witness searched for) is scored too, so that its answer can rank where it would (`_fuse`).
+            asking = np.zeros(len(snap.passages), dtype=bool)
+            asking[askers] = True
             dense |= self._dense_exact(snap, vector, askers)
-            lexical |= self._lexical(snap, query, np.isin(np.arange(len(snap.passages)), askers))
+            lexical |= self._lexical(snap, query, asking)
         return self._fuse(snap, dense, lexical, k, allowed)
 
     def _allowed(self, snap: Snapshot, authors, article_ids, kinds) -> np.ndarray | None:
