@@ -90,9 +90,10 @@ def _local_model_rows(local: dict[str, Any] | None) -> list[str]:
     table = local.get("positions_table")
     if table:
         rows += ["", f"Positions table with the model's sides (\"{table['question']}\"): {table['seconds']} s for "
-                 f"{table['rows']} rows and {table['quotes']} quotes ({table['seconds_per_quote']} s per quote shown; "
-                 "the model reads a row's quotes until one shows a side), "
-                 f"mode {table['mode']}."]
+                 f"{table['rows']} rows and {table['quotes']} quotes in a new server process, which restores the "
+                 f"stance prompt's saved state ({table.get('first_ever_seconds')} s the first time ever, when the "
+                 f"server reads it and saves it; {table['seconds_per_quote']} s per quote shown: the model reads a "
+                 f"row's quotes until one shows a side), mode {table['mode']}."]
     return [*rows, ""]
 
 

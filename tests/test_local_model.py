@@ -168,6 +168,34 @@ def test_questions_share_the_cached_prompt_prefix(local_assistant):
 
 
 @pytest.mark.slow
+def test_a_new_server_process_restores_the_system_prompt_instead_of_reading_it(local_assistant):
+    """The first server to read a system prompt saves its state; a later process loads it into a
+    slot, so its first question evaluates only its own words and passages."""
+    server = shared_server(local_assistant.settings)
+    local_assistant.ask(QUESTION)
+    assert list(server.states_dir.glob("*.bin"))
+    server.stop()
+    server.ensure()
+    before = server.prompt_tokens()
+    answer = local_assistant.ask("What does James Acton say about diplomacy?")
+    spent = server.prompt_tokens() - before
+    assert answer.mode == "llm", answer.notices
+    assert spent.cached >= 300, spent
+
+
+@pytest.mark.slow
+def test_an_unreadable_saved_prompt_state_is_read_again_and_replaced(local_assistant):
+    server = shared_server(local_assistant.settings)
+    local_assistant.ask(QUESTION)
+    states = list(server.states_dir.glob("*.bin"))
+    for state in states:
+        state.write_bytes(b"not a llama.cpp state")
+    server.stop()
+    assert_valid_llm_answer(local_assistant.ask(QUESTION), local_assistant)
+    assert all(s.stat().st_size > 1_000_000 for s in server.states_dir.glob("*.bin")), "corrupt states kept"
+
+
+@pytest.mark.slow
 def test_server_killed_mid_answer_falls_back_then_restarts(local_assistant):
     server = shared_server(local_assistant.settings)
     server.ensure()

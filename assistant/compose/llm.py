@@ -97,6 +97,13 @@ class ChatModel:
             self._client = make_client(self.settings)
         return self._client
 
+    def _client_for(self, messages: list[dict[str, str]]) -> openai.OpenAI:
+        """The client, with the built-in server's slot primed with the messages' system prompt."""
+        client = self.client
+        if self._local is not None and messages and messages[0]["role"] == "system":
+            self._local.prime(messages[0]["content"])
+        return client
+
     def _failure(self, exc: Exception) -> LLMError:
         reason = describe(exc)
         if reason == "timed out":  # say how long we waited: the user can raise the limit
@@ -109,7 +116,7 @@ class ChatModel:
         """The whole reply; raises LLMError on any failure or an empty reply."""
         extra = {"response_format": response_format} if response_format else {}
         try:
-            response = self.client.chat.completions.create(
+            response = self._client_for(messages).chat.completions.create(
                 model=self.model, messages=messages, temperature=0, seed=SEED, max_tokens=max_tokens, **extra
             )
             content = response.choices[0].message.content if response.choices else None
@@ -137,7 +144,7 @@ class ChatModel:
         (nothing else can come out), and its probability says how sure the model is.
         """
         try:
-            response = self.client.chat.completions.create(
+            response = self._client_for(messages).chat.completions.create(
                 model=self.model, messages=messages, temperature=0, seed=SEED, max_tokens=1, logprobs=True,
                 top_logprobs=top,
             )
@@ -152,7 +159,7 @@ class ChatModel:
         received = finished = False
         try:
             # `with`: the HTTP response is closed even when the caller stops reading early.
-            with self.client.chat.completions.create(
+            with self._client_for(messages).chat.completions.create(
                 model=self.model, messages=messages, temperature=0, seed=SEED, max_tokens=max_tokens,
                 stop=ANSWER_STOP, stream=True,
             ) as chunks:

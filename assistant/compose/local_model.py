@@ -9,6 +9,10 @@ The server runs in a child process (`python -m assistant.compose.local_model`), 
 native code cannot take the app down; it is started on first use, restarted when found
 dead, and stopped when the parent exits (atexit, and the child exits by itself when its
 stdin pipe from the parent closes, i.e. when the parent dies without cleaning up).
+
+Each fixed system prompt (the stance prompt, the answer prompt, ...) is read by the model once
+ever: the server's state after reading it is saved to disk (llama.cpp's slot save) and loaded
+into a slot in milliseconds by every later server process (LocalServer.prime).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib.metadata
+import json
 import logging
 import os
 import socket
@@ -44,6 +49,8 @@ CONTEXT_TOKENS = 4096
 PARALLEL_SLOTS = 2  # two questions decode together; more would slow each on 2 cores
 STARTUP_TIMEOUT_S = 180.0  # loading 1.1 GB from a cold disk on a busy machine took 18 s here
 CHUNK_BYTES = 8 << 20
+PROMPT_STATES = 16  # saved system-prompt states kept (~20 MB each); older ones are deleted
+PRIME_TIMEOUT_S = 120.0  # reading a system prompt of the whole context takes ~60 s here
 
 Progress = Callable[[int, int, str], None]  # (done, total, message), as index.builder.Progress
 
@@ -202,7 +209,11 @@ class LocalServer:
         self.process: subprocess.Popen | None = None
         self.base_url = ""
         self.log_file = Path(settings.data) / "models" / "server.log"
+        self.states_dir = Path(settings.data) / "models" / "prompt-states"
+        self.model: Path | None = None
         self._lock = threading.Lock()
+        self._prime_lock = threading.Lock()
+        self._primed: set[str] = set()  # system prompts a slot of the running server holds
 
     def ensure(self) -> str:
         """The server's OpenAI base URL, starting (or restarting) the server if needed."""
@@ -214,11 +225,12 @@ class LocalServer:
             return self.base_url
 
     def _start(self) -> None:
-        model = model_path(self.settings)
+        model = self.model = model_path(self.settings)
         port = free_port()
-        command = [sys.executable, "-m", "assistant.compose.local_model", str(model), str(port)]
+        self.states_dir.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "assistant.compose.local_model", str(model), str(port), str(self.states_dir)]
         log.info("starting the local model server on 127.0.0.1:%d (%s)", port, model.name)
-        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self._primed = set()
         with self.log_file.open("wb") as log_out:  # llama.cpp logs every request: a file, never a pipe
             # stdin is a pipe the child watches: it closes when this process dies, however it dies.
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log_out, stderr=log_out)
@@ -242,9 +254,81 @@ class LocalServer:
         self.stop()
         raise LocalModelError(f"local model server not healthy after {STARTUP_TIMEOUT_S:g} s")
 
+    @property
+    def root(self) -> str:
+        return self.base_url.removesuffix("/v1")
+
+    def prime(self, system: str) -> None:
+        """Have an idle slot hold the state after reading system prompt `system`, so the request
+        about to be sent reads only what follows it: restored from disk when a server process
+        has read it before, else read now (as the request would have) and saved for the next.
+
+        A slot picked by the server for a request is the one sharing the longest prefix with it,
+        so the primed slot serves it. Best effort: on any failure the request reads it itself.
+        """
+        name = self._state_name(system)
+        with self._prime_lock:
+            if name in self._primed:
+                return
+            try:
+                slot = self._idle_slot()
+                if slot is None:
+                    return
+                if not self._restore(slot, name):
+                    self._read_and_save(slot, system, name)
+                self._primed.add(name)
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                log.info("system prompt not primed (%s): the request reads it", exc)
+
+    def _state_name(self, system: str) -> str:
+        """The state file of `system` for this model file and llama.cpp build (a state is
+        only valid for the weights and the code that wrote it)."""
+        model = self.model or model_path(self.settings)
+        stat = model.stat()
+        build = importlib.metadata.version("xllamacpp")
+        identity = "\0".join((str(model.resolve()), str(stat.st_size), str(stat.st_mtime_ns), build, system))
+        return hashlib.sha256(identity.encode()).hexdigest()[:32] + ".bin"
+
+    def _idle_slot(self) -> int | None:
+        """The idle slot holding the fewest tokens (the least to lose), or None when all are busy."""
+        with urllib.request.urlopen(self.root + "/slots", timeout=10) as response:
+            slots = json.loads(response.read())
+        idle = [s for s in slots if not s.get("is_processing")]
+        return min(idle, key=lambda s: s.get("n_prompt_tokens", 0))["id"] if idle else None
+
+    def _restore(self, slot: int, name: str) -> bool:
+        path = self.states_dir / name
+        if not path.is_file():
+            return False
+        try:
+            self._post(f"/slots/{slot}?action=restore", {"filename": name})
+        except urllib.error.HTTPError as exc:  # unreadable or written by another build: read it anew
+            log.info("saved prompt state %s not restored (HTTP %d): reading the prompt again", name, exc.code)
+            path.unlink(missing_ok=True)
+            return False
+        os.utime(path)  # recently used: kept by _prune_states
+        return True
+
+    def _read_and_save(self, slot: int, system: str, name: str) -> None:
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": ""}]
+        self._post("/v1/chat/completions", {"messages": messages, "max_tokens": 1, "temperature": 0, "id_slot": slot})
+        self._post(f"/slots/{slot}?action=save", {"filename": name})
+        self._prune_states()
+
+    def _prune_states(self) -> None:
+        states = sorted(self.states_dir.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in states[PROMPT_STATES:]:
+            stale.unlink(missing_ok=True)
+
+    def _post(self, path: str, payload: dict) -> dict:
+        request = urllib.request.Request(self.root + path, json.dumps(payload).encode(),
+                                         {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=PRIME_TIMEOUT_S) as response:
+            return json.loads(response.read())
+
     def prompt_tokens(self) -> PromptTokens:
         """The prompt tokens this server has read since it started (its /metrics counters)."""
-        with urllib.request.urlopen(self.base_url.removesuffix("/v1") + "/metrics", timeout=10) as response:
+        with urllib.request.urlopen(self.root + "/metrics", timeout=10) as response:
             lines = response.read().decode().splitlines()
         counters = dict(line.split(" ", 1) for line in lines if line.startswith("llamacpp:prompt_tokens"))
         return PromptTokens(int(float(counters["llamacpp:prompt_tokens_total"])),
@@ -282,8 +366,9 @@ def _stop_all() -> None:
 
 
 # -- the child process's entry point ------------------------------------------------------
-def serve(model: str, port: int) -> None:
-    """Run llama.cpp's HTTP server until stdin closes (the parent stopped or died)."""
+def serve(model: str, port: int, states_dir: str) -> None:
+    """Run llama.cpp's HTTP server until stdin closes (the parent stopped or died); slot
+    states are saved to and restored from `states_dir`."""
     import xllamacpp
 
     params = xllamacpp.CommonParams()
@@ -294,6 +379,8 @@ def serve(model: str, port: int) -> None:
     params.kv_unified = True  # the slots share the context, so one long prompt may use all of it
     params.cache_prompt = True  # a request reuses the prompt prefix it shares with the last one
     params.endpoint_metrics = True  # /metrics: the bench and tests read the prompt tokens evaluated
+    params.endpoint_slots = True  # /slots: LocalServer.prime saves and restores system-prompt states
+    params.slot_save_path = os.path.join(states_dir, "")  # llama.cpp appends the file name as is
     params.cpuparams.n_threads = os.cpu_count() or 1
     params.cpuparams_batch.n_threads = os.cpu_count() or 1
     params.warmup = False  # the first real request warms it; start-up stays short
@@ -303,4 +390,4 @@ def serve(model: str, port: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]))
+    serve(sys.argv[1], int(sys.argv[2]), sys.argv[3])
