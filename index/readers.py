@@ -18,6 +18,7 @@ from .captions import CAPTION_SUFFIXES, read_cues, transcript
 from .cleaning import PROSE_WORDS
 from .metadata import ArticleMeta
 from .people import split_people
+from .tables import prose_columns, transcript_text
 from .turns import is_speaker_label
 from .unwrap import BLOCK_INDENT
 
@@ -232,7 +233,7 @@ def read_html(path: Path) -> ReadResult:
     )
     # Text trafilatura left out goes back above the kept paragraph that follows it in the page
     # (a second article on the page, then a byline heading it), or at the end.
-    paragraphs = _placed(text.split("\n"), left_out_prose(tree, text))
+    paragraphs = _placed(text.split("\n"), left_out_prose(tree, text) + left_out_tables(tree, text))
     paragraphs = _placed(paragraphs, author_boxes(tree, "\n".join(paragraphs)))
     paragraphs += page_comments(tree, "\n".join(paragraphs))
     quoted = block_quotations(tree)
@@ -332,6 +333,31 @@ def left_out_prose(tree: Any | None, extracted: str) -> list[tuple[str, str | No
         runs.append((run, None))
     return [(text, following) for run, following in runs if max(len(t.split()) for t in run) >= PROSE_WORDS
             for text in run]
+
+
+def left_out_tables(tree: Any | None, extracted: str) -> list[tuple[str, str | None]]:
+    """The page's tables of prose that trafilatura left out of `extracted` (it keeps no tables:
+    a transcript laid out as Time | Speaker | Words would be lost whole), read by index.tables,
+    each with the first paragraph kept after it, as left_out_prose gives them."""
+    if tree is None:
+        return []
+    seen = " ".join(extracted.split())
+    lines = set(_collapsed_lines(extracted))
+    found = []
+    for table in tree.iter("table"):
+        if any(True for _ in table.iterdescendants("table")) or _is_furniture(table):
+            continue  # an outer layout table (its inner tables are read), or page furniture
+        rows = [[" ".join(cell.text_content().split()) for cell in row if cell.tag in ("td", "th")]
+                for row in table.iter("tr")]
+        prose = prose_columns(rows)
+        if not prose or all(row[j] in seen for row in rows for j in prose if j < len(row) and row[j]):
+            continue
+        text = transcript_text(rows) or "\n\n".join(row[j] for j in sorted(prose) for row in rows
+                                                     if j < len(row) and row[j])
+        following = next((t for e in table.itersiblings() for t in [" ".join(e.text_content().split())]
+                          if t in lines), None)
+        found.append((text, following))
+    return found
 
 
 def _is_furniture(element: Any) -> bool:
@@ -518,20 +544,14 @@ def _bold_lead(paragraph: Any) -> str:
     return text if 0 < len(text.split()) <= BOLD_LEAD_WORDS else ""
 
 
-# A table whose cells hold paragraphs of prose is page layout, not data: a debate card's "FOR: ..." and
-# "AGAINST: ..." columns, each one writer's piece. It is read column by column, each cell's paragraphs
-# as paragraphs; a table of data stays one line per row.
-PROSE_CELL_WORDS = 40
-
-
 def _table_text(table: Any) -> str:
-    if any(len(cell.text.split()) >= PROSE_CELL_WORDS for row in table.rows for cell in row.cells):
-        return _columns_text(table)
-    rows = []
-    for row in table.rows:
-        cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))  # merged cells repeat
-        rows.append(" | ".join(c for c in cells if c))
-    return "\n".join(r for r in rows if r)
+    """A Word table as text (index.tables): prose by turns or column by column, data row by row."""
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    if prose_columns(rows):
+        return transcript_text(rows) or _columns_text(table)
+    # A merged cell repeats in each row.cells position it spans: kept once.
+    lines = [" | ".join(c for c in dict.fromkeys(cell.strip() for cell in row) if c) for row in rows]
+    return "\n".join(line for line in lines if line)
 
 
 def _columns_text(table: Any) -> str:

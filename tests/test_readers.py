@@ -212,6 +212,58 @@ def test_a_docx_table_of_prose_is_read_by_column_and_each_column_is_its_writers(
     assert {p.author for p in passages if "(against)" in p.text} == {"Duncan Fairweather"}
 
 
+TURNS_TABLE = [
+    ("Time", "Speaker", "Words"),
+    ("19:00", "Chair", "Good evening, and thank you for coming out on a wet Tuesday. Northfell Renewables want to put "
+                       "a wind farm on Carrick Height and will apply to the county this summer. The parish council "
+                       "is a consultee, not the decision-maker, and tonight is for us to listen."),
+    ("", "", "I will ask Ms Rahimi to set out the scheme first."),
+    ("19:03", "Nadia Rahimi", "Thank you, Chair. The proposal is for nine turbines, each up to 149 metres to the tip "
+                              "of the blade, with a total capacity of about 43 megawatts, enough for roughly 38,000 "
+                              "homes. The nearest house is 1.3 kilometres from the nearest turbine."),
+    ("19:09", "Graham Stead", "Graham Stead, Low Carrick Farm. You cannot put the view back afterwards, and "
+                              "thirty-five years is most of a working life on this land."),
+    ("19:12", "Emily Castellan", "Emily Castellan, I teach at the primary. Two hundred and fifteen thousand pounds a "
+                                 "year is more than the parish has ever had to spend on young people."),
+    ("19:15", "Graham Stead", "These are twice the height of the Rothwaite turbines, Emily. It is not the same."),
+]
+
+
+def test_an_html_transcript_laid_out_as_a_table_is_read_whole_as_turns(tmp_path):
+    """trafilatura keeps no tables: a Time | Speaker | Words transcript was lost whole, silently.
+    A table of prose left out is read back, row by row under each speaker, an empty speaker cell
+    going on with the speaker above; a table of data stays left out."""
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TURNS_TABLE[1:])
+    head = "<tr>" + "".join(f"<th>{c}</th>" for c in TURNS_TABLE[0]) + "</tr>"
+    page = (f"<html><head><title>Drop-in session</title></head><body><main><h1>Wind farm drop-in</h1>"
+            f"<p>{LONG}</p><table><thead>{head}</thead><tbody>{rows}</tbody></table>"
+            f"<table><tr><td>Turbines</td><td>9</td></tr></table><p>Transcript ends. {LONG}</p></main></body></html>")
+    (tmp_path / "dropin.html").write_text(page, encoding="utf-8")
+    text = read_document(tmp_path / "dropin.html").text
+    assert "Nadia Rahimi: Thank you, Chair." in text and "Turbines" not in text
+    assert text.index("Wind farm") < text.index("Chair: Good evening") < text.index("Transcript ends.")
+    article, passages = _prepare(tmp_path / "dropin.html")
+    said = {p.text.split(".")[0]: p.author for p in passages}
+    assert said["Thank you, Chair"] == "Nadia Rahimi" and said["Graham Stead, Low Carrick Farm"] == "Graham Stead"
+    chair = [p for p in passages if "set out the scheme" in p.text]
+    assert len(chair) == 1 and "Good evening" in chair[0].text and chair[0].author != "Nadia Rahimi"
+
+
+def test_a_docx_transcript_table_is_read_as_turns(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Wind farm drop-in: transcript")
+    table = document.add_table(rows=len(TURNS_TABLE), cols=3)
+    for row, texts in zip(table.rows, TURNS_TABLE, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(tmp_path / "dropin.docx")
+    text = read_document(tmp_path / "dropin.docx").text
+    assert "Graham Stead: Graham Stead, Low Carrick Farm." in text and "19:03" not in text
+    article, passages = _prepare(tmp_path / "dropin.docx")
+    assert {p.author for p in passages if "view back" in p.text} == {"Graham Stead"}
+    assert {p.author for p in passages if "pounds a year" in p.text} == {"Emily Castellan"}
+
+
 def test_docx_author_that_is_an_office_goes_to_the_outlet(tmp_path):
     path = _docx(tmp_path / "memo.docx", author="Office of Management and Budget; Jane Roe")
     meta = read_document(path).meta
