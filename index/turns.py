@@ -94,6 +94,13 @@ _LINE_TURN = re.compile(
 _INLINE_TURN = re.compile(
     rf"(?<=[\s\u2014-])(?P<caps>(?:MR|MRS|MS|DR|SEN)\.(?:[^\S\n]+{_CAPS_TOKEN}){{1,4}}):[^\S\n]+(?=\S)"
 )
+# A chat export's message: date and time, then its sender and a colon ("[03/03/2025, 19:02:11] Gill
+# Ashcroft: ...", "3/3/25, 7:02 PM - Gill Ashcroft: ..."). The stamp vouches for the label, whatever it
+# is: a contact saved under a nickname, or a number ("+44 7700 900412"), still sent that message.
+_CHAT_MESSAGE = re.compile(
+    r"^\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?[^\S\n]+\d{1,2}:\d{2}(?::\d{2})?(?:[^\S\n]*[AaPp]\.?[Mm]\.?)?\]?"
+    r"(?:[^\S\n]+[-\u2013])?[^\S\n]+(?P<sender>[^:\n]{1,60}?):[^\S\n]+(?=\S)"
+)
 # A speaker named on a line of its own: "MR. DOUGLAS' SPEECH.", "Mr. Lincoln's Reply.", "EMMA ASHFORD:".
 _HEADING = re.compile(
     rf"^(?P<label>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,4}}?|{_TOKEN}{_NUMBER})(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
@@ -106,11 +113,14 @@ _NAME_ALONE = re.compile(
     rf"^(?P<name>{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,3}})(?P<affiliation>{_AFFILIATION})?$"
 )
 # Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03", "10:03 AM"), Markdown emphasis,
-# or the number of an evidence session's question before its asker ("Q12 Chair:", "Q13 Ruth Okoro:").
+# or the number of an evidence session's question before its asker ("Q12 Chair:", "Q13 Ruth Okoro:"),
+# or a chat export's date and time before each message's sender ("[03/03/2025, 19:02:11] Gill Ashcroft:",
+# "03/03/2025, 19:02 - Gill Ashcroft:").
 # Labels are matched on a copy with these blanked to spaces of the same length, so every
 # offset found still points into the paragraph itself.
 _FURNITURE = re.compile(
-    r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b(?:[^\S\n]*[AaPp]\.?[Mm]\b\.?)?[\])]?|\*\*|__"
+    r"[\[(]?(?:\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?[^\S\n]+)?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b"
+    r"(?:[^\S\n]*[AaPp]\.?[Mm]\b\.?)?[\])]?(?:[^\S\n]+-(?=[^\S\n]))?|\*\*|__"
     r"|(?m:^)[^\S\n]*Q\d{1,4}(?=[^\S\n]+[A-Z])"
 )
 # What a possessive heading announces, so that a subhead such as "Putin's Gamble." is no speaker.
@@ -315,6 +325,10 @@ def _name_alone(text: str) -> re.Match | None:
 def _marks(paragraphs: list[str]) -> list[_Mark]:
     marks = []
     for i, para in enumerate(map(blank_furniture, paragraphs)):
+        if chat := _CHAT_MESSAGE.match(paragraphs[i]):
+            label = chat.group("sender").strip()
+            marks.append(_Mark(i, 0, chat.end(), key_of(label), label, named=True))
+            continue
         if bold := _BOLD_LABEL.match(paragraphs[i]):
             label = bold.group("label")
             if is_speaker_label(label):

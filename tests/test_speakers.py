@@ -1262,3 +1262,28 @@ def test_a_quoted_person_is_found_by_name_and_stays_out_of_other_searches(tmp_pa
     assert {p.author for p in found[1:]} >= {"Jane Doe"}  # and what the writer says on the question
     assert all(p.kind != "quote" for p in assistant.search("the cost of bottles in the river", 10))
     assert [p.author for p in assistant.positions("Should there be a bottle deposit?")] == ["Jane Doe"]
+
+
+def test_a_chat_exports_messages_are_each_their_senders_even_a_number(tmp_path):
+    """A WhatsApp export: "[date, time] Sender: message", a message going on over the lines below it.
+    The stamp vouches for the sender, a name or a number never saved as a contact; before, a
+    number's messages ran on as the previous sender's."""
+    chat = "\n".join([
+        "[01/02/2025, 10:14:09] Pellow Lane Neighbours: \u200eGill Ashcroft created this group",
+        "[03/03/2025, 19:02:11] Gill Ashcroft: Evening all. The consultation on the dog area closes on Friday.",
+        "The plan is a fenced area of about 0.4 hectares in the corner by the allotments, with a double gate.",
+        "[03/03/2025, 19:09:02] Tomasz Wren: Longer version: there must be 600 dogs within walking distance.",
+        "[04/03/2025, 07:31:20] +44 7700 900412: Morning, I'm against this, and not because I dislike dogs.",
+        "We already have a dog fouling problem on the path to the school.",
+        "[04/03/2025, 07:40:02] Tomasz Wren: The fouling on the school path is the argument FOR a fenced area.",
+        "04/03/2025, 08:02 - Gill Ashcroft: Noted. Draft going round on Thursday evening.",
+    ])
+    path = tmp_path / "WhatsApp Chat - Neighbours.txt"
+    path.write_text(chat, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text}
+            for line in ("double gate", "600 dogs", "fouling problem", "argument FOR", "Draft going round")}
+    assert said == {"double gate": {"Gill Ashcroft"}, "600 dogs": {"Tomasz Wren"},
+                    "fouling problem": {"+44 7700 900412"}, "argument FOR": {"Tomasz Wren"},
+                    "Draft going round": {"Gill Ashcroft"}}
+    assert not any(re.search(r"\d:\d\d", p.text) for p in passages if p.author)
