@@ -85,7 +85,8 @@ def author_sections(
     when the page is not several pieces by different people. `authors`: the text's own writers
     (metadata, its byline), whose page may host a guest's piece under the guest's byline."""
     ways = (_post_starts(paragraphs, authors), _byline_starts(bylines), _template_starts(paragraphs),
-            _writer_starts(paragraphs), _guest_starts(paragraphs, bylines, authors), _signed_starts(paragraphs))
+            _writer_starts(paragraphs), _guest_starts(paragraphs, bylines, authors), _signed_starts(paragraphs),
+            _talk_starts(paragraphs))
     starts = next((found for found in ways if len(set(found.values())) >= 2), {})
     headed, signed = starts is ways[3], starts is ways[5]
     order = sorted(starts)
@@ -219,6 +220,38 @@ def _signed_starts(paragraphs: list[str]) -> dict[int, str | None]:
         starts[before + 1] = ends[end]
     if any(_not_heading(p) for p in paragraphs[max(ends) + 1:]):
         starts[max(ends) + 1] = None
+    return starts
+
+
+# A talk page's comment, signed at its end with the signer's name, their talk link and a time stamp
+# ("... wide. \u2014 Harbourside Annie (talk) 09:12, 2 May 2025 (UTC)"); a bot signs an unsigned one with
+# the address it came from ("\u2014 Preceding unsigned comment added by 86.12.44.201 (talk) 11:47, ...").
+_TALK_SIGNATURE = re.compile(
+    r"(?:(?<=[.!?\u201d\"')\]])\s+|\s*[\u2014\u2013]\s*|\s+--?\s*)(?:Preceding unsigned comment added by\s+)?"
+    r"(?P<name>(?:(?![.!?]\s)[^()\n\u2014\u2013]){1,60}?)\s*\((?:talk|contribs)(?:\s*[\u00b7\u2022|]\s*contribs)?\)"
+    r"\s*\d{1,2}:\d{2},\s*\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\s*(?:\([A-Z]{2,5}\))?\s*$"
+)
+
+
+def talk_signer(paragraph: str) -> str | None:
+    """Who signed a talk-page comment at the end of `paragraph`, or None."""
+    match = _TALK_SIGNATURE.search(paragraph)
+    return " ".join(match.group("name").split()) if match else None
+
+
+def _talk_starts(paragraphs: list[str]) -> dict[int, str | None]:
+    """A talk page: each comment, from its first paragraph after the last signature (headings above
+    it left out) to its signature, is its signer's; what follows the last signature is nobody's."""
+    starts: dict[int, str | None] = {}
+    start = last = None
+    for i, paragraph in enumerate(paragraphs):
+        if start is None and _not_heading(paragraph):
+            start = i
+        if who := talk_signer(paragraph):
+            starts[i if start is None else start] = who
+            start, last = None, i
+    if last is not None and any(_not_heading(p) for p in paragraphs[last + 1:]):
+        starts[last + 1] = None
     return starts
 
 

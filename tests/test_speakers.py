@@ -1287,3 +1287,33 @@ def test_a_chat_exports_messages_are_each_their_senders_even_a_number(tmp_path):
                     "fouling problem": {"+44 7700 900412"}, "argument FOR": {"Tomasz Wren"},
                     "Draft going round": {"Gill Ashcroft"}}
     assert not any(re.search(r"\d:\d\d", p.text) for p in passages if p.author)
+
+
+def test_a_talk_pages_comments_are_each_their_signers(tmp_path):
+    """A wiki talk page: each comment signed at its end ("— Name (talk) 09:12, 2 May 2025 (UTC)", or
+    the name alone before its talk link), an unsigned one signed by a bot with the address it came
+    from; section headings are nobody's."""
+    def comment(text: str, signature: str, depth: int = 0) -> str:
+        return "<dl><dd>" * depth + f"<p>{text} {signature}</p>" + "</dd></dl>" * depth
+
+    stamp = "(<a href='/wiki/User_talk:X'>talk</a>) {} May 2025 (UTC)"
+    page = "".join([
+        "<html><head><title>Talk:Quay Street trial - Civic Wiki</title></head><body><div id='content'>",
+        "<h1>Talk:Quay Street trial</h1><h2>What the trial would do</h2>",
+        comment(f"I started this page to gather the arguments. {PROSE}", "\u2014 Harbourside Annie "
+                + stamp.format("09:12, 2")),
+        comment(f"Strong support from a cyclist. {OTHER_PROSE[0]}", "\u2014 Preceding unsigned comment added by "
+                "86.12.44.201 " + stamp.format("11:47, 2"), 1),
+        "<h2>Traders' concerns</h2>",
+        comment(f"Oppose, as a shopkeeper on the street. {OTHER_PROSE[1]}", "GLowndes " + stamp.format("08:05, 4")),
+        comment("@GLowndes: customers could still collect heavy goods before ten in the morning, and the order "
+                "can include a loading exemption.", "Harbourside Annie " + stamp.format("10:21, 4"), 1),
+        "</div></body></html>"])
+    path = tmp_path / "Talk_Quay_Street.html"
+    path.write_text(page, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text}
+            for line in ("started this page", "from a cyclist", "as a shopkeeper", "heavy goods", "Traders' concerns")}
+    assert said == {"started this page": {"Harbourside Annie"}, "from a cyclist": {"86.12.44.201"},
+                    "as a shopkeeper": {"GLowndes"}, "heavy goods": {"Harbourside Annie"},
+                    "Traders' concerns": {None}}
