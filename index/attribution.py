@@ -181,7 +181,7 @@ def attribute(
         authors = list(metadata_authors)
     else:
         stated = _authors_from_text(paragraphs)
-        if dialogue and set(stated) <= set(dialogue.speakers):  # the last turn's label, not a signature
+        if dialogue and all(match_person(s, dialogue.speakers) for s in stated):  # a turn's label ("HURST")
             stated = []
         by_header = _header_author([title or "", *paragraphs[:opening]]) or _header_author(
             paragraphs[-_CLOSING_PARAGRAPHS:])

@@ -62,6 +62,8 @@ def quotations(paragraphs: list[str], writers: list[str | None]) -> list[tuple[i
     subject: str | None = None  # whom "he"/"she" stands for: the person a paragraph opens on
     found = []
     for i, para in enumerate(paragraphs):
+        if i and writers[i] != writers[i - 1]:
+            subject = None  # a new speaker's "she" is nobody named in the turn before
         cursor, opened = 0, False
         last: tuple[int, str] | None = None  # where the paragraph's last attributed quotation ended, and whose
         for match in _QUOTATION.finditer(para):

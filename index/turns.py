@@ -109,8 +109,11 @@ _HEADING = re.compile(
 # A name alone on a line, no colon ("KAREN WU", "Sam Patel" once its timestamp is blanked).
 # An earnings call's "Jane Smith -- Acme Corp -- Chief Executive Officer": firm and role after dashes.
 _AFFILIATION = r"(?:[^\S\n]+(?:--|\u2014|\u2013)[^\S\n]+[^\n]{1,60}?){1,2}"
+# A script's extension after a speaker's name: the speech goes on after an action line ("HURST (CONT'D)"),
+# or comes from someone off screen or in voice-over ("AUDIENCE MEMBER (O.S.)", "NARRATOR (V.O.)").
+_EXTENSION = r"[^\S\n]*\((?:CONT['\u2019]?D|CONTINUING|O\.?S\.?|O\.?C\.?|V\.?O\.?)\)"
 _NAME_ALONE = re.compile(
-    rf"^(?P<name>{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,3}})(?P<affiliation>{_AFFILIATION})?$"
+    rf"^(?P<name>{_CAPS_LABEL}|{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,3}})(?P<affiliation>{_AFFILIATION})?(?:{_EXTENSION})?$"
 )
 # Furniture around a label: a timestamp ("[00:01:02]", "(1:02)", "0:03", "10:03 AM"), Markdown emphasis,
 # or the number of an evidence session's question before its asker ("Q12 Chair:", "Q13 Ruth Okoro:"),
@@ -420,9 +423,19 @@ def _name_line_marks(paragraphs: list[str]) -> list[_Mark]:
         else:
             marks.append(_Mark(i, 0, len(para), key_of(label), label, heading="colon", named=True))
     counts = Counter(m.key for m in marks)
-    marks = [m for m in marks if counts[m.key] >= 2 or names_in(m.label) == [title_case(m.label)] or _is_role(m.key)]
+    text = "\n".join(paragraphs)
+    marks = [m for m in marks if counts[m.key] >= 2 or names_in(m.label) == [title_case(m.label)] or _is_role(m.key)
+             or _introduced(m.label, text)]
     counts = Counter(m.key for m in marks)
     return marks if len(counts) >= 2 and max(counts.values()) >= 2 else []
+
+
+def _introduced(label: str, text: str) -> bool:
+    """A script introduces each character in capitals, in full, in an action line ("PRIYA DESAI (30s),
+    the presenter"): a name in capitals that heads one speech only is theirs when the text so names
+    someone with it."""
+    word = re.escape(label.strip())
+    return label.isupper() and bool(re.search(rf"\b{word}[^\S\n]+[A-Z]{{2,}}\b|\b[A-Z]{{2,}}[^\S\n]+{word}\b", text))
 
 
 def _header_people(paragraphs: list[str], first: _Mark | None) -> list[str]:

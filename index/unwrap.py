@@ -74,6 +74,32 @@ def wrap_width(lines: list[str]) -> int | None:
     return width
 
 
+_INDENTED_SHARE = 0.6  # the share of lines that columns wrapped each at its own width must hold
+
+
+def column_widths(lines: list[str]) -> dict[int, int] | None:
+    """The wrap width of each column (lines of one indentation) of hard-wrapped text, or None.
+
+    Most hard-wrapped text has one width. A script sets its speeches in a narrower column than its
+    stage directions (and its speakers' names further in still): each column is then wrapped at its
+    own width, and the text is hard-wrapped when the columns that are hold most of its lines (lines
+    in capitals, a script's names and scene headings, left out: they stand alone anyway)."""
+    if width := wrap_width(lines):
+        return {-1: width}  # one width for every line
+    columns: dict[int, list[str]] = defaultdict(list)
+    for line in lines:
+        if line.strip() and not _is_heading(line):  # a name or scene heading in capitals is a line of its own
+            columns[_indent(line.expandtabs(4))].append(line)
+    widths = {indent: width for indent, column in columns.items() if (width := wrap_width(column))}
+    wrapped = sum(len(columns[indent]) for indent in widths)
+    return widths if wrapped >= _INDENTED_SHARE * sum(map(len, columns.values())) else None
+
+
+def _width_of(line: str, widths: dict[int, int]) -> int:
+    """The width `line`'s column was wrapped at (a column too short to tell: the narrowest)."""
+    return widths.get(-1) or widths.get(_indent(line.expandtabs(4))) or min(widths.values())
+
+
 def _may_be_running_line(shape: str) -> bool:
     """A short line with a number, worded like a page's header or footer. Numbered labels
     ("Speaker 1 (00:03):") and headings ("Chapter 2") are text, so it needs a few words
@@ -227,8 +253,8 @@ def _first_word(text: str) -> str:
 
 def unwrap(lines: list[str]) -> list[str] | None:
     """The paragraphs of hard-wrapped text, or None when the text is not hard-wrapped."""
-    width = wrap_width(lines)
-    if width is None:
+    widths = column_widths(lines)
+    if widths is None:
         return None
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     blocks = sum(1 for i in nonblank if i == 0 or not lines[i - 1].strip())
@@ -250,7 +276,7 @@ def unwrap(lines: list[str]) -> list[str] | None:
                         or _named_line_alone(_collapsed(line), previous, following)):
             flush()
         current.append(_collapsed(line))
-        if _ends_paragraph(_collapsed(line), following, width):
+        if _ends_paragraph(_collapsed(line), following, _width_of(line, widths)):
             flush()
         previous = line
     flush()

@@ -1317,3 +1317,74 @@ def test_a_talk_pages_comments_are_each_their_signers(tmp_path):
     assert said == {"started this page": {"Harbourside Annie"}, "from a cyclist": {"86.12.44.201"},
                     "as a shopkeeper": {"GLowndes"}, "heavy goods": {"Harbourside Annie"},
                     "Traders' concerns": {None}}
+
+
+SCRIPT = """Title: THE HALL DEBATE
+Episode: 7
+
+INT. ACADEMY - MAIN HALL - EVENING
+
+About eighty parents, pupils and staff on plastic chairs. A
+banner reads THE HALL DEBATE. PRIYA DESAI (30s), the presenter,
+stands at a lectern. On the left sits ALAN HURST (50s),
+headteacher; on the right, CLAIRE BOATENG (40s), chair of the
+Parent Forum, and JOSH KELLAND (17), head student.
+
+                      PRIYA
+          Good evening and welcome to The Hall
+          Debate. Tonight's question: should the
+          academy bring in a branded uniform?
+          Mr Hurst, it's your proposal.
+
+                      HURST
+                (standing, then sitting)
+          Thank you, Priya. A single blazer
+          that everybody wears takes the
+          competition off the table.
+
+                      BOATENG
+          The full branded list for a Year 7
+          child comes to one hundred and
+          forty-two pounds, against forty-five.
+
+                      JOSH
+          The student council ran a survey and
+          five hundred and twelve people
+          answered.
+
+                      JOSH (CONT'D)
+                (grinning)
+          My friend Ellie put it best. She
+          said, "Nobody has ever scored a goal
+          because of the badge on their shorts."
+
+                      AUDIENCE MEMBER (O.S.)
+          My son grew four inches in Year 8.
+          What happens to his blazer then?
+
+                      HURST
+          Then he comes to the second-hand
+          shop, which I will commit to tonight.
+
+FADE OUT.
+"""
+
+
+def test_a_scripts_speeches_are_read_whole_and_each_its_speakers(tmp_path):
+    """A script: names in capitals on their own line, speeches wrapped in a narrower column than
+    the action lines, extensions ("(CONT'D)", "(O.S.)") after a name. Each column is unwrapped at
+    its own width; a name is the person the action lines introduce; a pronoun in one speaker's turn
+    never stands for someone named in the turn before."""
+    path = tmp_path / "hall_debate.txt"
+    path.write_text(SCRIPT, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert "should the academy bring in a branded uniform?" in article.text  # one paragraph, not five lines
+    said = {line: {p.author for p in passages if line in p.text} for line in (
+        "Tonight's question", "single blazer", "forty-two pounds", "survey", "Ellie put it best", "four inches",
+        "second-hand")}
+    assert said == {"Tonight's question": {"Priya Desai"}, "single blazer": {"Alan Hurst"},
+                    "forty-two pounds": {"Claire Boateng"}, "survey": {"Josh Kelland"},
+                    "Ellie put it best": {"Josh Kelland"}, "four inches": {"Audience Member"},
+                    "second-hand": {"Alan Hurst"}}
+    assert {p.author for p in passages if p.text.startswith("Nobody has ever scored")} <= {"Josh Kelland"}
+    assert "Hurst" not in article.authors and "Alan Hurst" in article.authors
