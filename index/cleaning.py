@@ -23,7 +23,7 @@ from assistant.models import DroppedText, DropReason
 from .correspondence import message_starts
 from .people import CREDENTIAL, is_institution
 from .turns import display, speaker_line_name
-from .unwrap import drop_page_furniture, is_block_quote, paragraph_lines, starts_turn, unwrap
+from .unwrap import drop_line_numbers, drop_page_furniture, is_block_quote, paragraph_lines, starts_turn, unwrap
 
 _I = re.IGNORECASE
 _LABELLED_CAPTION = re.compile(r"^(image|images|photo|photograph|picture|credit|credits|illustration)\s*:", _I)
@@ -169,7 +169,8 @@ def clean(raw: str, title: str | None = None) -> CleanedText:
     whole paragraphs; everything dropped is recorded in `dropped` with its reason.
     """
     result = CleanedText(paragraphs=[])
-    raw_lines = drop_page_furniture(raw.replace("\r\n", "\n").split("\n"), result.dropped)
+    raw_lines = drop_line_numbers(raw.replace("\r\n", "\n").split("\n"), result.dropped)
+    raw_lines = drop_page_furniture(raw_lines, result.dropped)
     unwrapped = unwrap(raw_lines)
     if unwrapped is not None:
         # Paragraphs stand apart (blank lines between them): no two are a caption pair.

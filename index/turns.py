@@ -489,9 +489,47 @@ def find_monologue(
     return Dialogue([speaker], _pieces(paragraphs, [mark], {mark.key: speaker}, stops), set())
 
 
+# A deposition or a court record: who examines the witness from here on ("EXAMINATION BY MR. OKONJO:",
+# "CROSS-EXAMINATION BY MS. FARRANT:") asks each "Q." until the next examination; the witness, named
+# above the first question ("DEPOSITION OF MARGARET ANN ILSLEY", "MARGARET ANN ILSLEY, having been first
+# duly sworn"), gives each "A.".
+_EXAMINATION = re.compile(
+    r"^(?:[A-Za-z-]+[^\S\n]+)*?(?:CROSS-|RE-?)?EXAMINATION[^\S\n]+BY[^\S\n]+(?P<who>[^:\n]{2,60}?)[^\S\n]*:?$",
+    re.IGNORECASE)
+_WITNESS = re.compile(
+    rf"\b(?:DEPOSITION|TESTIMONY|STATEMENT)[^\S\n]+OF[^\S\n]+(?P<name>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}})"
+    rf"|(?P<sworn>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}}),?\s+(?:having[^\S\n]+been|being)[^\S\n]+(?:first[^\S\n]+)?"
+    rf"(?:duly[^\S\n]+)?(?:sworn|affirmed)")
+
+
+def _examined(paragraphs: list[str], marks: list[_Mark]) -> tuple[list[_Mark], str | None]:
+    """The marks with each "Q." given its examiner's label and the examination headings' own labels
+    dropped, and the witness; the marks as they are and None when the text has no examination."""
+    headings = {i: match.group("who") for i, p in enumerate(paragraphs)
+                if (match := _EXAMINATION.match(blank_furniture(p).strip()))}
+    if not headings or not any(m.key == "Q" for m in marks):
+        return marks, None
+    examined = []
+    for mark in marks:
+        if mark.paragraph in headings:
+            continue
+        examiner = headings.get(max((i for i in headings if i < mark.paragraph), default=-1))
+        if mark.key == "Q" and examiner:
+            mark = _Mark(mark.paragraph, mark.label_start, mark.speech_start, key_of(examiner), examiner)
+        examined.append(mark)
+    first_question = min((m.paragraph for m in marks if m.key == "Q"), default=len(paragraphs))
+    found = [names_in(m.group("sworn") or m.group("name"))
+             for m in _WITNESS.finditer("\n".join(paragraphs[:first_question]))]
+    witness = next((names[0] for names in sorted(found, key=len) if names), None)  # a name alone first
+    if witness:  # "DANIEL OKONJO, ESQ. MARGARET ANN ILSLEY, having been ...": a suffix ends the name before
+        witness = " ".join(w for w in witness.split() if w.strip(".,").upper() not in _SUFFIXES)
+    return examined, witness
+
+
 def _dialogue(
     paragraphs: list[str], marks: list[_Mark], known: list[str], stops: set[int], title: str | None
 ) -> Dialogue | None:
+    marks, witness = _examined(paragraphs, marks)
     participants: list[str] = names_in(title or "")
     roles: dict[str, str] = {}
     turn_marks: list[_Mark] = []
@@ -525,7 +563,9 @@ def _dialogue(
     roles.update(_office_roles(turn_marks))
     speaker_of = _speakers(turn_marks, people, roles)
     speaker_of.update(_self_introduced(paragraphs, turn_marks, speaker_of))
-    if _ANSWER in speaker_of:
+    if witness and any(m.key == _ANSWER for m in turn_marks):
+        speaker_of[_ANSWER] = witness
+    elif _ANSWER in speaker_of:
         speaker_of[_ANSWER] = _answerer(people, known)
     turn_marks = [m for m in turn_marks if m.key in speaker_of]
     speakers = list(dict.fromkeys(speaker_of[m.key] for m in turn_marks))

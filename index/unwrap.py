@@ -117,6 +117,28 @@ def _one_number_changes(lines: set[str]) -> bool:
     return sum(len(set(column)) > 1 for column in zip(*numbers, strict=True)) == 1
 
 
+# A transcript or a pleading numbers each line of a page ("12      Q.  Did you vote?"), 1 to 25 and again.
+_LINE_NUMBER = re.compile(r"^[^\S\n]{0,4}(\d{1,3})[^\S\n]+(?=\S)")
+_NUMBERED_SHARE = 0.8
+
+
+def drop_line_numbers(lines: list[str], dropped: list[DroppedText]) -> list[str]:
+    """`lines` without the number that starts each line of a text numbering its lines (most lines
+    numbered, each number one more than the last but at a new page); each line keeps its text and
+    its indentation after the number. One record says how many numbers went."""
+    numbered = {i: m for i, line in enumerate(lines) if (m := _LINE_NUMBER.match(line))}
+    text_lines = sum(1 for line in lines if line.strip())
+    if len(numbered) < max(_MIN_LINES, _NUMBERED_SHARE * text_lines):
+        return lines
+    values = [int(m.group(1)) for m in numbered.values()]
+    steps = sum(b == a + 1 for a, b in zip(values, values[1:]))
+    if steps < _NUMBERED_SHARE * (len(values) - 1):
+        return lines
+    dropped.append(DroppedText(text=f"line numbers {min(values)}-{max(values)} ({len(values)} lines)",
+                               reason="page furniture"))
+    return [line[numbered[i].end(1):] if i in numbered else line for i, line in enumerate(lines)]
+
+
 def drop_page_furniture(lines: list[str], dropped: list[DroppedText]) -> list[str]:
     """Remove running headers/footers: short lines repeated on several pages with only a number changing."""
     shape = [re.sub(r"\d+", "#", _collapsed(line)) for line in lines]
@@ -178,7 +200,9 @@ def paragraph_lines(lines: list[str]) -> list[str]:
     """The lines of text that is not hard-wrapped, stripped; where indentation is the exception (at
     most _BLOCK_MAX_SHARE of the paragraphs: not a text indenting every paragraph), a run of lines
     indented together is one block quotation, one line marked with BLOCK_INDENT."""
-    indented = [bool(line.strip()) and _indent(line.expandtabs(4)) >= _BLOCK_MIN_INDENT for line in lines]
+    # A labelled turn is no quotation, however indented (a deposition indents its "Q." and "A." lines).
+    indented = [bool(line.strip()) and _indent(line.expandtabs(4)) >= _BLOCK_MIN_INDENT and not starts_turn(line)
+                for line in lines]
     # Units: a run of indented lines counts once, any other non-blank line once.
     runs = sum(1 for i, inside in enumerate(indented) if inside and not (i and indented[i - 1]))
     units = runs + sum(1 for line, inside in zip(lines, indented, strict=True) if line.strip() and not inside)

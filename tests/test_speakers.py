@@ -1388,3 +1388,45 @@ def test_a_scripts_speeches_are_read_whole_and_each_its_speakers(tmp_path):
                     "second-hand": {"Alan Hurst"}}
     assert {p.author for p in passages if p.text.startswith("Nobody has ever scored")} <= {"Josh Kelland"}
     assert "Hurst" not in article.authors and "Alan Hurst" in article.authors
+
+
+DEPOSITION = [
+    "      VIDEOTAPED DEPOSITION OF MARGARET ANN ILSLEY",
+    "APPEARANCES:",
+    "  For the Plaintiffs:  DANIEL OKONJO, ESQ.",
+    "  For the Defendant:   REBECCA FARRANT, ESQ.",
+    "      MARGARET ANN ILSLEY,",
+    "      having been first duly sworn, was examined and testified as follows:",
+    "      EXAMINATION BY MR. OKONJO:",
+    "      Q.  In your own words, why did you vote to close the branch?",
+    "      A.  Because of the building.",
+    "The roof and heating need replacing, at an estimated $1.4 million.",
+    "      Q.  Did you read the director's memo before you voted?",
+    "      MS. FARRANT: Objection. Argumentative.",
+    "      Q.  You can answer.",
+    "      A.  I did, and I weighed it against the roof.",
+    "      MR. OKONJO: I'll pass the witness.",
+    "      EXAMINATION BY MS. FARRANT:",
+    "      Q.  Did the board consider any alternative to closure?",
+    "      A.  We did. We looked at sharing a building with the senior center.",
+]
+
+
+@pytest.mark.parametrize("numbering", ["own line", "line start"])
+def test_a_depositions_questions_are_its_examiners_and_answers_its_witnesss(tmp_path, numbering):
+    """A deposition: every line numbered (on a line of its own, as pypdf reads a PDF's, or at the
+    line's start, as a text export has it), "Q." and "A." turns indented. Each "Q." is the lawyer's
+    whose examination it is ("EXAMINATION BY MR. OKONJO:"), each "A." the witness's, named above the
+    first question; an objection is its lawyer's. Indented turns are no block quotation."""
+    lines = [f"{n}\n{line}" if numbering == "own line" else f"{n:>2} {line}" for n, line in enumerate(DEPOSITION, 1)]
+    path = tmp_path / "deposition.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text} for line in (
+        "why did you vote", "Because of the building", "$1.4 million", "Argumentative", "You can answer",
+        "weighed it", "any alternative", "senior center")}
+    assert said == {"why did you vote": {"Daniel Okonjo"}, "Because of the building": {"Margaret Ann Ilsley"},
+                    "$1.4 million": {"Margaret Ann Ilsley"}, "Argumentative": {"Rebecca Farrant"},
+                    "You can answer": {"Daniel Okonjo"}, "weighed it": {"Margaret Ann Ilsley"},
+                    "any alternative": {"Rebecca Farrant"}, "senior center": {"Margaret Ann Ilsley"}}
+    assert not re.search(r"^\s*\d+\s", article.text, re.M)
