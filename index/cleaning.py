@@ -21,6 +21,7 @@ from assistant.citations import normalize, sentences
 from assistant.models import DroppedText, DropReason
 
 from .correspondence import message_starts
+from .headings import writer_heading
 from .people import CREDENTIAL, is_institution
 from .turns import display, speaker_line_name
 from .unwrap import drop_line_numbers, drop_page_furniture, is_block_quote, paragraph_lines, starts_turn, unwrap
@@ -268,7 +269,9 @@ def _drop_repeats(lines: list[str], result: CleanedText) -> list[str]:
     out = []
     for line in lines:
         key = normalize(line)
-        repeat = (len(line.split()) >= _MIN_REPEAT_WORDS or _is_heading_like(line)) and not speaker_line_name(line)
+        # A speaker's label line or a heading naming whose words follow heads each of their turns.
+        label = speaker_line_name(line) or writer_heading(line)
+        repeat = (len(line.split()) >= _MIN_REPEAT_WORDS or _is_heading_like(line)) and not label
         if key in seen and repeat:
             result.drop([line], "repeated paragraph")
         elif is_pull_quote(line):

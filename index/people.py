@@ -20,7 +20,7 @@ _ORGANISATION_WORDS = {
     "corporation", "company", "news", "times", "post", "journal", "herald", "tribune", "gazette",
     "magazine", "review", "network", "foundation", "association", "society", "ministry", "bureau",
     "commission", "board", "government", "senate", "congress", "parliament", "assembly",
-    "administration", "service", "center", "centre", "library", "archive", "archives", "museum",
+    "administration", "service", "services", "center", "centre", "library", "archive", "archives", "museum",
     "party", "union", "group", "staff", "editors", "editorial", "desk", "media", "publishing",
     "publications", "states", "nations", "republic", "kingdom", "city", "county", "church",
     "project", "team", "program", "programme", "organization", "organisation", "secretariat",

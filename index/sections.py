@@ -19,11 +19,11 @@ import re
 from assistant.models import joint_label
 
 from .cleaning import PROSE_WORDS
+from .headings import HEADING_MAX_WORDS, writer_heading
 from .people import is_institution
 from .turns import names_in
 from .unwrap import BLOCK_INDENT
 
-HEADING_MAX_WORDS = 20
 _SENTENCE_END = (".", "!", ":", ",")
 _PARENTHESES = re.compile(r"\(([^()]+)\)")
 _TOKEN = re.compile(r"[\w@#.'\u2019-]+")
@@ -49,33 +49,9 @@ def _template(line: str, person: str) -> str:
     return _TOKEN.sub("w", line.replace(person, "N"))
 
 
-# A heading naming the writer or speaker of the section under it, as court reports print separate
-# opinions ("Opinion of the Court, delivered by Judge Anneliese Moreau", "Judge Kwame Asante,
-# concurring:", "Judge Tomasz Brennan, dissenting.") and debate reports their speeches ("Proposing the
-# motion: Nadia Ferreira, chair of ...").
-_WRITER_HEADING = re.compile(
-    r"(?:\bby\s+(?P<by>[^,;:()]+?)|^(?P<opinion>[^,;:()]+?),?\s*\(?(?:concurring|dissenting)\b[^:.]*\)?)\s*[:.]?$"
-    # "Judge Adaeze Morrow delivered the opinion of the panel, in which ... joined."
-    r"|^(?P<delivered>[^,;:()]+?)\s+delivered\s+the\s+(?:opinion|judgm?ent|decision|reasons)\b"
-    r"|^[A-Z][^:,;()]{2,40}:\s+(?P<part>[^,;:()]+?)(?:,\s[^:]*)?$",
-    re.I)
 # A short heading line ("Floor questions", "Result") ends a section its heading named the speaker of.
 SUBHEADING_MAX_WORDS = 6
 _FIELD = re.compile(r"^[^:]{2,40}:\s")
-
-
-def writer_heading(line: str) -> str | None:
-    """The one person a heading says wrote what follows it."""
-    if "\n" in line or len(line.split()) > HEADING_MAX_WORDS:
-        return None
-    match = _WRITER_HEADING.search(line.strip())
-    if not match:
-        return None
-    named = match.group("by") or match.group("opinion") or match.group("delivered") or match.group("part")
-    people = [n for n in names_in(named) if not is_institution(n)]
-    # "Label: Name, role": the part after the colon is the name alone, not a phrase naming someone.
-    whole = match.group("part") is None or len(named.split()) == len(people[0].split()) if people else False
-    return people[0] if len(people) == 1 and whole else None
 
 
 def author_sections(

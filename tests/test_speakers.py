@@ -1430,3 +1430,33 @@ def test_a_depositions_questions_are_its_examiners_and_answers_its_witnesss(tmp_
                     "You can answer": {"Daniel Okonjo"}, "weighed it": {"Margaret Ann Ilsley"},
                     "any alternative": {"Rebecca Farrant"}, "senior center": {"Margaret Ann Ilsley"}}
     assert not re.search(r"^\s*\d+\s", article.text, re.M)
+
+
+def test_written_questions_are_their_askers_and_answers_their_answerers(tmp_path):
+    """A council's written questions in Word: "Question from Cllr X (ward) to Cllr Y, Cabinet Member
+    for ...", "Response from Cllr Y" (the same heading again for the next answer: no repeated
+    paragraph to drop), "Supplementary question from ...". A department stamped as the file's
+    author ("Democratic Services") is its outlet, nobody's voice."""
+    document = docx.Document()
+    document.core_properties.author = "Democratic Services"
+    heading = "Response from Cllr Marcus Beale, Cabinet Member for Transport and Highways"
+    for text in ["Full Council: Written Questions from Members", "Question 1",
+                 "Question from Cllr Janet Orme (Hilltop ward) to Cllr Marcus Beale, Cabinet Member for Transport",
+                 f"Why was the consultation response from Hilltop ignored? {PROSE}", heading,
+                 "From 1 September the X9 will run every 12 minutes between 6am and 11pm, Monday to Saturday.",
+                 "Question 2",
+                 "Question from Cllr Tariq Hussain (Riverside ward) to Cllr Marcus Beale, Cabinet Member for Transport",
+                 f"Can the Cabinet Member confirm the journey time to the hospital? {OTHER_PROSE[0]}", heading,
+                 "On the X9 the same journey will take about 22 minutes, with no change of bus.",
+                 "Supplementary question from Cllr Tariq Hussain",
+                 "Does the Cabinet Member agree that a few hundred metres of walking should not block it?"]:
+        document.add_paragraph(text)
+    path = tmp_path / "written_questions.docx"
+    document.save(path)
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text} for line in (
+        "consultation response", "every 12 minutes", "journey time", "22 minutes", "few hundred metres")}
+    assert said == {"consultation response": {"Janet Orme"}, "every 12 minutes": {"Marcus Beale"},
+                    "journey time": {"Tariq Hussain"}, "22 minutes": {"Marcus Beale"},
+                    "few hundred metres": {"Tariq Hussain"}}
+    assert article.outlet == "Democratic Services" and "Democratic Services" not in article.authors
