@@ -101,6 +101,19 @@ _CHAT_MESSAGE = re.compile(
     r"^\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?[^\S\n]+\d{1,2}:\d{2}(?::\d{2})?(?:[^\S\n]*[AaPp]\.?[Mm]\.?)?\]?"
     r"(?:[^\S\n]+[-\u2013])?[^\S\n]+(?P<sender>[^:\n]{1,60}?):[^\S\n]+(?=\S)"
 )
+_CHAT_STAMP = re.compile(r"^\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?[^\S\n]+\d{1,2}:\d{2}")
+
+
+def chat_notice(para: str) -> bool:
+    """A chat export's notice, nobody's words: a stamped line with no sender ("3/3/25, 19:02 - Gill
+    created group"), or whose text opens with the export's left-to-right mark (WhatsApp's "\u200eimage
+    omitted", "\u200eGill Ashcroft added Lorraine Tuck", sent in the group's name)."""
+    if not _CHAT_STAMP.match(para):
+        return False
+    message = _CHAT_MESSAGE.match(para)
+    return message is None or para[message.end():].startswith("\u200e")
+
+
 # A speaker named on a line of its own: "MR. DOUGLAS' SPEECH.", "Mr. Lincoln's Reply.", "EMMA ASHFORD:".
 _HEADING = re.compile(
     rf"^(?P<label>{_TOKEN}(?:[^\S\n]+{_TOKEN}){{0,4}}?|{_TOKEN}{_NUMBER})(?:(?:'s|'S|\u2019s|\u2019S|'|\u2019)"
@@ -330,7 +343,8 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
     for i, para in enumerate(map(blank_furniture, paragraphs)):
         if chat := _CHAT_MESSAGE.match(paragraphs[i]):
             label = chat.group("sender").strip()
-            marks.append(_Mark(i, 0, chat.end(), key_of(label), label, named=True))
+            if not chat_notice(paragraphs[i]):
+                marks.append(_Mark(i, 0, chat.end(), key_of(label), label, named=True))
             continue
         if bold := _BOLD_LABEL.match(paragraphs[i]):
             label = bold.group("label")
@@ -735,7 +749,7 @@ def _pieces(
         if here and here[0].heading:
             current = speaker_of[here[0].key]
             continue  # the heading line is a label, not anyone's words
-        if _ASIDE.match(para) or (not here and not re.search(r"[a-z]", para)):
+        if _ASIDE.match(para) or chat_notice(para) or (not here and not re.search(r"[a-z]", para)):
             pieces.append(Piece(i, 0, len(para), None))  # "[Laughter.]", an editor's note, a heading
             continue
         if not here and current and _narrates(para, current):

@@ -1267,7 +1267,7 @@ def test_a_quoted_person_is_found_by_name_and_stays_out_of_other_searches(tmp_pa
 def test_a_chat_exports_messages_are_each_their_senders_even_a_number(tmp_path):
     """A WhatsApp export: "[date, time] Sender: message", a message going on over the lines below it.
     The stamp vouches for the sender, a name or a number never saved as a contact; before, a
-    number's messages ran on as the previous sender's."""
+    number's messages ran on as the previous sender's. Its notices are nobody's."""
     chat = "\n".join([
         "[01/02/2025, 10:14:09] Pellow Lane Neighbours: \u200eGill Ashcroft created this group",
         "[03/03/2025, 19:02:11] Gill Ashcroft: Evening all. The consultation on the dog area closes on Friday.",
@@ -1277,6 +1277,8 @@ def test_a_chat_exports_messages_are_each_their_senders_even_a_number(tmp_path):
         "We already have a dog fouling problem on the path to the school.",
         "[04/03/2025, 07:40:02] Tomasz Wren: The fouling on the school path is the argument FOR a fenced area.",
         "04/03/2025, 08:02 - Gill Ashcroft: Noted. Draft going round on Thursday evening.",
+        "[04/03/2025, 09:50:07] Pellow Lane Neighbours: \u200eGill Ashcroft added Lorraine Tuck",
+        "04/03/2025, 09:51 - Paul Hendry left",
     ])
     path = tmp_path / "WhatsApp Chat - Neighbours.txt"
     path.write_text(chat, encoding="utf-8")
@@ -1287,6 +1289,9 @@ def test_a_chat_exports_messages_are_each_their_senders_even_a_number(tmp_path):
                     "fouling problem": {"+44 7700 900412"}, "argument FOR": {"Tomasz Wren"},
                     "Draft going round": {"Gill Ashcroft"}}
     assert not any(re.search(r"\d:\d\d", p.text) for p in passages if p.author)
+    # The export's notices (sent in the group's name, or with no sender) are nobody's words.
+    assert {p.author for p in passages if "added Lorraine" in p.text or "Hendry left" in p.text} == {None}
+    assert "Pellow Lane Neighbours" not in article.authors
 
 
 def test_a_talk_pages_comments_are_each_their_signers(tmp_path):
