@@ -294,4 +294,5 @@ class GroundingCalibration(BaseModel):
     probe_sd: float
     probe_max: float
     floor: float = Field(description="below: not grounded, whatever the words")
+    named: float = Field(description="the floor for the passages of a person the question names (lower)")
     confident: float = Field(description="above: grounded, even with words the corpus lacks")

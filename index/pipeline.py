@@ -19,7 +19,7 @@ from .readers import ReadError, read_document
 from .turns import surname
 
 # Bump when reading, cleaning, attribution, chunking or injection flags change, so that re-indexing redoes every file.
-PIPELINE_VERSION = "33"
+PIPELINE_VERSION = "34"
 
 
 def content_hash(data: bytes, meta: ArticleMeta | None) -> str:

@@ -20,6 +20,7 @@ from typing import Any, get_origin
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from pydantic import ValidationError
 
 from assistant.models import Article, GroundingCalibration, Passage
 from assistant.settings import Settings
@@ -152,7 +153,10 @@ class Store:
         meta = self.client.get_or_create_collection(CALIBRATION, embedding_function=None).metadata or {}
         if meta.get("generation") != generation or "calibration" not in meta:
             return None
-        return GroundingCalibration.model_validate_json(meta["calibration"])
+        try:
+            return GroundingCalibration.model_validate_json(meta["calibration"])
+        except ValidationError:  # stored by an older release in another shape: measured again
+            return None
 
     def save_grounding_calibration(self, calibration: GroundingCalibration) -> None:
         collection = self.client.get_or_create_collection(CALIBRATION, embedding_function=None)

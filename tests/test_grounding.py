@@ -9,9 +9,11 @@ from assistant import Assistant
 from assistant.retrieval.grounding import (
     CONFIDENT_SD,
     FLOOR_SD,
+    MAD_TO_SD,
     MIN_SD,
     OFF_TOPIC_PROBES,
     calibrate,
+    is_grounded,
     unknown_names,
     unknown_share,
 )
@@ -20,8 +22,11 @@ from assistant.retrieval.grounding import (
 def test_bounds_follow_the_corpus_own_off_topic_scores():
     low = calibrate("g1", [0.10, 0.14, 0.12, 0.18, 0.16])
     high = calibrate("g2", [0.40, 0.44, 0.42, 0.48, 0.46])  # a corpus whose every passage looks alike
-    assert low.floor == pytest.approx(0.14 + FLOOR_SD * low.probe_sd, abs=1e-3)
+    assert low.floor == pytest.approx(0.14 + FLOOR_SD * max(MAD_TO_SD * 0.02, MIN_SD), abs=1e-3)  # median-based
     assert high.floor - low.floor == pytest.approx(0.30, abs=1e-3)
+    # A probe the corpus happens to be about is an outlier: it raises the confident bound, not the floor.
+    on_topic_probe = calibrate("g4", [0.10, 0.14, 0.12, 0.18, 0.16, 0.13, 0.15, 0.60])
+    assert on_topic_probe.floor < low.floor + 0.02 and on_topic_probe.confident > low.confident + 0.1
     assert high.confident == pytest.approx(0.44 + CONFIDENT_SD * high.probe_sd, abs=1e-3)
     assert calibrate("g3", [0.2] * 5).probe_sd == MIN_SD  # identical probes: not "anything above is clear"
 
@@ -74,13 +79,20 @@ def test_a_question_about_something_the_corpus_never_names_is_not_grounded(assis
 
 
 def test_a_question_about_a_named_speaker_is_judged_by_their_own_passages(general):
-    """Douglas's jibe at Lincoln's grocery scores below the corpus-wide floor, but the question
-    names Douglas and the passage is his own: the lower bar the jobs use for a named person applies."""
+    """A question naming Douglas whose best passage is his own is on topic from the lower bar the jobs
+    use for a named person's passages: between that bar and the corpus-wide floor, it is grounded
+    because it names him, and would not be without."""
     question = "What did Douglas claim about Lincoln's early line of business, and how did Lincoln answer?"
     plan = general.plan(question)
     assert "Stephen A. Douglas" in plan.authors
     hits = general.plan_search(plan, 5)
-    assert max(h.dense for h in hits) < general.grounding_calibration().floor  # the corpus-wide bar fails it
+    best = max(h.dense for h in hits)
+    bounds = general.grounding_calibration()
+    assert bounds.named < bounds.floor
+    between = bounds.model_copy(update={"named": best - 0.05, "floor": best + 0.05})
+    vocabulary = general.retriever.snapshot().vocabulary
+    assert is_grounded(hits, plan.text, vocabulary, plan.authors, between)
+    assert not is_grounded(hits, plan.text, vocabulary, [], between)
     assert general.ask(question).grounded
 
 

@@ -479,8 +479,9 @@ def grounding_calibration(assistant: Assistant) -> str:
     if c is None:
         return "none (empty index)"
     return (f"{c.probes} off-topic probes, best-passage similarity mean {c.probe_mean:.3f}, sd {c.probe_sd:.3f}, "
-            f"max {c.probe_max:.3f}; grounded from {c.floor:.3f} (mean + {FLOOR_SD:g} sd) when at most a third "
-            f"of the question's words are unknown, from {c.confident:.3f} (mean + {CONFIDENT_SD:g} sd) whatever")
+            f"max {c.probe_max:.3f}; grounded from {c.floor:.3f} (median + {FLOOR_SD:g} robust sd)"
+            f" when at most a third of the question's words are unknown, from {c.confident:.3f}"
+            f" (mean + {CONFIDENT_SD:g} sd) whatever")
 
 
 # -- output -----------------------------------------------------------------------------------
