@@ -567,7 +567,7 @@ def _dialogue(
             participants.extend(names)
             if key_of(header.group("role")) in _ROLE_WORDS and len(names) == 1:
                 roles[key_of(header.group("role"))] = names[0]
-    roles.update(_bracketed_roles("\n".join(paragraphs[:first_turn])))
+    roles.update(_header_roles("\n".join(paragraphs[:first_turn])))
     # The talk starts at its first label that is a turn for sure (not a "Panel: ..." line).
     counts = Counter(m.key for m in turn_marks)
     first = next((m for m in turn_marks if _opens_talk(m) or counts[m.key] > 1), turn_marks[0] if turn_marks else None)
@@ -594,12 +594,20 @@ def _dialogue(
 _NAME_WITH_ROLE = re.compile(rf"({_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}})[^\S\n]*\(([A-Za-z][A-Za-z -]{{1,30}})\)")
 
 
-def _bracketed_roles(header: str) -> dict[str, str]:
-    """Role label key -> the one person the header gives that role in brackets."""
+# A header's name with the part it plays after a comma: "In the chair: Cllr Duncan Greaves, Chair of
+# Scarrowby Parish Council", "Ann Lee, the moderator".
+_NAME_THEN_ROLE = re.compile(
+    rf"({_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}}),[^\S\n]+(?:the[^\S\n]+)?([A-Za-z]+(?:[^\S\n]+[A-Za-z]+)?)\b")
+
+
+def _header_roles(header: str) -> dict[str, str]:
+    """Role label key -> the one person the header gives that role, in brackets ("Margaret Ashdown
+    (Chair)") or after a comma ("Cllr Duncan Greaves, Chair of the Parish Council")."""
     found: dict[str, list[str]] = {}
-    for name, role in _NAME_WITH_ROLE.findall(header):
-        if key_of(role) in _ROLE_LABELS and (names := names_in(name)):
-            found.setdefault(key_of(role), []).append(names[-1])
+    for name, role in [*_NAME_WITH_ROLE.findall(header), *_NAME_THEN_ROLE.findall(header)]:
+        role = next((r for r in (key_of(role), key_of(role).split()[0]) if r in _ROLE_LABELS), "")
+        if role and (names := names_in(name)):
+            found.setdefault(role, []).append(names[-1])
     return {role: names[0] for role, names in found.items() if len(set(names)) == 1}
 
 
