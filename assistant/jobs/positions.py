@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from assistant.jobs.context import JobContext
 
 # A speaker counts as having said something relevant when one of their passages is at least as
-# similar to the question as the corpus's off-topic floor (`grounding`: its own off-topic probes'
-# median + 3 robust sd; 0.28 on the seed corpus and on corpus-general), the bound answers use. A person
-# the question names is heard from `grounding.NAMED_SD` sd (a lower bar: the question is about them). Further
+# similar to the question as the corpus's off-topic floor (`grounding.topic_floor`: its own off-topic
+# probes' mean + 3 sd; 0.36 on the seed corpus, 0.38 on corpus-general). A person the question names
+# is heard from `grounding.NAMED_SD` sd (a lower bar: the question is about them). Further
 # passages must also be within EVIDENCE_MARGIN of the speaker's best one, so a row is not padded with weak quotes.
 EVIDENCE_MARGIN = 0.15
 MAX_EVIDENCE = 3
