@@ -110,6 +110,14 @@ def test_roles_given_in_running_text_name_their_holders():
     record = "The Minister for Transport (Ms Leilani Havili) (2.14 pm): I rise to move the bill."
     found = Roster(["Leilani Havili"], {}, roles_in([record], ["Leilani Havili"]))
     assert found.named("What case does the transport minister make?") == ["Leilani Havili"]
+    # A script's action line: each character in capitals with an age, then what they are chair of.
+    script = ("On the left sits DR RUTH AMESBURY (60s), chair of governors. On the right, CLAIRE BOATENG (40s), "
+              "chair of the Parent Forum.")
+    cast = ["Ruth Amesbury", "Claire Boateng"]
+    found = Roster(cast, {}, roles_in([script], cast))
+    assert found.roles == {"Ruth Amesbury": {"chair of governors"}, "Claire Boateng": {"chair"}}
+    assert found.named("Where does the chair of governors stand on the branded uniform?") == ["Ruth Amesbury"]
+    assert found.named("What did the chair say?") == []  # two chairs: the question must say which
 
 
 def test_roles_in_a_table_row_a_headline_and_police_ranks():

@@ -157,7 +157,10 @@ _NAME_RUN = r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,3}"
 _ROLE_BEFORE = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+[ -]){{0,2}}{_OFFICE}) ({_NAME_RUN})")
 # After a comma, or in the next cell of a table row ("Cllr Helen Marsh-Whitley | Vice-Chair").
 _ROLE_AFTER = re.compile(rf"({_NAME_RUN})(?:,| \|) ((?:[A-Z][a-z]+[ -]){{0,2}}{_OFFICE})\b")
-# In running text, lower case: "June Hartigan was deputy electoral commissioner for eleven years",
+# A script's age after a character's name: "DR RUTH AMESBURY (60s), chair of governors".
+_AGE = r"\(\d{1,2}s?\)"
+# In running text, lower case, with what the office is of when one word says it ("chair of governors"):
+# "June Hartigan was deputy electoral commissioner for eleven years",
 # "Derek Nakamura, executive director of the Grocers' Association".
 _OFFICE_WORD = alternation(OFFICES)
 # An occupation in apposition or after a copula, with its article: "Keziah Marsh, an audiologist at ...",
@@ -168,8 +171,8 @@ _NOT_OCCUPATIONS = {"senior", "junior", "other", "another", "major", "minor", "p
                     "neither", "further", "rather", "over", "under", "after", "ever", "never", "whether",
                     "together", "better", "later", "earlier", "sooner", "number", "order", "matter"}
 _ROLE_IN_PROSE = re.compile(
-    rf"({_NAME_RUN})(?:,| (?:is|was|has been|had been|serves as|served as)) (?:an? |the )?"
-    rf"((?:[a-z]+ ){{0,3}}{_OFFICE_WORD})\b")
+    rf"({_NAME_RUN})(?: {_AGE})?(?:,| (?:is|was|has been|had been|serves as|served as)) (?:an? |the )?"
+    rf"((?:[a-z]+ ){{0,3}}{_OFFICE_WORD}(?: (?:of|for) (?:the )?(?!the\b)[a-z]+\b(?! [a-z]))?)\b")
 # A name, then the organisation in brackets or after "of the" / "from the": "Keira Bannon (Tillingbourne
 # Youth Football Club)", "Lorna Beckwith from the Greyhaven Civil Liberties Network".
 _ORG_WORD = r"[A-Z][\w'\u2019&-]*"
@@ -282,9 +285,11 @@ class Roster:
         for person, roles in self.roles.items():
             for role in roles:
                 holders[role].append(person)
-                # "minister for transport" is also "the transport minister"
+                # "minister for transport" is also "the transport minister", and "the minister"
                 if inverted := re.fullmatch(r"(\w+) (?:for|of) (?:the )?(\w+)", role):
                     holders[f"{inverted.group(2)} {inverted.group(1)}"].append(person)
+                    if inverted.group(1) in OFFICES and person not in holders[inverted.group(1)]:
+                        holders[inverted.group(1)].append(person)
                 # "economy group inspector" (words of the line above run into a list's role) is also
                 # "the inspector": the office a role ends in
                 if " " in role and (office := role.split()[-1]) in OFFICES and person not in holders[office]:
