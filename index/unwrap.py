@@ -92,7 +92,7 @@ def column_widths(lines: list[str]) -> dict[int, int] | None:
             columns[_indent(line.expandtabs(4))].append(line)
     widths = {indent: width for indent, column in columns.items() if (width := wrap_width(column))}
     wrapped = sum(len(columns[indent]) for indent in widths)
-    return widths if wrapped >= _INDENTED_SHARE * sum(map(len, columns.values())) else None
+    return widths if widths and wrapped >= _INDENTED_SHARE * sum(map(len, columns.values())) else None
 
 
 def _width_of(line: str, widths: dict[int, int]) -> int:

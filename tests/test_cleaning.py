@@ -341,3 +341,23 @@ def test_a_line_beside_a_lone_quote_mark_is_no_doubled_caption():
                     "> [remainder of quoted message trimmed]")
     assert any("the 90-night cap only applies to nights let" in p for p in cleaned.paragraphs)
     assert not [d for d in cleaned.dropped if d.reason == "caption"]
+
+
+def test_a_text_all_in_capitals_is_read(tmp_path):
+    """A closed-caption transcript is in capitals from first line to last: every line reads as a
+    heading, no column is left to measure a wrap width on, and the text must still be read (it
+    crashed the indexing of the file)."""
+    lines = ["MARLOW UNIFIED SCHOOL DISTRICT", "CLOSED CAPTION TRANSCRIPT - ITEM 7", ""]
+    lines += [f">> {text}" for text in (
+        "WE'RE MOVING TO ITEM 7, THE PROPOSED PHONE-FREE SCHOOL DAY POLICY. THE BOARD WILL NOT VOTE TONIGHT.",
+        "THANK YOU. THE POUCHES COST ABOUT THIRTY-EIGHT DOLLARS EACH, SO ROUGHLY SEVENTY-ONE THOUSAND DOLLARS.",
+        "GOOD EVENING. I HAVE A SEVENTH GRADER AT HARBORVIEW MIDDLE AND I'M HERE TO SUPPORT THIS PROPOSAL.",
+        "MY DAUGHTER GETS AROUND TWO HUNDRED NOTIFICATIONS A DAY AND A LOT OF THEM ARRIVE DURING MATH CLASS.",
+        "MOST OF US AGREE PHONES SHOULDN'T BE OUT IN CLASS, AND TEACHERS ALREADY HAVE THE POWER TO TAKE THEM.",
+        "BUT LOCKING THEM AWAY AT LUNCH TOO TREATS SIXTEEN AND SEVENTEEN YEAR OLDS LIKE SMALL CHILDREN.",
+        "I SPEND THE FIRST TEN MINUTES OF EVERY CLASS NEGOTIATING ABOUT PHONES WITH STUDENTS WHO KNOW THE RULES.",
+        "IF THAT PHONE HAD BEEN LOCKED IN A POUCH, I WOULD HAVE SPENT THE AFTERNOON NOT KNOWING WHERE SHE WAS.")]
+    path = tmp_path / "captions.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert "NOT KNOWING WHERE SHE WAS" in article.text and "TWO HUNDRED NOTIFICATIONS" in article.text
