@@ -22,7 +22,7 @@ from .cleaning import PROSE_WORDS
 from .headings import HEADING_MAX_WORDS, writer_heading
 from .people import is_institution
 from .turns import names_in
-from .unwrap import BLOCK_INDENT
+from .unwrap import BLOCK_INDENT, is_block_quote
 
 _SENTENCE_END = (".", "!", ":", ",")
 _PARENTHESES = re.compile(r"\(([^()]+)\)")
@@ -60,11 +60,12 @@ def author_sections(
     """Paragraph index -> the writer of the section it belongs to (None: the editors'), or None
     when the page is not several pieces by different people. `authors`: the text's own writers
     (metadata, its byline), whose page may host a guest's piece under the guest's byline."""
-    ways = (_post_starts(paragraphs, authors), _byline_starts(bylines), _template_starts(paragraphs),
-            _writer_starts(paragraphs), _guest_starts(paragraphs, bylines, authors), _signed_starts(paragraphs),
+    by_heading, by_signature = _writer_starts(paragraphs), _signed_starts(paragraphs)
+    ways = (_post_starts(paragraphs, authors), _embedded_starts(paragraphs, authors), _byline_starts(bylines),
+            _template_starts(paragraphs), by_heading, _guest_starts(paragraphs, bylines, authors), by_signature,
             _talk_starts(paragraphs))
     starts = next((found for found in ways if len(set(found.values())) >= 2), {})
-    headed, signed = starts is ways[3], starts is ways[5]
+    headed, signed = starts is by_heading, starts is by_signature
     order = sorted(starts)
     if len(order) < 2 or any(not any(_not_heading(p) for p in paragraphs[a:b]) for a, b in zip(order, order[1:])):
         return None
@@ -159,6 +160,31 @@ def _post_starts(paragraphs: list[str], authors: list[str]) -> dict[int, str | N
     if any(len(p.split()) >= PROSE_WORDS for p in paragraphs[:min(starts)]):
         starts[0] = writer
     return starts
+
+
+# A post embedded in an article (a tweet, a toot): its text as a block quotation, then its signature,
+# a dash and who posted it with their handle ("\u2014 Sadie Okonkwo MP (@SadieOkonkwoMP) March 11, 2025").
+_EMBED_SIGNATURE = re.compile(r"^[\u2014\u2013-]{1,2}\s*(?P<who>[^()\n]{2,60}?)\s*\(@[\w.@-]+\)")
+
+
+def _embedded_starts(paragraphs: list[str], authors: list[str]) -> dict[int, str | None]:
+    """An article quoting posts: each embedded post (the block quotation above its signature) is
+    its poster's, an organisation's nobody's; the article around them is its writer's."""
+    writer = joint_label([a for a in authors if not is_institution(a)]) or None
+    starts: dict[int, str | None] = {0: writer}
+    for i, paragraph in enumerate(paragraphs):
+        signed = _EMBED_SIGNATURE.match(paragraph.strip())
+        if not signed or not i or not is_block_quote(paragraphs[i - 1]):
+            continue
+        first = i - 1
+        while first > 0 and is_block_quote(paragraphs[first - 1]):
+            first -= 1
+        people = [] if is_institution(signed.group("who")) else names_in(signed.group("who"))
+        starts[first] = people[0] if len(people) == 1 else None
+        if i + 1 < len(paragraphs):
+            starts[i + 1] = writer
+    posters = {who for who in starts.values() if who and who != writer}
+    return starts if len(posters) >= 2 else {}
 
 
 # A piece signed under its text, as a symposium prints its contributors: a dash and the name ("— Brian

@@ -1465,3 +1465,36 @@ def test_written_questions_are_their_askers_and_answers_their_answerers(tmp_path
                     "journey time": {"Tariq Hussain"}, "22 minutes": {"Marcus Beale"},
                     "few hundred metres": {"Tariq Hussain"}}
     assert article.outlet == "Democratic Services" and "Democratic Services" not in article.authors
+
+
+def test_posts_embedded_in_an_article_are_their_posters_and_the_rest_its_writers(tmp_path):
+    """A news explainer built round embedded tweets: each a block quotation signed under it ("— Sadie
+    Okonkwo MP (@SadieOkonkwoMP) March 11, 2025"). Each tweet is its poster's, an organisation's
+    nobody's, and the reporting between them the byline's, not the poster's above it."""
+    def tweet(text: str, who: str, handle: str) -> str:
+        return (f'<blockquote class="twitter-tweet"><p>{text}</p>&mdash; {who} (@{handle}) '
+                f'<a href="https://x.example/{handle}">March 11, 2025</a></blockquote>')
+
+    page = "".join([
+        "<html><head><title>Votes at 16: what people are saying</title>",
+        '<meta name="author" content="Femi Adeyinka"></head><body><article><h1>Votes at 16</h1>',
+        f"<p>The bill cleared its second reading by 318 votes to 241. {PROSE}</p>",
+        tweet("If you are old enough to pay tax on your Saturday job wages, you are old enough to have a say "
+              "in how that tax is spent.", "Sadie Okonkwo MP", "SadieOkonkwoMP"),
+        f"<p>The political scientist Leonard Haigh was among the first to push back. {OTHER_PROSE[0]}</p>",
+        tweet("We treat eighteen as the start of adulthood for jury service and for buying alcohol, and the "
+              "bill picks out voting alone.", "Prof. Leonard Haigh", "LHaigh_Politics"),
+        f"<p>The main campaign group welcomed the vote with a condition. {OTHER_PROSE[1]}</p>",
+        tweet("The coalition welcomes the bill but warns that it needs citizenship education in every school.",
+              "Youth Votes Coalition", "YouthVotesCo"),
+        "<p>The bill goes to a committee of MPs in April, where amendments on citizenship education are expected "
+        "from both sides of the house.</p></article></body></html>"])
+    path = tmp_path / "votes-at-16.html"
+    path.write_text(page, encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text} for line in (
+        "Saturday job wages", "Leonard Haigh was among", "start of adulthood", "welcomed the vote",
+        "citizenship education in every school", "committee of MPs")}
+    assert said == {"Saturday job wages": {"Sadie Okonkwo"}, "Leonard Haigh was among": {"Femi Adeyinka"},
+                    "start of adulthood": {"Leonard Haigh"}, "welcomed the vote": {"Femi Adeyinka"},
+                    "citizenship education in every school": {None}, "committee of MPs": {"Femi Adeyinka"}}
