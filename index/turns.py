@@ -120,8 +120,9 @@ _HEADING = re.compile(
     rf"(?:[^\S\n]+\w+)?[^\S\n]+(?P<what>\w+)\.?|{_COLON})$"
 )
 # A name alone on a line, no colon ("KAREN WU", "Sam Patel" once its timestamp is blanked).
-# An earnings call's "Jane Smith -- Acme Corp -- Chief Executive Officer": firm and role after dashes.
-_AFFILIATION = r"(?:[^\S\n]+(?:--|\u2014|\u2013)[^\S\n]+[^\n]{1,60}?){1,2}"
+# An earnings call's "Jane Smith -- Acme Corp -- Chief Executive Officer": firm and role after dashes; a
+# candidates' forum's "Rosalind Achebe (Brackenford Together)": a party in brackets.
+_AFFILIATION = r"(?:[^\S\n]+(?:--|\u2014|\u2013)[^\S\n]+[^\n]{1,60}?){1,2}|[^\S\n]+\([^()\n]{2,50}\)"
 # A script's extension after a speaker's name: the speech goes on after an action line ("HURST (CONT'D)"),
 # or comes from someone off screen or in voice-over ("AUDIENCE MEMBER (O.S.)", "NARRATOR (V.O.)").
 _EXTENSION = r"[^\S\n]*\((?:CONT['\u2019]?D|CONTINUING|O\.?S\.?|O\.?C\.?|V\.?O\.?)\)"

@@ -1498,3 +1498,25 @@ def test_posts_embedded_in_an_article_are_their_posters_and_the_rest_its_writers
     assert said == {"Saturday job wages": {"Sadie Okonkwo"}, "Leonard Haigh was among": {"Femi Adeyinka"},
                     "start of adulthood": {"Leonard Haigh"}, "welcomed the vote": {"Femi Adeyinka"},
                     "citizenship education in every school": {None}, "committee of MPs": {"Femi Adeyinka"}}
+
+
+def test_a_candidates_forum_gives_each_answer_to_the_name_above_it(tmp_path):
+    """"Ask the candidates" in Markdown: each question a heading, each answer under its candidate's
+    name and party in bold on a line of its own (the same line again under every question: a
+    speaker's label, no repeated paragraph to drop)."""
+    answers = {"Rosalind Achebe (Brackenford Together)": ("We have 3,400 households on the housing register.",
+                                                          "At least half, kept in council ownership."),
+               "Gareth Pyne (Brackenford First)": ("Ashcombe is the last big green space on the west side.",
+                                                   "The full 35% the local plan requires, on brownfield sites.")}
+    parts = ["# Ask the candidates: should Ashcombe Park become homes?", f"We put the same questions to each. {PROSE}"]
+    for n, question in enumerate(["Should the council sell Ashcombe Park?", "How many homes should be affordable?"]):
+        parts.append(f"## {n + 1}. {question}")
+        for name, said in answers.items():
+            parts += [f"**{name}**", said[n]]
+    path = tmp_path / "ask-the-candidates.md"
+    path.write_text("\n\n".join(parts), encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text} for line in (
+        "housing register", "council ownership", "green space", "brownfield")}
+    assert said == {"housing register": {"Rosalind Achebe"}, "council ownership": {"Rosalind Achebe"},
+                    "green space": {"Gareth Pyne"}, "brownfield": {"Gareth Pyne"}}
