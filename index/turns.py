@@ -482,8 +482,50 @@ def find_dialogue(
     by Press Secretary Jen Psaki"). Labelled turns are looked for first, names alone on
     their lines only in a text with none.
     """
-    return (_dialogue(paragraphs, _marks(paragraphs), known, stops, title)
+    return (_chevron_dialogue(paragraphs) or _dialogue(paragraphs, _marks(paragraphs), known, stops, title)
             or _dialogue(paragraphs, _name_line_marks(paragraphs), known, stops, title))
+
+
+# Closed captions mark each change of speaker with ">>" and name nobody: a turn is its speaker's when
+# they give their name in its first words ("GOOD EVENING, I'M LUIS CARRASCO, SUPERINTENDENT", "THANK YOU.
+# KIMBERLY SATO, I'M A PARENT"), else no one's (one unnamed voice is not taken for another).
+_CHEVRON = re.compile(r"^[^\S\n]*(?:>>|\u00bb)[^\S\n]*(?=\S)")
+CHEVRON_TURNS = 4
+_GIVEN_NAME = re.compile(
+    r"(?:\b(?:I['\u2019]m|I am|my name is|this is)\s+|(?:^|[.!?]\s+)(?:(?:good (?:morning|afternoon|evening)|hi|"
+    r"hello|thank you|thanks)[,.!]?\s+(?:\w+[,.]\s+)?)?)"
+    r"(?!(?:I['\u2019]m|I am|my name is|this is)\b)"
+    r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]+){1,2})(?=[,.]|\s+(?:and|from)\b|$)",
+    re.IGNORECASE)
+# Words of a turn's opening that are no part of a name given in capitals ("THANK YOU.", "I'M NOT AGAINST").
+_NOT_NAME_WORDS = _FUNCTION_WORDS | {"I", "I'M", "I\u2019M", "NOT", "THANK", "THANKS", "YOU", "HELLO", "HI", "GOOD",
+                                     "EVENING", "MORNING", "AFTERNOON", "SORRY", "HERE", "YES", "NO", "WELL", "JUST"}
+
+
+def _chevron_dialogue(paragraphs: list[str]) -> Dialogue | None:
+    turns = [(i, m.end()) for i, p in enumerate(paragraphs) if (m := _CHEVRON.match(p))]
+    if len(turns) < CHEVRON_TURNS:
+        return None
+    pieces = [Piece(i, 0, len(p), None) for i, p in enumerate(paragraphs[:turns[0][0]])]
+    starts = dict(turns)
+    current: str | None = None
+    for i in range(turns[0][0], len(paragraphs)):
+        start = starts.get(i)
+        if start is not None:
+            current = _given_name(paragraphs[i][start:start + INTRODUCTION_CHARS])
+        pieces.append(Piece(i, start or 0, len(paragraphs[i]), current, opens=start is not None))
+    speakers = list(dict.fromkeys(p.author for p in pieces if p.author))
+    return Dialogue(speakers, pieces, set()) if speakers else None
+
+
+def _given_name(opening: str) -> str | None:
+    """The full name a speaker gives in a turn's first words, in title case."""
+    for match in _GIVEN_NAME.finditer(opening):
+        name = title_case(match.group("name"))
+        words = key_of(name).split()
+        if not any(w in _NOT_NAME_WORDS or is_title(w) for w in words) and names_in(name) == [name]:
+            return name
+    return None
 
 
 def find_monologue(

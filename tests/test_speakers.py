@@ -1520,3 +1520,28 @@ def test_a_candidates_forum_gives_each_answer_to_the_name_above_it(tmp_path):
         "housing register", "council ownership", "green space", "brownfield")}
     assert said == {"housing register": {"Rosalind Achebe"}, "council ownership": {"Rosalind Achebe"},
                     "green space": {"Gareth Pyne"}, "brownfield": {"Gareth Pyne"}}
+
+
+def test_closed_captions_give_a_turn_to_the_speaker_who_names_themself_and_no_one_else(tmp_path):
+    """Captions in capitals mark each change of speaker with ">>" and name nobody: a turn is the
+    speaker's who gives their name in its first words; a turn that names no one is no one's, never
+    the previous speaker's."""
+    turns = [
+        "WE'RE MOVING TO ITEM 7, THE PHONE-FREE SCHOOL DAY. I'M DANA WHITFIELD, BOARD PRESIDENT. DR. CARRASCO?",
+        "THANK YOU, PRESIDENT WHITFIELD. GOOD EVENING, I'M LUIS CARRASCO, SUPERINTENDENT. THE POUCHES COST ABOUT "
+        "THIRTY-EIGHT DOLLARS EACH.",
+        "THANK YOU. WE HAVE TWO SPEAKER CARDS. FIRST IS TERRENCE OYELARAN.",
+        "GOOD EVENING. TERRENCE OYELARAN, I HAVE A SEVENTH GRADER AT HARBORVIEW. MY DAUGHTER GETS TWO HUNDRED "
+        "NOTIFICATIONS A DAY.",
+        "THANK YOU. KIMBERLY SATO, I'M A PARENT OF TWO. I'M OPPOSED, AND THE REASON IS SAFETY.",
+        "THANK YOU, MS. SATO. WE'LL MOVE ON TO ITEM 8.",
+    ]
+    path = tmp_path / "captions.txt"
+    path.write_text("BOARD OF EDUCATION\nCLOSED CAPTION TRANSCRIPT\n\n" + "\n".join(f">> {t}" for t in turns),
+                    encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text} for line in (
+        "BOARD PRESIDENT", "THIRTY-EIGHT DOLLARS", "TWO SPEAKER CARDS", "TWO HUNDRED", "REASON IS SAFETY", "ITEM 8")}
+    assert said == {"BOARD PRESIDENT": {"Dana Whitfield"}, "THIRTY-EIGHT DOLLARS": {"Luis Carrasco"},
+                    "TWO SPEAKER CARDS": {None}, "TWO HUNDRED": {"Terrence Oyelaran"},
+                    "REASON IS SAFETY": {"Kimberly Sato"}, "ITEM 8": {None}}
