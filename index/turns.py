@@ -145,6 +145,9 @@ _SPEECHES = {
     "SPEECH", "REPLY", "REJOINDER", "REMARKS", "ADDRESS", "STATEMENT", "TESTIMONY", "RESPONSE",
     "REBUTTAL", "ARGUMENT", "LECTURE", "SERMON", "OPENING", "CLOSING", "QUESTIONS", "ANSWER",
 }
+_DOCUMENT_PARTS = {"APPENDIX", "ANNEX", "ANNEXE", "SCHEDULE", "SECTION", "CHAPTER", "PART", "TABLE", "FIGURE",
+                   "EXHIBIT", "ITEM", "AGENDA"}
+PART_HEADING_WORDS = 10
 _PANEL_NUMBER = re.compile(r"[IVX]{1,4}")  # a roman numeral: the number of a panel or part, no speaker
 _HEADER_LINE = re.compile(r"^(?P<role>[A-Za-z]+)\s*:\s*(?P<names>\S.*)$")
 _ASIDE = re.compile(r"^\s*[\[(].*[\])][.\s]*$", re.S)
@@ -312,6 +315,12 @@ def _is_participants(key: str, content: str) -> bool:
     return 2 * len(named) >= len(parts) > 0 and (key in _HEADER_WORDS or len(named) == len(parts))
 
 
+def _part_heading(para: str) -> bool:
+    """A heading of a part of the record ("Appendix A: Juror codes", "Annex 2"): it ends the turn above."""
+    words = para.split()
+    return 0 < len(words) <= PART_HEADING_WORDS and key_of(words[0]).rstrip(":") in _DOCUMENT_PARTS
+
+
 def blank_furniture(para: str) -> str:
     """`para` with timestamps and Markdown emphasis blanked, every offset unchanged."""
     return _FURNITURE.sub(lambda m: " " * len(m.group()), para)
@@ -369,6 +378,8 @@ def _marks(paragraphs: list[str]) -> list[_Mark]:
                 continue
             label = next(m.group(g) for g in ("caps", "title", "holder", "hearing", "a", "q") if m.groupdict().get(g))
             if _PANEL_NUMBER.fullmatch(label):  # "I: Hallvard Berg, Chief Executive; ...": a witness panel
+                continue
+            if _part_heading(paragraphs[i]):  # "Appendix A: Juror codes" heads a part of the record, no turn
                 continue
             label = _with_holder(label, m.groupdict().get("caps_more") or m.groupdict().get("title_more") or "")
             office = key_of(m.groupdict().get("office") or "")
@@ -618,6 +629,7 @@ def _dialogue(
     introduced = names_in(paragraphs[first.paragraph][first.speech_start:]) if first and _is_role(first.key) else []
     people = list(dict.fromkeys(known + participants + _header_people(paragraphs, first) + introduced))
     roles.update(_office_roles(turn_marks))
+    roles.update(_key_table_roles(paragraphs, {m.key for m in turn_marks}))
     speaker_of = _speakers(turn_marks, people, roles)
     speaker_of.update(_self_introduced(paragraphs, turn_marks, speaker_of))
     if witness and any(m.key == _ANSWER for m in turn_marks):
@@ -635,6 +647,27 @@ def _dialogue(
 
 # A header's name with the part it plays in brackets: "Members present: Margaret Ashdown (Chair); ...".
 _NAME_WITH_ROLE = re.compile(rf"({_TOKEN}(?:[^\S\n]+{_TOKEN}){{1,3}})[^\S\n]*\(([A-Za-z][A-Za-z -]{{1,30}})\)")
+
+
+# A key naming the speakers a record labels by code: a table row ("Juror 4 | Yasmin Idowu | 35-44 | ...",
+# as the readers give a table's rows) or an equation ("JR = Julia Rennard (lead facilitator)").
+_KEY_ROW = re.compile(r"^(?P<label>[^|\n]{1,30}?)[^\S\n]*\|[^\S\n]*(?P<name>[^|\n]{3,60}?)[^\S\n]*(?:\||$)")
+_KEY_EQUALS = re.compile(
+    r"\b(?P<label>[A-Z]{2,4})[^\S\n]*=[^\S\n]*(?P<name>[A-Z][\w'\u2019-]+(?:[^\S\n]+[A-Z][\w'\u2019-]+){1,2})")
+
+
+def _key_table_roles(paragraphs: list[str], keys: set[str]) -> dict[str, str]:
+    """Label key -> the person a key in the text gives that label ("JUROR 4" -> "Yasmin Idowu"; a
+    bracketed code, "FACILITATOR (JR)", by its code "JR")."""
+    found: dict[str, str] = {}
+    for line in "\n".join(paragraphs).split("\n"):
+        for match in (_KEY_ROW.match(line.strip()), *_KEY_EQUALS.finditer(line)):
+            name = " ".join(match.group("name").split()) if match else ""
+            if not name or names_in(name) != [name]:
+                continue
+            label = key_of(match.group("label"))
+            found.update((key, name) for key in keys if key == label or key.endswith(f"({label})"))
+    return found
 
 
 # A header's name with the part it plays after a comma: "In the chair: Cllr Duncan Greaves, Chair of
@@ -793,7 +826,7 @@ def _pieces(
     pieces: list[Piece] = []
     current: str | None = None
     for i, para in enumerate(paragraphs):
-        if i in stops:
+        if i in stops or _part_heading(para):
             current = None
             continue
         here = by_paragraph.get(i, [])

@@ -1545,3 +1545,31 @@ def test_closed_captions_give_a_turn_to_the_speaker_who_names_themself_and_no_on
     assert said == {"BOARD PRESIDENT": {"Dana Whitfield"}, "THIRTY-EIGHT DOLLARS": {"Luis Carrasco"},
                     "TWO SPEAKER CARDS": {None}, "TWO HUNDRED": {"Terrence Oyelaran"},
                     "REASON IS SAFETY": {"Kimberly Sato"}, "ITEM 8": {None}}
+
+
+def test_speakers_labelled_by_code_are_named_by_the_records_key(tmp_path):
+    """A citizens' jury record labels jurors by code ("Juror 4:") and names them only in an appendix
+    table (Code | Name | ...): each turn is the named juror's; the appendix heading ends the last turn."""
+    document = docx.Document()
+    document.add_paragraph("Citizens' Jury on Water Fluoridation: record of discussion")
+    for code, text in (("Juror 4", f"I see children in reception with teeth that have to come out. {PROSE}"),
+                       ("Juror 2", f"This is medicating everybody through the tap. {OTHER_PROSE[0]}"),
+                       ("Juror 4", "Toothbrushing clubs are great when a school has the staff to run them."),
+                       ("Juror 2", "Folic acid in flour is not the same, because you can buy bread without it.")):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{code}:").bold = True
+        paragraph.add_run(f" {text}")
+    document.add_paragraph("Appendix A: Juror codes")
+    document.add_paragraph("All jurors consented to their names appearing in this appendix.")
+    table = document.add_table(rows=3, cols=3)
+    for row, cells in zip(table.rows, [("Code", "Name", "Area"), ("Juror 2", "Callum Brody", "Hatherford"),
+                                       ("Juror 4", "Yasmin Idowu", "Lowbridge")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    path = tmp_path / "jury.docx"
+    document.save(path)
+    article, passages = prepare_article(path, None, "0" * 64)
+    said = {line: {p.author for p in passages if line in p.text} for line in (
+        "teeth that have to come out", "medicating everybody", "Toothbrushing clubs", "Folic acid", "consented")}
+    assert said == {"teeth that have to come out": {"Yasmin Idowu"}, "medicating everybody": {"Callum Brody"},
+                    "Toothbrushing clubs": {"Yasmin Idowu"}, "Folic acid": {"Callum Brody"}, "consented": {None}}
