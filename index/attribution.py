@@ -32,6 +32,7 @@ _BIO = re.compile(  # "Jane Roe is a ...", also after a dash ("— Jane Roe is a
 )
 _HEADER_PARAGRAPHS = 12
 _AUTHOR_LINE = re.compile(r"(?:^|\s)(?:Authors?|Written by)\s*:\s*(?P<names>[^\n]+)", re.IGNORECASE)
+_AUTHOR_FIELD = re.compile(r"^(?:report\s+|lead\s+)?(?:authors?|written\s+by|prepared\s+by)\s*:?$", re.IGNORECASE)
 _SIGNATURE_WINDOW = 5
 _HEADER_LINE_WORDS = 25
 _MADE_BY = re.compile(
@@ -112,11 +113,17 @@ def _find_bios(paragraphs: list[str], people: list[str]) -> dict[int, tuple[str,
 
 
 def _heading_authors(paragraphs: list[str]) -> list[str]:
-    """Names on an "Author: ..." heading line near the top."""
-    for para in paragraphs[:_HEADER_PARAGRAPHS]:
+    """Names on an "Author: ..." heading line near the top, or on the line under an "Author" field
+    (a report's cover table, read row by row: "Report author", then "Kieran Moss, Street Lighting
+    Manager")."""
+    for i, para in enumerate(paragraphs[:_HEADER_PARAGRAPHS]):
         match = _AUTHOR_LINE.search(para)
         if match and len(para.split()) <= 40:
             return names_in(match.group("names"))
+        if _AUTHOR_FIELD.match(para.strip()) and i + 1 < len(paragraphs):
+            names = [n for n in names_in(paragraphs[i + 1]) if not is_institution(n)]
+            if names:
+                return names[:1]
     return []
 
 

@@ -37,6 +37,7 @@ _VERB = (r"(?:said|says|told|tells|wrote|writes|argued|argues|added|adds|warned|
          r"recalled|recalls|admitted|admits|countered|counters|conceded|concedes|predicted|predicts|"
          r"acknowledged|acknowledges|remarked|remarks|complained|complains|concluded|concludes)")
 _NAME = r"(?:[A-Z][\w.'\u2019-]*\s+){0,4}[A-Z][\w'\u2019-]*"
+_CODED_LABEL = re.compile(r"^\s*(?P<label>[A-Z][a-z]+\s+\d[\d,]*)(?:\s*\([^()\n]{1,80}\))?\s*:\s*$")
 _PRONOUN = r"he|she|He|She"
 # After the quotation: '," Marchetti said', '," she says', '," said Councillor Atwell'.
 _CUE_AFTER = re.compile(rf"^[,.!?]?\s*(?:(?P<who>{_NAME}|{_PRONOUN})\s+{_VERB}\b|{_VERB}\s+(?P<who2>{_NAME}))")
@@ -122,6 +123,10 @@ def _speaker(para: str, match: re.Match, known: list[str], subject: str | None) 
         person = _resolve(cue.group("who"), known, subject)
         if person:
             return person
+    # A respondent a report quotes by number, and how it describes them: 'Respondent 17 (resident,
+    # Harbour ward): "..."'. The label is all the lead-in says: the words are that respondent's.
+    if coded := _CODED_LABEL.match(lead):
+        return " ".join(coded.group("label").split())
     # A lead-in ending with a colon whose subject is a person: 'Ronan Tully, who has skippered the
     # crabber for twenty-six years, put it to us bluntly: "...'.
     opening = re.match(rf"\s*(?P<who>{_NAME})\b", lead)

@@ -42,6 +42,7 @@ _WORD_HYPHEN_END = re.compile(r"[^\W\d_]-$")
 # proportional PDF fonts vary more than monospaced Gutenberg lines, hence the slack.
 _FULL_LINE = 0.8
 _MIN_LINES = 8
+_PROSE_LINE_WORDS = 4
 _MAX_WIDTH = 130  # wider "lines" are whole paragraphs of pasted web text
 _MAX_BLOCK_LINES = 20  # more non-blank lines per blank line: blank lines are page breaks
 _FOOTER_MIN_REPEATS = 3
@@ -69,7 +70,10 @@ def wrap_width(lines: list[str]) -> int | None:
     full = [_collapsed(line) for line in lines if len(_collapsed(line)) >= _FULL_LINE * width]
     overlong = sum(1 for n in lengths if n > 1.15 * width)
     mid_sentence = sum(1 for line in full if not line.endswith(_SENTENCE_END))
-    if len(full) < 0.5 * len(lengths) or overlong > 0.03 * len(lengths) or mid_sentence < 0.5 * len(full):
+    # Lines of a few words are no wrapped prose whatever the text (a report's table cells, "565",
+    # "38%", its field names and headings): half the lines of prose must be full.
+    prose_lines = sum(1 for line in lines if len(line.split()) >= _PROSE_LINE_WORDS)
+    if len(full) < 0.5 * prose_lines or overlong > 0.03 * len(lengths) or mid_sentence < 0.5 * len(full):
         return None
     return width
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import docx
@@ -1573,3 +1574,30 @@ def test_speakers_labelled_by_code_are_named_by_the_records_key(tmp_path):
         "teeth that have to come out", "medicating everybody", "Toothbrushing clubs", "Folic acid", "consented")}
     assert said == {"teeth that have to come out": {"Yasmin Idowu"}, "medicating everybody": {"Callum Brody"},
                     "Toothbrushing clubs": {"Yasmin Idowu"}, "Folic acid": {"Callum Brody"}, "consented": {None}}
+
+
+def test_a_consultation_report_is_its_authors_and_each_numbered_respondent_is_quoted_as_themself(tmp_path):
+    """A report's cover table, read row by row, gives its author on the line under "Report author";
+    its wrapped prose unwraps though its table cells ("565", "38%") are short lines; a respondent it
+    quotes by number ("Respondent 17 (resident, Harbour ward): "...") is that respondent."""
+    wrapped = textwrap.wrap(
+        "The council proposed to switch off 6,800 of its 14,200 street lights between midnight and 5am on residential "
+        "roads. Main roads, town centres, junctions and crossings would stay lit all night. The change would save "
+        "about £312,000 a year in electricity and around 1,150 tonnes of carbon dioxide, and the council received "
+        "1,486 responses to its consultation, most of them through the online survey.", 100)
+    quote = textwrap.wrap(
+        "Respondent 17 (resident, Harbour ward): \u201cI finish at the care home at half twelve and walk home along "
+        "Mill Road. Switching the lights off at exactly the time I walk home is switching them off for me.\u201d", 100)
+    more = textwrap.wrap(
+        "Safety was the most common theme among those opposed, raised in 612 responses. Many described particular "
+        "routes they walk after midnight, and several asked for the lights to be dimmed instead of switched off.", 100)
+    lines = ["Part-night street lighting: summary of consultation responses", "Report to", "Cabinet, 9 July 2025",
+             "Report author", "Kieran Moss, Street Lighting Manager", "Status", "Version 1.2", "1. What we proposed",
+             *wrapped, "Response", "Number", "Share", "Support", "565", "38%", "Oppose", "758", "51%",
+             "2. Safety and fear of crime", *more, *quote]
+    path = tmp_path / "consultation.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    article, passages = prepare_article(path, None, "0" * 64)
+    assert article.authors == ["Kieran Moss"]
+    assert "on residential roads" in article.text  # one paragraph, not a line each
+    assert {p.author for p in passages if p.text.startswith("I finish at the care home")} == {"Respondent 17"}
