@@ -14,9 +14,11 @@ from assistant.retrieval.grounding import (
     OFF_TOPIC_PROBES,
     calibrate,
     is_grounded,
+    silent_people,
     unknown_names,
     unknown_share,
 )
+from assistant.retrieval.lexical import tokenize
 
 
 def test_bounds_follow_the_corpus_own_off_topic_scores():
@@ -132,3 +134,15 @@ def test_the_kind_of_article_a_question_names_is_no_topic_word():
     vocabulary = dict.fromkeys(["gazett", "save", "council", "streetlight", "switch"])
     question = "According to the Gazette op-ed, what savings does the council claim the streetlight switch-off gives?"
     assert unknown_share(question, vocabulary, []) == 0.0
+
+
+def test_a_silent_person_is_found_past_a_clause_or_in_a_yes_no_question():
+    """"What does Sally Penhale, who runs the B&B, think of ..." and "Was Howard Lim for or against ..."
+    ask for the views of people the corpus names but never hears; a voice it hears is not silent."""
+    vocabulary = dict.fromkeys(tokenize(["Sally Penhale Howard Lim Maya Lindqvist"])[0], 1)  # the corpus names them
+    voices = ["Maya Lindqvist"]
+    assert silent_people("What does Sally Penhale, who runs the B&B on Fore Street, think of the cap?", voices, "",
+                         vocabulary) == ["Sally Penhale"]
+    assert silent_people("Was Howard Lim on the jury for or against adding fluoride?", voices, "",
+                         vocabulary) == ["Howard Lim"]
+    assert silent_people("Was Maya Lindqvist for or against locking phones away?", voices, "", vocabulary) == []

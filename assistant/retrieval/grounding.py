@@ -181,6 +181,8 @@ def is_grounded(
 _SPEECH_ACT = (r"(?:say|said|says|think|thinks|argue|argues|argued|propose|proposes|proposed|suggest|suggests|"
                r"suggested|recommend|recommends|claim|claims|claimed|believe|believes|want|wants|make|makes|"
                r"write|writes|wrote|tell|told|respond|responded|reply|replied|answer|answered|predict|predicted)")
+_QUESTION_WORD = re.compile(r"^(?:Is|Was|Are|Were|Does|Did|Do|Has|Had|Would|Will|Can|Could|Should)\s+(?=\S+\s)")
+_SIDE = r"(?:for or against|in favou?r|against|support|oppose|opposed)"
 _VIEW_NOUN = r"(?:view|views|position|stance|argument|opinion|case|answer|response|reply|objection|proposal|verdict)"
 
 
@@ -194,10 +196,16 @@ def silent_people(question: str, voices: list[str], article_names: str, vocabula
     heard = {v.split()[-1] for v in voices}
     bare = re.sub(r"['\u2019]s\b", "", question)
     silent = []
-    for name in full_names(bare):
+    # A question's first word is capitalised whatever it is: "Was Howard Lim ..." asks about Howard Lim.
+    for name in (_QUESTION_WORD.sub("", n) for n in full_names(bare)):
         asked = (re.search(rf"{re.escape(name)},?\s+(?:\w+\s+)?{_SPEECH_ACT}\b", bare)
                  or re.search(rf"{re.escape(name)}\s+(?:\w+\s+){{0,2}}{_VIEW_NOUN}\b", bare)
-                 or re.search(rf"according to (?:\w+\s+){{0,3}}{re.escape(name)}", bare))
+                 or re.search(rf"according to (?:\w+\s+){{0,3}}{re.escape(name)}", bare)
+                 # "What does Sally Penhale, who runs the B&B, think of ...": a clause between them
+                 or re.search(rf"{re.escape(name)},[^,?]{{1,80}},\s+{_SPEECH_ACT}\b", bare)
+                 # "Was Howard Lim for or against ...", "Is Ann Lee in favour of ..."
+                 or re.search(rf"\b(?:is|was|are|were)\s+{re.escape(name)}\b[^?]{{0,60}}\b{_SIDE}\b", bare,
+                              re.IGNORECASE))
         if (asked and name.split()[-1] not in heard and name.lower() not in article_names
                 and not is_title(name.split()[-1])
                 and all(t in vocabulary for t in tokenize([name])[0])):
