@@ -247,19 +247,20 @@ def test_general_corpus_holds_its_measured_retrieval(general, path):
 # The corpora of other layouts, held a little below their measured recall@5 / MRR@5 / attribution /
 # gold spans attributed (2026-12-06: 0.794/0.814/1.0/1.0, 0.941/0.843/1.0/1.0, 0.938/0.778/n.a./0.923,
 # 0.625/0.483/n.a./0.962, 0.927/0.745/n.a./1.0, 0.896/0.703/n.a./0.774, 0.926/0.750/1.0/1.0,
-# 0.941/0.727/1.0/0.973, 0.783/0.531/1.0/0.911; before their layouts were read, 0.824/0.775/0.0,
-# 0.941/0.779/0.6, 0.750/0.483/n.a., 0.531/0.365/n.a./0.500, 0.896/0.635/n.a./0.250,
-# 0.896/0.708/n.a./0.258, 0.838/0.723/n.a./0.211, 0.765/0.608/0.333/0.351, 0.604/0.389/0.0/0.044): the
-# interview, letters, sections, records, email, caption, quotation, block quotation, minutes, guest-post,
-# hearing, bold-label, evidence-session, signed-piece, separate-opinion, comment-section, thread,
-# prose-table, transcript-table, chat, script, talk-page, deposition and written-question rules must keep
-# what they won.
+# 0.941/0.727/1.0/0.973, 0.783/0.531/1.0/0.911, 0.799/0.686/0.667/0.870; before their layouts were read,
+# 0.824/0.775/0.0, 0.941/0.779/0.6, 0.750/0.483/n.a., 0.531/0.365/n.a./0.500, 0.896/0.635/n.a./0.250,
+# 0.896/0.708/n.a./0.258, 0.838/0.723/n.a./0.211, 0.765/0.608/0.333/0.351, 0.604/0.389/0.0/0.044,
+# 0.664/0.600/0.333/0.239): the interview, letters, sections, records, email, caption, quotation, block
+# quotation, minutes, guest-post, hearing, bold-label, evidence-session, signed-piece, separate-opinion,
+# comment-section, thread, prose-table, transcript-table, chat, script, talk-page, deposition,
+# written-question, closed-caption, embedded-post, candidates'-forum, key-table and numbered-respondent
+# rules must keep what they won.
 # Conventions-3 to -6 have no position question (attribution: None, not checked).
 CONVENTIONS_FLOORS = {"conventions-1": (0.76, 0.78, 1.0, 1.0), "conventions-2": (0.9, 0.8, 1.0, 1.0),
                       "conventions-3": (0.87, 0.74, None, 0.92), "conventions-4": (0.56, 0.43, None, 0.92),
                       "conventions-5": (0.88, 0.70, None, 0.95), "conventions-6": (0.86, 0.63, None, 0.74),
                       "conventions-7": (0.88, 0.70, 1.0, 0.95), "conventions-8": (0.89, 0.68, 1.0, 0.95),
-                      "conventions-9": (0.75, 0.50, 1.0, 0.88)}
+                      "conventions-9": (0.75, 0.50, 1.0, 0.88), "conventions-10": (0.77, 0.65, 0.66, 0.84)}
 
 
 @pytest.mark.slow

@@ -437,7 +437,7 @@ CORPORA = {
     # a forum thread, a one-label speech, block quotations), written blind by separate sessions.
     **{name: Corpus(name, PROJECT_ROOT / "eval" / f"corpus-{name}", PROJECT_ROOT / "eval" / f"{name}.jsonl")
        for name in ("conventions-1", "conventions-2", "conventions-3", "conventions-4", "conventions-5",
-                    "conventions-6", "conventions-7", "conventions-8", "conventions-9")},
+                    "conventions-6", "conventions-7", "conventions-8", "conventions-9", "conventions-10")},
 }
 
 
