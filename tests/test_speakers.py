@@ -11,6 +11,7 @@ import json
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import docx
 import frontmatter
@@ -66,6 +67,22 @@ def pdf_paragraphs(name: str) -> list[str]:
         else:
             paragraphs[-1] += "\n" + line
     return paragraphs
+
+
+def owned(path: Path, content: str | Any, lines: tuple[str, ...]) -> tuple:
+    """The article written to `path` (text, or a python-docx document), its passages, and the owners
+    of each of `lines`."""
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        content.save(path)
+    article, passages = prepare_article(path, None, "0" * 64)
+    return article, passages, owners(passages, lines)
+
+
+def owners(passages: list, lines: tuple[str, ...]) -> dict[str, set[str | None]]:
+    """Line -> the authors of the passages holding it (one person's words are in one person's passages)."""
+    return {line: {p.author for p in passages if line in p.text} for line in lines}
 
 
 def segment_texts(paragraphs: list[str], attribution: Attribution) -> list[tuple[str, str | None]]:
@@ -1281,11 +1298,8 @@ def test_a_chat_exports_messages_are_each_their_senders_even_a_number(tmp_path):
         "[04/03/2025, 09:50:07] Pellow Lane Neighbours: \u200eGill Ashcroft added Lorraine Tuck",
         "04/03/2025, 09:51 - Paul Hendry left",
     ])
-    path = tmp_path / "WhatsApp Chat - Neighbours.txt"
-    path.write_text(chat, encoding="utf-8")
-    article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text}
-            for line in ("double gate", "600 dogs", "fouling problem", "argument FOR", "Draft going round")}
+    article, passages, said = owned(tmp_path / "WhatsApp Chat - Neighbours.txt", chat, (
+        "double gate", "600 dogs", "fouling problem", "argument FOR", "Draft going round"))
     assert said == {"double gate": {"Gill Ashcroft"}, "600 dogs": {"Tomasz Wren"},
                     "fouling problem": {"+44 7700 900412"}, "argument FOR": {"Tomasz Wren"},
                     "Draft going round": {"Gill Ashcroft"}}
@@ -1315,11 +1329,8 @@ def test_a_talk_pages_comments_are_each_their_signers(tmp_path):
         comment("@GLowndes: customers could still collect heavy goods before ten in the morning, and the order "
                 "can include a loading exemption.", "Harbourside Annie " + stamp.format("10:21, 4"), 1),
         "</div></body></html>"])
-    path = tmp_path / "Talk_Quay_Street.html"
-    path.write_text(page, encoding="utf-8")
-    article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text}
-            for line in ("started this page", "from a cyclist", "as a shopkeeper", "heavy goods", "Traders' concerns")}
+    article, passages, said = owned(tmp_path / "Talk_Quay_Street.html", page, (
+        "started this page", "from a cyclist", "as a shopkeeper", "heavy goods", "Traders' concerns"))
     assert said == {"started this page": {"Harbourside Annie"}, "from a cyclist": {"86.12.44.201"},
                     "as a shopkeeper": {"GLowndes"}, "heavy goods": {"Harbourside Annie"},
                     "Traders' concerns": {None}}
@@ -1385,9 +1396,9 @@ def test_a_scripts_speeches_are_read_whole_and_each_its_speakers(tmp_path):
     path.write_text(SCRIPT, encoding="utf-8")
     article, passages = prepare_article(path, None, "0" * 64)
     assert "should the academy bring in a branded uniform?" in article.text  # one paragraph, not five lines
-    said = {line: {p.author for p in passages if line in p.text} for line in (
+    said = owners(passages, (
         "Tonight's question", "single blazer", "forty-two pounds", "survey", "Ellie put it best", "four inches",
-        "second-hand")}
+        "second-hand"))
     assert said == {"Tonight's question": {"Priya Desai"}, "single blazer": {"Alan Hurst"},
                     "forty-two pounds": {"Claire Boateng"}, "survey": {"Josh Kelland"},
                     "Ellie put it best": {"Josh Kelland"}, "four inches": {"Audience Member"},
@@ -1425,12 +1436,9 @@ def test_a_depositions_questions_are_its_examiners_and_answers_its_witnesss(tmp_
     whose examination it is ("EXAMINATION BY MR. OKONJO:"), each "A." the witness's, named above the
     first question; an objection is its lawyer's. Indented turns are no block quotation."""
     lines = [f"{n}\n{line}" if numbering == "own line" else f"{n:>2} {line}" for n, line in enumerate(DEPOSITION, 1)]
-    path = tmp_path / "deposition.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text} for line in (
+    article, passages, said = owned(tmp_path / "deposition.txt", "\n".join(lines), (
         "why did you vote", "Because of the building", "$1.4 million", "Argumentative", "You can answer",
-        "weighed it", "any alternative", "senior center")}
+        "weighed it", "any alternative", "senior center"))
     assert said == {"why did you vote": {"Daniel Okonjo"}, "Because of the building": {"Margaret Ann Ilsley"},
                     "$1.4 million": {"Margaret Ann Ilsley"}, "Argumentative": {"Rebecca Farrant"},
                     "You can answer": {"Daniel Okonjo"}, "weighed it": {"Margaret Ann Ilsley"},
@@ -1457,11 +1465,8 @@ def test_written_questions_are_their_askers_and_answers_their_answerers(tmp_path
                  "Supplementary question from Cllr Tariq Hussain",
                  "Does the Cabinet Member agree that a few hundred metres of walking should not block it?"]:
         document.add_paragraph(text)
-    path = tmp_path / "written_questions.docx"
-    document.save(path)
-    article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text} for line in (
-        "consultation response", "every 12 minutes", "journey time", "22 minutes", "few hundred metres")}
+    article, passages, said = owned(tmp_path / "written_questions.docx", document, (
+        "consultation response", "every 12 minutes", "journey time", "22 minutes", "few hundred metres"))
     assert said == {"consultation response": {"Janet Orme"}, "every 12 minutes": {"Marcus Beale"},
                     "journey time": {"Tariq Hussain"}, "22 minutes": {"Marcus Beale"},
                     "few hundred metres": {"Tariq Hussain"}}
@@ -1490,12 +1495,9 @@ def test_posts_embedded_in_an_article_are_their_posters_and_the_rest_its_writers
               "Youth Votes Coalition", "YouthVotesCo"),
         "<p>The bill goes to a committee of MPs in April, where amendments on citizenship education are expected "
         "from both sides of the house.</p></article></body></html>"])
-    path = tmp_path / "votes-at-16.html"
-    path.write_text(page, encoding="utf-8")
-    article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text} for line in (
+    article, passages, said = owned(tmp_path / "votes-at-16.html", page, (
         "Saturday job wages", "Leonard Haigh was among", "start of adulthood", "welcomed the vote",
-        "citizenship education in every school", "committee of MPs")}
+        "citizenship education in every school", "committee of MPs"))
     assert said == {"Saturday job wages": {"Sadie Okonkwo"}, "Leonard Haigh was among": {"Femi Adeyinka"},
                     "start of adulthood": {"Leonard Haigh"}, "welcomed the vote": {"Femi Adeyinka"},
                     "citizenship education in every school": {None}, "committee of MPs": {"Femi Adeyinka"}}
@@ -1514,11 +1516,8 @@ def test_a_candidates_forum_gives_each_answer_to_the_name_above_it(tmp_path):
         parts.append(f"## {n + 1}. {question}")
         for name, said in answers.items():
             parts += [f"**{name}**", said[n]]
-    path = tmp_path / "ask-the-candidates.md"
-    path.write_text("\n\n".join(parts), encoding="utf-8")
-    article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text} for line in (
-        "housing register", "council ownership", "green space", "brownfield")}
+    article, passages, said = owned(tmp_path / "ask-the-candidates.md", "\n\n".join(parts), (
+        "housing register", "council ownership", "green space", "brownfield"))
     assert said == {"housing register": {"Rosalind Achebe"}, "council ownership": {"Rosalind Achebe"},
                     "green space": {"Gareth Pyne"}, "brownfield": {"Gareth Pyne"}}
 
@@ -1541,8 +1540,8 @@ def test_closed_captions_give_a_turn_to_the_speaker_who_names_themself_and_no_on
     path.write_text("BOARD OF EDUCATION\nCLOSED CAPTION TRANSCRIPT\n\n" + "\n".join(f">> {t}" for t in turns),
                     encoding="utf-8")
     article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text} for line in (
-        "BOARD PRESIDENT", "THIRTY-EIGHT DOLLARS", "TWO SPEAKER CARDS", "TWO HUNDRED", "REASON IS SAFETY", "ITEM 8")}
+    said = owners(passages, (
+        "BOARD PRESIDENT", "THIRTY-EIGHT DOLLARS", "TWO SPEAKER CARDS", "TWO HUNDRED", "REASON IS SAFETY", "ITEM 8"))
     assert said == {"BOARD PRESIDENT": {"Dana Whitfield"}, "THIRTY-EIGHT DOLLARS": {"Luis Carrasco"},
                     "TWO SPEAKER CARDS": {None}, "TWO HUNDRED": {"Terrence Oyelaran"},
                     "REASON IS SAFETY": {"Kimberly Sato"}, "ITEM 8": {None}}
@@ -1567,11 +1566,8 @@ def test_speakers_labelled_by_code_are_named_by_the_records_key(tmp_path):
                                        ("Juror 4", "Yasmin Idowu", "Lowbridge")], strict=True):
         for cell, text in zip(row.cells, cells, strict=True):
             cell.text = text
-    path = tmp_path / "jury.docx"
-    document.save(path)
-    article, passages = prepare_article(path, None, "0" * 64)
-    said = {line: {p.author for p in passages if line in p.text} for line in (
-        "teeth that have to come out", "medicating everybody", "Toothbrushing clubs", "Folic acid", "consented")}
+    article, passages, said = owned(tmp_path / "jury.docx", document, (
+        "teeth that have to come out", "medicating everybody", "Toothbrushing clubs", "Folic acid", "consented"))
     assert said == {"teeth that have to come out": {"Yasmin Idowu"}, "medicating everybody": {"Callum Brody"},
                     "Toothbrushing clubs": {"Yasmin Idowu"}, "Folic acid": {"Callum Brody"}, "consented": {None}}
 
