@@ -56,8 +56,8 @@ OFF_TOPIC_PROBES = (
     "Where can I buy cheap concert tickets?",
     "How do bees make honey?",
 )
-# Over the eleven corpora in eval/ (make eval), the floor at 3 robust spreads above the probes' median
-# leaves 4 of 281 answerable questions below it, where 3 spreads above their mean left 17 (6 of one
+# Over the eleven corpora in eval/ and their check sets, the floor at 3 robust spreads above the probes'
+# median left 6 of 257 answerable questions below it, where 3 spreads above their mean left 17 (6 of one
 # corpus whose dog-park and bus debates drew the puppy and flight probes); unanswerable questions
 # are mostly refused by the word and silent-person checks, which look past the floor.
 FLOOR_SD = 3.0
