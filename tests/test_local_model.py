@@ -192,7 +192,9 @@ def test_an_unreadable_saved_prompt_state_is_read_again_and_replaced(local_assis
         state.write_bytes(b"not a llama.cpp state")
     server.stop()
     assert_valid_llm_answer(local_assistant.ask(QUESTION), local_assistant)
-    assert all(s.stat().st_size > 1_000_000 for s in server.states_dir.glob("*.bin")), "corrupt states kept"
+    # The answer's system prompt was read again and its state saved anew (states of prompts this
+    # question did not use, saved by earlier tests, stay as they are until used).
+    assert any(s.stat().st_size > 1_000_000 for s in server.states_dir.glob("*.bin")), "corrupt state kept"
 
 
 @pytest.mark.slow
