@@ -97,11 +97,11 @@ _INLINE_TURN = re.compile(
 # A chat export's message: date and time, then its sender and a colon ("[03/03/2025, 19:02:11] Gill
 # Ashcroft: ...", "3/3/25, 7:02 PM - Gill Ashcroft: ..."). The stamp vouches for the label, whatever it
 # is: a contact saved under a nickname, or a number ("+44 7700 900412"), still sent that message.
+_CHAT_STAMP = re.compile(r"^\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?[^\S\n]+\d{1,2}:\d{2}")
 _CHAT_MESSAGE = re.compile(
-    r"^\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?[^\S\n]+\d{1,2}:\d{2}(?::\d{2})?(?:[^\S\n]*[AaPp]\.?[Mm]\.?)?\]?"
+    _CHAT_STAMP.pattern + r"(?::\d{2})?(?:[^\S\n]*[AaPp]\.?[Mm]\.?)?\]?"
     r"(?:[^\S\n]+[-\u2013])?[^\S\n]+(?P<sender>[^:\n]{1,60}?):[^\S\n]+(?=\S)"
 )
-_CHAT_STAMP = re.compile(r"^\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4},?[^\S\n]+\d{1,2}:\d{2}")
 
 
 def chat_notice(para: str) -> bool:
