@@ -94,18 +94,25 @@ def quotable_sentences(passage: Passage) -> list[str]:
 
 
 def quotable_runs(passage: Passage) -> list[list[tuple[int, int]]]:
-    """Spans of the quotable sentences, in runs of consecutive ones within one paragraph: a quote
-    of several sentences is the passage's own text from the first to the last of one run, never
-    across a flagged sentence or a paragraph break."""
+    """Spans of the quotable sentences, in runs of consecutive ones: a quote of several sentences is
+    the passage's own text from the first to the last of one run, never across a flagged sentence
+    (paragraph breaks inside a run are kept in the text; see `paragraph_numbers`)."""
     runs: list[list[tuple[int, int]]] = [[]]
     for a, b in sentence_spans(passage.text):
         if passage.flagged(a, b):
             runs.append([])
             continue
-        if runs[-1] and "\n" in passage.text[runs[-1][-1][1] : a]:
-            runs.append([])
         runs[-1].append((a, b))
     return [run for run in runs if run]
+
+
+def paragraph_numbers(text: str, run: list[tuple[int, int]]) -> list[int]:
+    """For each sentence span of `run`, the number of the paragraph of `text` it is in (counted
+    from 0 at the run's first sentence): a line break between two sentences starts a new one."""
+    numbers = [0] * len(run)
+    for j in range(1, len(run)):
+        numbers[j] = numbers[j - 1] + ("\n" in text[run[j - 1][1] : run[j][0]])
+    return numbers
 
 
 def make_citation(n: int, quote: str, passage: Passage, article_text: str) -> Citation | None:

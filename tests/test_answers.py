@@ -5,8 +5,10 @@ Real Chroma index of the default corpus and real embeddings (session fixture `as
 
 from __future__ import annotations
 
-from assistant.citations import normalize, quote_in, sentences
-from assistant.compose.extractive import QUOTE_MAX_WORDS
+import numpy as np
+
+from assistant.citations import normalize, quote_in, sentence_spans, sentences
+from assistant.compose.extractive import QUOTE_MAX_WORDS, _grown_span
 from assistant.evaluation.corpus import GENERAL_SET, load_dev
 from assistant.retrieval.speakers import is_shared_text
 
@@ -93,8 +95,42 @@ def test_a_quote_grows_past_one_neighbour_to_the_point(general):
 
 def test_a_quote_is_the_passages_own_text(general):
     """A quote of several sentences is the source's characters, spaces included (no-break spaces
-    after a full stop in the briefing; it grows within a paragraph): never sentences re-joined."""
+    after a full stop in the briefing, line breaks where it goes on into the next paragraph): never
+    sentences re-joined."""
     quotes = [c for q in load_dev(GENERAL_SET) if q.answerable for c in general.ask(q.question).citations]
     assert len(quotes) > 40
     for c in quotes:
         assert c.quote in c.passage.text, c.quote
+
+
+def test_a_quote_goes_on_into_the_next_paragraph_once_its_own_is_exhausted(general):
+    """Common Sense's figure for Pennsylvania is the paragraph after the one closest to the
+    question: the quote grows into it (it stopped at the paragraph break), and the answer shows it
+    on one line, whole."""
+    answer = general.ask("What does Common Sense claim about how many people in Pennsylvania were actually "
+                         "of English descent?")
+    (carrier,) = [c for c in answer.citations if "Not one third of the inhabitants" in c.quote]
+    assert "\n" in carrier.quote
+    for c in answer.citations:
+        assert c.quote in c.passage.text and len(c.quote.split()) <= QUOTE_MAX_WORDS
+        assert " ".join(c.quote.split()) in answer.answer
+
+
+def test_a_quote_takes_its_own_paragraph_before_the_next():
+    """A better-scoring neighbour across a paragraph break waits until the quote's own paragraph is
+    used up: the reader gets the paragraph that answers, then what follows it on the same topic."""
+    text = ("The heading line.\n\nFirst point here. The answer is this. Its reason follows.\n\n"
+            "Next paragraph opens. And it ends.")
+    run = sentence_spans(text)
+    assert len(run) == 6
+    scores = np.array([0.9, 0.1, 1.0, 0.2, 0.8, 0.1])
+    assert _grown_span(text, run, scores, min_words=4) == "The answer is this."
+    assert _grown_span(text, run, scores, min_words=10) == "First point here. The answer is this. Its reason follows."
+    assert _grown_span(text, run, scores, min_words=13) == (
+        "The heading line.\n\nFirst point here. The answer is this. Its reason follows.")
+    # A paragraph whose best sentence is under half the quote's best is other matter: never entered.
+    scores[0] = 0.4
+    assert _grown_span(text, run, scores, min_words=13) == (
+        "First point here. The answer is this. Its reason follows.\n\nNext paragraph opens.")
+    scores[4] = 0.45
+    assert _grown_span(text, run, scores, min_words=13) == "First point here. The answer is this. Its reason follows."
