@@ -163,6 +163,15 @@ def test_an_exchange_of_letters_names_the_letters_page_not_a_transcript():
     assert named_articles("In the exchange of letters about Stellbridge, what was offered?", articles) == ["letters"]
 
 
+def test_an_op_ed_names_the_pieces_in_one_voice_not_the_letters_or_the_interview_beside_them():
+    articles = [Article(id="oped", source="/c/oped.html"), Article(id="essay", source="/c/essay.txt"),
+                Article(id="letters", source="/c/letters.txt", form="letters"),
+                Article(id="interview", source="/c/interview.md", form="interview")]
+    assert set(named_articles("Summarize the approach the newspaper op-ed recommends.", articles)) == {"oped", "essay"}
+    assert named_articles("What does the opinion piece recommend?", articles[:1] + articles[2:]) == ["oped"]
+    assert named_articles("What does the op-ed say?", articles[:2]) == []  # every article is one: no filter
+
+
 def test_a_role_several_people_hold_names_the_one_heard_where_the_question_is():
     radio = ("The Commons Hour: leaf blowers\n\nWith me is Councillor Bernadette Quill.\n\n"
              "Bernadette Quill: A rebate for landscapers who switch from gas leaf blowers.")
