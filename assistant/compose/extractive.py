@@ -33,9 +33,9 @@ MIN_QUOTE_WORDS = 12
 # 0.706, 0.824 -> 0.853, 0.656 -> 0.688, seed dev 0.806 -> 0.833, check sets 0.688 -> 0.750,
 # 0.469 -> 0.562, 0.875 -> 0.906; at 80 words about half of that): the reader sees the paragraph
 # that answers, with the sentences that give its point. Grown on into the passage's next paragraph
-# once its own is exhausted (`_grown_span`), all 16 sets of the twelve corpora rise or hold, 0.690
-# -> 0.788 over their 291 answerable questions (2026-12-06; conventions-7 0.618 -> 0.838, general
-# 0.667 -> 0.714, seed dev 0.833 -> 0.917), at 457 quoted words an answer against 319.
+# on the question's topic once its own is used up (`_grown_span`), all 16 sets of the twelve
+# corpora rise or hold, 0.690 -> 0.779 over their 291 answerable questions (2026-12-06;
+# conventions-7 0.618 -> 0.824, seed dev 0.833 -> 0.917), at 420 quoted words an answer against 319.
 ANSWER_QUOTE_WORDS = 150
 # A quote goes on into a paragraph whose best sentence scores at least this share of its own best
 # (`_grown_span`): over the same sets, all paragraphs 0.788, this bar 0.779, 0.3 of it 0.783; at
