@@ -296,3 +296,21 @@ def test_an_occupation_one_person_holds_names_them_from_the_head_or_the_bio_line
     assert found.named("What does the contributing writer conclude?") == ["Joanna Kettle"]
     assert found.named("What did the senior say?") == []  # an adjective is no occupation
     assert found.named("What did the judge say?") == []  # one-word offices are held by many
+
+
+def test_a_key_tables_role_column_gives_each_row_its_part():
+    """A record's appendix names coded jurors in a table with an Occupation column: "the retired civil
+    engineer" is the juror of that row, wherever the table is; a table without such a header gives no
+    roles, and a line of prose ends the table above it."""
+    record = ("Juror 6: I have gone back and forth on this.\n\n" + "Discussion of the evidence. " * 200 +
+              "\n\nAppendix A: Juror codes\n\nCode | Name | Age band | Area | Occupation\n\n"
+              "Juror 4 | Yasmin Idowu | 35-44 | Lowbridge | Teaching assistant\n\n"
+              "Juror 6 | Robert Ainsworth | 65-74 | Coldharbour | Retired civil engineer\n\n"
+              "Recruitment was by random selection.\n\nJuror 9 | Howard Lim | 55-64 | Coldharbour | Taxi driver")
+    people = ["Yasmin Idowu", "Robert Ainsworth", "Howard Lim"]
+    roles = roles_in([record], people)
+    assert roles["Robert Ainsworth"] == {"retired civil engineer"} and roles["Yasmin Idowu"] == {"teaching assistant"}
+    assert "Howard Lim" not in roles
+    found = Roster(people, {}, roles)
+    assert found.named("Where does the retired civil engineer stand on fluoride?") == ["Robert Ainsworth"]
+    assert roles_in([record.replace("Occupation", "Notes")], people) == {}

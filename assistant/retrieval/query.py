@@ -196,6 +196,31 @@ _ROLE_ADJECTIVES = r"(?:(?!the\b)[\w-]+\s+){0,2}?"  # "the former deputy ..." (n
 _NOT_ROLE_START = re.compile(r"^(?:the|a|an|by|and|but|with|from|to|of|in|on|for|at|as)\s+", re.IGNORECASE)
 ROLE_TAIL_CHARS = 1000
 ROLE_CHARS = 3000  # where roles are given: the title and the head of a text (bylines, bench lists)
+# A key table's header names its columns ("Code | Name | Age band | Area | Occupation"): each row below
+# gives the person in the name column the part in the role column ("Juror 6 | Robert Ainsworth | ... |
+# Retired civil engineer" is "the retired civil engineer"), wherever the table is in the text.
+_NAME_COLUMNS = {"name", "full name", "speaker", "member", "participant", "witness"}
+_ROLE_COLUMNS = {"occupation", "role", "job", "profession", "position", "title", "office", "job title"}
+
+
+def _table_roles(text: str) -> list[tuple[str, str]]:
+    """(role, name) from the rows of the text's `|` tables whose header has a name and a role column."""
+    pairs: list[tuple[str, str]] = []
+    columns: tuple[int, int, int] | None = None  # (cells in a row, name column, role column)
+    for line in text.splitlines():
+        cells = [" ".join(c.split()) for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2:
+            if line.strip():
+                columns = None  # prose between tables ends the one above
+            continue
+        heads = [c.lower() for c in cells]
+        named = [i for i, h in enumerate(heads) if h in _NAME_COLUMNS]
+        roled = [i for i, h in enumerate(heads) if h in _ROLE_COLUMNS]
+        if named and roled:
+            columns = (len(cells), named[0], roled[0])
+        elif columns and len(cells) == columns[0] and cells[columns[2]]:
+            pairs.append((cells[columns[2]], cells[columns[1]]))
+    return pairs
 
 
 def _role(words: str) -> str:
@@ -234,8 +259,9 @@ def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
                  for m in pattern.finditer(head)]
         pairs += [(m.group(2), m.group(1)) for pattern in (_ROLE_AFTER, _ROLE_IN_PROSE, _OCCUPATION, _ROLE_BELOW)
                   for m in pattern.finditer(head)]
-        # Separate opinions come after the court's, anywhere in the text.
+        # Separate opinions come after the court's, and key tables anywhere in the text.
         pairs += [(f"{m.group(3)} {m.group(1)}", m.group(2)) for m in _SEPARATE_OPINION.finditer(text)]
+        pairs += _table_roles(text)
         # An organisation a person speaks for: "Keira Bannon (Tillingbourne Youth Football Club)" is
         # "the youth football club" and "the football club" too.
         pairs += [(org, m.group(1)) for m in _AFFILIATION.finditer(head) for org in _org_forms(m.group(2))]
