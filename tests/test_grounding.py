@@ -136,6 +136,14 @@ def test_the_kind_of_article_a_question_names_is_no_topic_word():
     assert unknown_share(question, vocabulary, []) == 0.0
 
 
+def test_the_words_of_a_comparison_are_no_topic_words():
+    """"How do the farmer and the teacher disagree about the wind farm?" asks about the wind farm: a
+    debate that never says "disagree" holds the disagreement all the same."""
+    vocabulary = dict.fromkeys(["farmer", "teacher", "wind", "farm"])
+    assert unknown_share("How do the farmer and the teacher disagree about the wind farm?", vocabulary, []) == 0.0
+    assert unknown_share("Compare and contrast where they differ on the wind farm.", vocabulary, []) == 0.0
+
+
 def test_a_silent_person_is_found_past_a_clause_or_in_a_yes_no_question():
     """"What does Sally Penhale, who runs the B&B, think of ..." and "Was Howard Lim for or against ..."
     ask for the views of people the corpus names but never hears; a voice it hears is not silent."""

@@ -69,7 +69,9 @@ MIN_SD = 0.03  # a near-constant probe distribution (a tiny corpus) would make a
 MAD_TO_SD = 1.4826  # the median absolute deviation of normal scores times this is their standard deviation
 MAX_UNKNOWN_SHARE = 0.34  # more than a third of the content words unknown: off-topic
 
-# Words of the question's form, not its topic ("what does X argue in the article", "the Gazette op-ed").
+# Words of the question's form, not its topic ("what does X argue in the article", "the Gazette op-ed", "how
+# do they disagree": a debate need not say "disagree" to hold the disagreement; over the 16 sets this
+# grounded one more answerable question and refused nothing more).
 _FORM_WORDS = """about according after again against all also an any are argue argues argued argument article
 articles as author authors be because been before being between both but by can claim corpus could counter
 counterpoints debate did do does doing during each few for from give has have having how if in into is it its
@@ -77,7 +79,9 @@ just more most much my no nor not now of off on once only or other our out over 
 should so some such than that the their them then there these they think thinks this those through to too under
 until up very view views was were what when where which while who whom why will with would you your summarize
 summary position positions stance op ed oped editorial column essay commentary opinion interview transcript
-podcast broadcast newsletter blog letter letters""".split()
+podcast broadcast newsletter blog letter letters compare compares compared comparison contrast contrasts differ
+differs differed difference differences disagree disagrees disagreed disagreement agree agrees agreed agreement
+versus""".split()
 FORM_TOKENS = set(tokenize([" ".join(_FORM_WORDS)])[0])
 
 
