@@ -233,8 +233,9 @@ def _role(words: str) -> str:
 
 def roles_in(texts: list[str], people: list[str]) -> dict[str, set[str]]:
     """Person -> the roles `texts` give them, lower case (hand-written: no offline library extracts
-    appositive titles; a NER model would be a new dependency with weights to ship). Each text is read
-    once, up to ROLE_CHARS; a name counts by a form of one person only ("Judge Douglas" is no evidence
+    appositive titles; a NER model would be a new dependency with weights to ship). The role patterns
+    read a text's head (ROLE_CHARS) and tail (ROLE_TAIL_CHARS); separate opinions and key tables are
+    found anywhere in it. A name counts by a form of one person only ("Judge Douglas" is no evidence
     about Justice William O. Douglas when two people are called Douglas)."""
     owners: dict[str, set[str]] = defaultdict(set)
     for person in people:
